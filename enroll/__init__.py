@@ -1,0 +1,76 @@
+"""enroll — transparent compulsory-education enrollment (义务教育招生入学)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from enroll import config as config_module
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: the table of contents of the service."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.update(config_module.from_env())
+    if config:
+        app.config.update(config)
+    config_module.check(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from enroll.core.web import select_locale
+    from enroll.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(config_module.ROOT / "enroll" / "translations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    _import_models()
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from enroll.accounts.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def _import_models() -> None:
+    """Register every model on the metadata (migrations and create_all need them all)."""
+    import enroll.accounts.models  # noqa: F401
+    import enroll.districts.models  # noqa: F401
+    import enroll.review.models  # noqa: F401
+    import enroll.schools.models  # noqa: F401
+    import enroll.zoning.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from enroll.accounts.views import bp as accounts
+    from enroll.districts.views import bp as public
+    from enroll.zoning.views import bp as bureau
+    from enroll.zoning.views import public as zoning
+
+    app.register_blueprint(public)
+    app.register_blueprint(zoning)
+    app.register_blueprint(accounts)
+    app.register_blueprint(bureau)
+
+
+def register_errors(app: Flask) -> None:
+    from enroll.core.web import register_error_handlers, register_locale_cookie
+
+    register_error_handlers(app)
+    register_locale_cookie(app)
+
+
+def register_cli(app: Flask) -> None:
+    from enroll.cli import register
+
+    register(app)

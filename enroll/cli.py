@@ -1,0 +1,202 @@
+"""Operators' CLI: every bureau operation of the web, acting as a named user (``--as``), audited."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from enroll.accounts import services as accounts
+from enroll.core.errors import DomainError
+from enroll.districts import services as districts
+from enroll.review.services import Context, verify_chain
+from enroll.schools import services as schools
+from enroll.zoning import services as zoning
+from enroll.zoning.messages import annotate
+
+CLI = Context(ip="", channel="cli")
+
+districts_cli = AppGroup("districts", help="区县 (districts).")
+schools_cli = AppGroup("schools", help="学校 (schools).")
+users_cli = AppGroup("users", help="用户 (users).")
+zones_cli = AppGroup("zones", help="划片方案 (zoning plans).")
+audit_cli = AppGroup("audit", help="审计日志 (audit log).")
+demo_cli = AppGroup("demo", help="演示数据 (demo district).")
+
+as_option = click.option("--as", "as_user", required=True, metavar="USERNAME", help="Act as this user (audited).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def _emit(as_json: bool, data: dict, text: str) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
+
+
+def domain_errors(fn):
+    """Turn domain errors into a message on stderr (JSON with ``--json``) and exit status 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            detail = {"status": exc.status, "message": str(exc.message)}
+            rows = exc.detail.get("errors")
+            if rows:
+                detail["errors"] = [{"line": line, "field": field, "message": str(msg)} for line, field, msg in rows]
+            if kwargs.get("as_json"):
+                click.echo(json.dumps({"error": detail}, ensure_ascii=False, indent=2))
+            else:
+                click.echo(f"错误 / error: {exc.message}", err=True)
+                for row in detail.get("errors", []):
+                    click.echo(f"  line {row['line']} [{row['field']}]: {row['message']}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@districts_cli.command("create")
+@click.option("--code", required=True, help="6-digit 行政区划代码.")
+@click.option("--name", required=True)
+@click.option("--boundary", type=click.Path(exists=True, dir_okay=False), help="Boundary file (any zoning format).")
+@click.option("--phone", default="")
+@click.option("--address", default="")
+@as_option
+@json_option
+@domain_errors
+def districts_create(code, name, boundary, phone, address, as_user, as_json):
+    """Create a district."""
+    district = districts.create_district(accounts.get_user(as_user), code, name, boundary_path=boundary,
+                                         phone=phone, address=address, context=CLI)
+    _emit(as_json, {"id": district.id, "code": district.code, "name": district.name,
+                    "boundary": district.boundary is not None}, f"created district {district.code} {district.name}")
+
+
+@schools_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--district", "district_code", required=True)
+@as_option
+@json_option
+@domain_errors
+def schools_import(file, district_code, as_user, as_json):
+    """Import schools from CSV (name, stage, kind, address, lon, lat, phone) or GeoJSON points."""
+    result = schools.import_schools(accounts.get_user(as_user), district_code, file, context=CLI)
+    _emit(as_json, {"created": result.created, "updated": result.updated},
+          f"schools: {result.created} created, {result.updated} updated")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(accounts.ROLES))
+@click.option("--district", "district_code")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              envvar="ENROLL_NEW_PASSWORD", help="Or set ENROLL_NEW_PASSWORD.")
+@click.option("--as", "as_user", metavar="USERNAME", help="Acting city admin (not needed for the first user).")
+@json_option
+@domain_errors
+def users_create(username, role, district_code, password, as_user, as_json):
+    """Create a user. The very first user may be created without --as."""
+    actor = accounts.get_user(as_user) if as_user else None
+    user = accounts.create_user(actor, username, role, password, district_code=district_code, context=CLI)
+    _emit(as_json, {"id": user.id, "username": user.username, "role": user.role, "district": district_code},
+          f"created user {user.username} ({user.role})")
+
+
+def _plan_dict(plan) -> dict:
+    return {"id": plan.id, "district": plan.district.code, "year": plan.year, "stage": plan.stage,
+            "status": plan.status, "version": plan.version, "zones": len(plan.zones),
+            "errors": plan.error_count, "warnings": plan.warning_count}
+
+
+@zones_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--district", "district_code", required=True)
+@click.option("--year", required=True, type=int)
+@click.option("--stage", required=True, type=click.Choice(zoning.ZONING_STAGES))
+@click.option("--crs", help="Source CRS when the file has none, e.g. EPSG:4549.")
+@click.option("--gcj02", is_flag=True, help="Coordinates are GCJ-02 (traced on a commercial map).")
+@click.option("--school-field", help="Attribute naming the school(s); detected when omitted.")
+@as_option
+@json_option
+@domain_errors
+def zones_import(file, district_code, year, stage, crs, gcj02, school_field, as_user, as_json):
+    """Import a zoning file as a draft plan and print its validation report. Exit 1 on errors."""
+    plan = zoning.import_plan(accounts.get_user(as_user), district_code, year, stage, file, crs=crs,
+                              gcj02=gcj02, school_field=school_field, context=CLI)
+    findings = annotate(plan.report.get("findings", []))
+    data = dict(_plan_dict(plan), stats=plan.report.get("stats", {}), findings=findings)
+    lines = [f"plan {plan.id}: {plan.zones and len(plan.zones)} zones, {plan.error_count} errors, "
+             f"{plan.warning_count} warnings"]
+    lines += [f"  [{f['severity']}] {f['code']} feature={f.get('feature') or '-'} {f['message']}" for f in findings]
+    _emit(as_json, data, "\n".join(lines))
+    if plan.error_count:
+        sys.exit(1)
+
+
+def _transition_command(name: str, service, help_text: str, needs_reason: bool = False):
+    @click.argument("plan_id", type=int)
+    @as_option
+    @json_option
+    @domain_errors
+    def command(plan_id, as_user, as_json, reason=None):
+        actor = accounts.get_user(as_user)
+        args = (reason,) if needs_reason else ()
+        plan = service(actor, plan_id, *args, context=CLI)
+        _emit(as_json, _plan_dict(plan), f"plan {plan.id}: {plan.status}")
+    if needs_reason:
+        command = click.option("--reason", required=True)(command)
+    zones_cli.command(name, help=help_text)(command)
+
+
+_transition_command("submit", zoning.submit_plan, "Submit a draft for review.")
+_transition_command("approve", zoning.approve_plan, "Approve and publish (reviewer ≠ uploader).")
+_transition_command("reject", zoning.reject_plan, "Send back to draft with a reason.", needs_reason=True)
+_transition_command("withdraw", zoning.withdraw_plan, "Recall from review, or unpublish.")
+
+
+@zones_cli.command("discard")
+@click.argument("plan_id", type=int)
+@as_option
+@domain_errors
+def zones_discard(plan_id, as_user):
+    """Delete a draft."""
+    zoning.discard_plan(accounts.get_user(as_user), plan_id, context=CLI)
+    click.echo(f"plan {plan_id}: discarded")
+
+
+@zones_cli.command("report")
+@click.argument("plan_id", type=int)
+@as_option
+@json_option
+@domain_errors
+def zones_report(plan_id, as_user, as_json):
+    """Print a plan's validation report."""
+    plan = zoning.get_plan(accounts.get_user(as_user), plan_id)
+    findings = annotate(plan.report.get("findings", []))
+    _emit(as_json, dict(_plan_dict(plan), findings=findings),
+          "\n".join(f"[{f['severity']}] {f['code']} {f['message']}" for f in findings) or "no findings")
+
+
+@audit_cli.command("verify")
+@json_option
+def audit_verify(as_json):
+    """Recompute the audit log's hash chain; exit 1 if it was tampered with."""
+    ok, bad_id, count = verify_chain()
+    _emit(as_json, {"intact": ok, "first_bad_event": bad_id, "events": count},
+          f"audit log intact ({count} events)" if ok else f"audit log TAMPERED at event {bad_id}")
+    if not ok:
+        sys.exit(1)
+
+
+@demo_cli.command("load")
+@domain_errors
+def demo_load():
+    """Load the demo district (青溪区) with users, schools and published zoning. Idempotent."""
+    from enroll.demo import load_demo
+
+    click.echo(load_demo())
+
+
+def register(app: Flask) -> None:
+    for group in (districts_cli, schools_cli, users_cli, zones_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,62 @@
+"""Configuration from the environment.
+
+Every setting an operator may change is an ``ENROLL_*`` environment variable; see docs/operations.md.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TILE_PRESETS = ("osm", "tianditu", "none")
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def from_env() -> dict:
+    """Build the Flask config mapping from ``ENROLL_*`` variables."""
+    env = _env("ENROLL_ENV", "production")
+    return {
+        "ENROLL_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": _env(
+            "ENROLL_DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'enroll.sqlite3'}"
+        ),
+        "SECRET_KEY": _env("ENROLL_SECRET_KEY"),
+        "MAP_TILES": _env("ENROLL_MAP_TILES", "osm"),
+        "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
+        "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),
+        "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
+        "BABEL_DEFAULT_LOCALE": "zh_Hans",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh_Hans", "zh_Hant", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def check(config: dict) -> None:
+    """Refuse to start with a configuration that cannot work.
+
+    :raises ConfigError: with a message naming the variable to set.
+    """
+    lenient = config.get("TESTING") or config.get("ENROLL_ENV") == "development"
+    if not config.get("SECRET_KEY"):
+        if not lenient:
+            raise ConfigError("ENROLL_SECRET_KEY must be set outside development and testing")
+        config["SECRET_KEY"] = "dev-only-not-secret"
+    tiles = config.get("MAP_TILES")
+    if tiles not in TILE_PRESETS:
+        raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")
+    if tiles == "tianditu" and not (config.get("TIANDITU_KEY") and config.get("TIANDITU_APPROVAL")):
+        raise ConfigError(
+            "ENROLL_MAP_TILES=tianditu needs ENROLL_TIANDITU_KEY and ENROLL_TIANDITU_APPROVAL (审图号)"
+        )

@@ -1,0 +1,7 @@
+"""Translation helpers for code below the web layer.
+
+Services raise errors with lazy strings from here, so they never import Flask themselves; the
+string is translated when the web layer or CLI renders it, in the reader's locale.
+"""
+from flask_babel import gettext as _  # noqa: F401  (request/CLI time)
+from flask_babel import lazy_gettext as _l  # noqa: F401  (import time)

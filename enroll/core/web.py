@@ -1,0 +1,88 @@
+"""Web glue: locale selection, domain errors → HTTP answers, request context for the audit log."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from enroll.core.errors import DomainError
+from enroll.core.i18n import _
+from enroll.review.services import Context
+
+LOCALE_COOKIE = "enroll_lang"
+
+
+def select_locale() -> str:
+    """``?lang=``, then the cookie, then Accept-Language; unknown values fall back cleanly."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # CLI: the default locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    aliases = {"zh": "zh_Hans", "zh_CN": "zh_Hans", "zh-CN": "zh_Hans", "zh_TW": "zh_Hant",
+               "zh-TW": "zh_Hant", "zh_HK": "zh_Hant", "zh-HK": "zh_Hant", "zh-Hans": "zh_Hans",
+               "zh-Hant": "zh_Hant"}
+    for value in (request.args.get("lang"), request.cookies.get(LOCALE_COOKIE)):
+        if value:
+            value = aliases.get(value, value)
+            if value in languages:
+                return value
+    best = request.accept_languages.best_match(["zh-CN", "zh-TW", "zh-HK", "zh", "en"])
+    return aliases.get(best, best) if best else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def request_context() -> Context:
+    """Audit context of the current request."""
+    return Context(ip=request.remote_addr or "", channel="api" if request.path.startswith("/api/") else "web")
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path.endswith(".geojson"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _answer(status: int, message: str, detail: dict | None = None):
+    if wants_json():
+        return jsonify({"error": {"status": status, "message": message, **(detail or {})}}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        detail = {k: v for k, v in exc.detail.items() if isinstance(v, (str, int, float, bool, type(None)))}
+        return _answer(exc.status, str(exc.message), detail)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            400: _("请求无效。"),
+            403: _("您没有访问此页面的权限。"),
+            404: _("页面不存在。"),
+            405: _("不支持此请求方法。"),
+            413: _("上传的文件过大。"),
+        }
+        return _answer(exc.code or 500, messages.get(exc.code, exc.description or exc.name))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return _answer(500, _("服务器内部错误，请稍后再试。"))
+
+
+def register_locale_cookie(app: Flask) -> None:
+    @app.after_request
+    def remember_language(response):
+        lang = request.args.get("lang")
+        if lang and lang in app.config["LANGUAGES"]:
+            response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def inject():
+        from flask_babel import get_locale
+
+        return {"current_user": current_user, "current_locale": str(get_locale()),
+                "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}

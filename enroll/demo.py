@@ -1,0 +1,51 @@
+"""The demo district (青溪区, fictional): what ``make run`` shows. See gis_data/README.md."""
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import select
+
+from enroll.accounts import services as accounts
+from enroll.accounts.models import User
+from enroll.config import ROOT
+from enroll.districts import services as districts
+from enroll.districts.models import District
+from enroll.extensions import db
+from enroll.review.services import Context
+from enroll.schools import services as schools
+from enroll.zoning import services as zoning
+
+DEMO = ROOT / "gis_data" / "demo"
+CODE = "990101"
+YEAR = 2026
+CONTEXT = Context(channel="cli")
+USERS = (("admin", "city_admin", None), ("editor", "district_editor", CODE), ("reviewer", "district_reviewer", CODE))
+
+
+def load_demo() -> str:
+    """Create the demo users, district, schools and publish its 2026 primary and junior zoning.
+
+    Demo users share the password in ``ENROLL_DEMO_PASSWORD`` (default ``demo-password``), for a
+    local demonstration only.
+    """
+    if db.session.scalar(select(District.id).where(District.code == CODE)) is not None:
+        return "demo district already loaded"
+    password = os.environ.get("ENROLL_DEMO_PASSWORD", "demo-password")
+    existing = {u.username: u for u in db.session.scalars(select(User))}
+    admin = existing.get("admin")
+    if admin is None:
+        admin = accounts.create_user(None, "admin", "city_admin", password, context=CONTEXT)
+    districts.create_district(admin, CODE, "青溪区", boundary_path=DEMO / "boundary.geojson",
+                              phone="0000-86000000", address="江城市青溪区文澜路1号 教育局招生办", context=CONTEXT)
+    users = {"admin": admin}
+    for name, role, district in USERS[1:]:
+        users[name] = existing.get(name) or accounts.create_user(
+            admin, name, role, password, district_code=district, context=CONTEXT)
+    schools.import_schools(users["editor"], CODE, DEMO / "schools.csv", context=CONTEXT)
+    published = []
+    for stage in zoning.ZONING_STAGES:
+        plan = zoning.import_plan(users["editor"], CODE, YEAR, stage, DEMO / f"zones_{stage}.zip", context=CONTEXT)
+        zoning.submit_plan(users["editor"], plan.id, context=CONTEXT)
+        zoning.approve_plan(users["reviewer"], plan.id, context=CONTEXT)
+        published.append(f"{stage}: {len(plan.zones)} zones, {plan.warning_count} warnings")
+    return "demo district 990101 青溪区 loaded; users admin/editor/reviewer; " + "; ".join(published)

@@ -1,0 +1,577 @@
+"""Read uploaded zoning files (zipped shapefile, GeoJSON, KML, GeoPackage) safely.
+
+Everything comes out as lon/lat EPSG:4326 features plus machine-readable findings.
+Any problem that prevents reading raises :class:`ReadError`; no other exception
+escapes :func:`read_zoning_file`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import json
+import math
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import numpy as np
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import ElementTree as defused_et
+import pyogrio
+from pyogrio.raw import read as ogr_read
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .crs import crs_label, gcj02_to_wgs84_geometry, is_legacy_datum, to_wgs84_transformer, transform_geometries
+from .findings import Finding, error, warning
+
+FORMATS = ("shapefile", "geojson", "kml", "gpkg")
+_EXTENSIONS = {
+    ".zip": "zip", ".kmz": "zip", ".geojson": "geojson", ".json": "geojson",
+    ".kml": "kml", ".gpkg": "gpkg", ".shp": "shapefile",
+}
+_INNER_DATASETS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".kml": "kml"}
+_CHUNK = 64 * 1024
+
+
+@dataclass
+class ArchiveLimits:
+    """Limits applied to uploaded ZIP archives before and during extraction."""
+
+    max_archive_bytes: int = 50 * 1024 * 1024
+    max_members: int = 50
+    max_total_uncompressed: int = 200 * 1024 * 1024
+    max_ratio: float = 100.0
+    # The ratio check only applies to members at least this large: small, very
+    # compressible .dbf files are common and harmless.
+    ratio_min_bytes: int = 1024 * 1024
+
+
+@dataclass
+class SourceFeature:
+    """One feature of the uploaded file, geometry already in EPSG:4326."""
+
+    index: int
+    geometry: BaseGeometry | None
+    properties: dict
+
+
+@dataclass
+class ReadResult:
+    """The features of an uploaded file plus what was learnt while reading it."""
+
+    features: list[SourceFeature]
+    source_crs: str | None
+    encoding: str | None
+    format: str
+    findings: list[Finding]
+    gcj02_converted: bool = False
+
+
+class ReadError(Exception):
+    """The file cannot be used; ``findings`` holds at least one error finding."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(", ".join(f.code for f in findings))
+        self.findings = findings
+
+
+@dataclass
+class _Raw:
+    """A layer as read from its format, before reprojection."""
+
+    geoms: list
+    props: list[dict]
+    crs: str | None
+    format: str
+    encoding: str | None = None
+
+
+def _unreadable(name: str, detail: str) -> ReadError:
+    return ReadError([error("unreadable", params={"file": name, "detail": detail})])
+
+
+def _unsafe(name: str, member: str | None, reason: str) -> Finding:
+    return error("unsafe_archive", params={"file": name, "member": member, "reason": reason})
+
+
+def read_zoning_file(
+    path: str | os.PathLike,
+    *,
+    filename: str | None = None,
+    crs: str | None = None,
+    gcj02: bool = False,
+    limits: ArchiveLimits = ArchiveLimits(),
+) -> ReadResult:
+    """Read a zoning file and return its features in EPSG:4326.
+
+    ``filename`` is the name the user uploaded (used for format detection and in
+    findings); ``crs`` sets or overrides the source CRS; ``gcj02`` converts
+    GCJ-02 coordinates back to WGS84 after reprojection.
+    """
+    name = os.path.basename(str(filename or path))
+    try:
+        return _read(Path(path), name, crs, gcj02, limits)
+    except ReadError:
+        raise
+    except Exception as exc:  # boundary: corrupt input must never leak raw errors
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise _unreadable(name, detail) from exc
+
+
+def _read(path: Path, name: str, crs: str | None, gcj02: bool, limits: ArchiveLimits) -> ReadResult:
+    if not path.is_file():
+        raise _unreadable(name, "file not found")
+    fmt = _detect_format(path, name)
+    if fmt == "zip":
+        with tempfile.TemporaryDirectory(prefix="enroll-geo-") as tmp:
+            inner, inner_fmt = _extract_zip(path, name, Path(tmp), limits)
+            raw = _read_format(inner, inner_fmt, name)
+            return _finish(raw, name, crs, gcj02)
+    if path.stat().st_size > limits.max_total_uncompressed:
+        raise _unreadable(name, "file too large")
+    return _finish(_read_format(path, fmt, name), name, crs, gcj02)
+
+
+def _detect_format(path: Path, name: str) -> str:
+    ext = os.path.splitext(name)[1].lower()
+    if ext in _EXTENSIONS:
+        return _EXTENSIONS[ext]
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if text.startswith(b"{"):
+        return "geojson"
+    if text.startswith(b"<") and b"<kml" in head.lower():
+        return "kml"
+    if head[:4] == b"\x00\x00\x27\x0a":
+        return "shapefile"
+    raise _unreadable(name, "unknown file format")
+
+
+def _read_format(path: Path, fmt: str, name: str) -> _Raw:
+    if fmt == "shapefile":
+        return _read_shapefile(path, name)
+    if fmt == "geojson":
+        return _read_geojson(path, name)
+    if fmt == "kml":
+        return _read_kml(path, name)
+    return _read_gpkg(path, name)
+
+
+# --- ZIP archives -----------------------------------------------------------
+
+
+def _member_path_unsafe(member: str) -> bool:
+    norm = member.replace("\\", "/")
+    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
+        return True
+    return any(part == ".." for part in norm.split("/"))
+
+
+def _check_archive(infos: list[zipfile.ZipInfo], name: str, limits: ArchiveLimits) -> None:
+    """Refuse dangerous archives using the central directory only."""
+    problems: list[Finding] = []
+    if len(infos) > limits.max_members:
+        problems.append(_unsafe(name, None, "too_many_members"))
+    if sum(i.file_size for i in infos) > limits.max_total_uncompressed:
+        problems.append(_unsafe(name, None, "too_large"))
+    for info in infos:
+        member = info.filename
+        if _member_path_unsafe(member):
+            problems.append(_unsafe(name, member, "path_traversal"))
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            problems.append(_unsafe(name, member, "symlink"))
+        if info.flag_bits & 0x1:
+            problems.append(_unsafe(name, member, "encrypted"))
+        big = info.file_size >= limits.ratio_min_bytes
+        if big and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            problems.append(_unsafe(name, member, "ratio"))
+    if problems:
+        raise ReadError(problems[:20])
+
+
+def _is_noise(member: str) -> bool:
+    base = member.replace("\\", "/").rsplit("/", 1)[-1]
+    return member.endswith("/") or member.startswith("__MACOSX/") or base.startswith("._") or not base
+
+
+def _choose_members(infos: list[zipfile.ZipInfo], name: str) -> tuple[str, dict[str, zipfile.ZipInfo]]:
+    """Pick the dataset inside the archive: a shapefile set or one single-file dataset."""
+    members = [i for i in infos if not _is_noise(i.filename)]
+    by_ext: dict[str, list[zipfile.ZipInfo]] = {}
+    for info in members:
+        by_ext.setdefault(os.path.splitext(info.filename)[1].lower(), []).append(info)
+    shps = by_ext.get(".shp", [])
+    if len(shps) > 1:
+        names = ", ".join(sorted(i.filename for i in shps))
+        raise _unreadable(name, f"several shapefiles in archive: {names}")
+    if shps:
+        stem = os.path.splitext(shps[0].filename)[0].lower()
+        chosen = {
+            os.path.splitext(i.filename)[1].lower(): i
+            for i in members
+            if os.path.splitext(i.filename)[0].lower() == stem
+        }
+        missing = [ext for ext in (".shx", ".dbf") if ext not in chosen]
+        if missing:
+            raise _unreadable(name, "shapefile is missing " + " and ".join(missing))
+        keep = {ext: chosen[ext] for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg") if ext in chosen}
+        return "shapefile", keep
+    datasets = [i for ext in _INNER_DATASETS for i in by_ext.get(ext, [])]
+    if len(datasets) == 1:
+        ext = os.path.splitext(datasets[0].filename)[1].lower()
+        return _INNER_DATASETS[ext], {ext: datasets[0]}
+    if len(datasets) > 1:
+        names = ", ".join(sorted(i.filename for i in datasets))
+        raise _unreadable(name, f"several datasets in archive: {names}")
+    raise _unreadable(name, "no .shp, .gpkg, .geojson or .kml in archive")
+
+
+def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: int, name: str) -> int:
+    """Stream one member to ``dest``, refusing more bytes than declared or budgeted."""
+    written = 0
+    with zf.open(info) as src, open(dest, "wb") as out:
+        while chunk := src.read(_CHUNK):
+            written += len(chunk)
+            if written > info.file_size or written > budget:
+                raise ReadError([_unsafe(name, info.filename, "too_large")])
+            out.write(chunk)
+    return written
+
+
+def _extract_zip(path: Path, name: str, tmp: Path, limits: ArchiveLimits) -> tuple[Path, str]:
+    if path.stat().st_size > limits.max_archive_bytes:
+        raise ReadError([_unsafe(name, None, "archive_too_large")])
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise _unreadable(name, f"not a valid zip archive ({exc})"[:200]) from exc
+    with zf:
+        infos = zf.infolist()
+        _check_archive(infos, name, limits)
+        fmt, members = _choose_members(infos, name)
+        budget = limits.max_total_uncompressed
+        for ext, info in members.items():
+            budget -= _extract_member(zf, info, tmp / f"layer{ext}", budget, name)
+    main_ext = ".shp" if fmt == "shapefile" else next(iter(members))
+    return tmp / f"layer{main_ext}", fmt
+
+
+# --- Shapefile ----------------------------------------------------------------
+
+
+def _sidecar(shp: Path, ext: str) -> Path | None:
+    for candidate in (shp.with_suffix(ext), shp.with_suffix(ext.upper())):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_GB_LABELS = {"GBK", "CP936", "936", "ANSI936", "GB2312", "GB18030", "EUCCN"}
+
+
+def _codepage_encoding(label: str) -> tuple[str, str] | None:
+    """Map a .cpg label to (codec for GDAL, label to report), or None if unusable."""
+    key = re.sub(r"[\s_-]", "", label).upper()
+    if key in _GB_LABELS:
+        return "GB18030", ("GB18030" if key == "GB18030" else "GBK")
+    if key in {"UTF8", "65001"}:
+        return "UTF-8", "UTF-8"
+    match = re.fullmatch(r"(?:ISO)?8859(\d+)", key)
+    codec = f"ISO-8859-{match.group(1)}" if match else (f"CP{key}" if key.isdigit() else label.strip())
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        return None
+    return codec, codec.upper()
+
+
+def _dbf_string_values(dbf: Path, max_records: int = 20000) -> list[bytes]:
+    """Raw bytes of field names and character field values of a .dbf file."""
+    data = dbf.read_bytes()
+    if len(data) < 32:
+        return []
+    n_records = int.from_bytes(data[4:8], "little")
+    header_len = int.from_bytes(data[8:10], "little")
+    record_len = int.from_bytes(data[10:12], "little")
+    values, spans, offset = [], [], 1
+    for pos in range(32, header_len - 1, 32):
+        desc = data[pos : pos + 32]
+        if len(desc) < 32 or desc[0] == 0x0D:
+            break
+        values.append(desc[:11].split(b"\x00", 1)[0])
+        width = desc[16]
+        if desc[11:12] in (b"C", b"M"):
+            spans.append((offset, width))
+        offset += width
+    for rec in range(min(n_records, max_records)):
+        start = header_len + rec * record_len
+        values.extend(data[start + o : start + o + w].rstrip(b" \x00") for o, w in spans)
+    return [v for v in values if v]
+
+
+def _decodes(values: list[bytes], codec: str) -> bool:
+    # Incremental decoding tolerates a multi-byte character cut at a field's end.
+    try:
+        for value in values:
+            codecs.getincrementaldecoder(codec)().decode(value, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_dbf_encoding(dbf: Path) -> tuple[str, str]:
+    """Guess a .dbf's text encoding: UTF-8 if it decodes strictly, else GB18030."""
+    values = _dbf_string_values(dbf)
+    if all(v.isascii() for v in values) or _decodes(values, "utf-8"):
+        return "UTF-8", "UTF-8"
+    if _decodes(values, "gb18030"):
+        return "GB18030", "GBK"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(b"\n".join(values)).best()
+    if best is not None:
+        return best.encoding, best.encoding.upper()
+    return "ISO-8859-1", "ISO-8859-1"
+
+
+def _read_shapefile(shp: Path, name: str) -> _Raw:
+    dbf = _sidecar(shp, ".dbf")
+    missing = [ext for ext in (".shx", ".dbf") if _sidecar(shp, ext) is None]
+    if missing:
+        raise _unreadable(name, "shapefile is missing " + " and ".join(missing))
+    cpg = _sidecar(shp, ".cpg")
+    found = _codepage_encoding(cpg.read_bytes()[:64].decode("ascii", "ignore")) if cpg else None
+    codec, label = found or detect_dbf_encoding(dbf)
+    geoms, props, crs = _read_ogr(shp, None, codec)
+    return _Raw(geoms, props, crs, "shapefile", label)
+
+
+# --- GeoPackage / OGR -----------------------------------------------------------
+
+
+def _clean_value(value):
+    """Make an attribute value JSON-serialisable."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> tuple[list, list[dict], str | None]:
+    meta, _, wkb, columns = ogr_read(path, layer=layer, encoding=encoding, force_2d=True)
+    geoms = list(shapely.from_wkb(wkb)) if wkb is not None else []
+    fields = [str(f) for f in meta["fields"]]
+    props = [
+        {f: _clean_value(col[i]) for f, col in zip(fields, columns)}
+        for i in range(len(geoms))
+    ]
+    return geoms, props, meta.get("crs")
+
+
+def _read_gpkg(path: Path, name: str) -> _Raw:
+    layers = [(str(n), str(t or "")) for n, t in pyogrio.list_layers(path)]
+    if not layers:
+        raise _unreadable(name, "no layers")
+    polygonal = [n for n, t in layers if "polygon" in t.lower()]
+    layer = polygonal[0] if polygonal else layers[0][0]
+    geoms, props, crs = _read_ogr(path, layer, None)
+    return _Raw(geoms, props, crs, "gpkg")
+
+
+# --- GeoJSON ----------------------------------------------------------------------
+
+
+def _decode_text(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "GBK"
+
+
+def _geojson_crs(obj: dict) -> str:
+    """RFC 7946 says CRS84; honour the legacy 2008 ``crs`` member when present."""
+    member = obj.get("crs")
+    if isinstance(member, dict):
+        props = member.get("properties") or {}
+        value = props.get("name") or (f"EPSG:{props['code']}" if "code" in props else None)
+        if value:
+            return str(value)
+    return "OGC:CRS84"
+
+
+def _shape_or_none(geometry):
+    if not geometry:
+        return None
+    try:
+        return shapely.geometry.shape(geometry)
+    except Exception:  # a malformed geometry is reported by validation as missing
+        return None
+
+
+def _read_geojson(path: Path, name: str) -> _Raw:
+    try:
+        text, encoding = _decode_text(path.read_bytes())
+        obj = json.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _unreadable(name, f"invalid json ({exc})"[:200]) from exc
+    if not isinstance(obj, dict):
+        raise _unreadable(name, "not a GeoJSON object")
+    if obj.get("type") == "FeatureCollection":
+        features = obj.get("features") or []
+    elif obj.get("type") == "Feature":
+        features = [obj]
+    elif "coordinates" in obj or obj.get("type") == "GeometryCollection":
+        features = [{"type": "Feature", "geometry": obj, "properties": {}}]
+    else:
+        raise _unreadable(name, "not a GeoJSON object")
+    geoms = [_shape_or_none(f.get("geometry")) if isinstance(f, dict) else None for f in features]
+    props = [
+        {str(k): _clean_value(v) if not isinstance(v, (dict, list)) else v for k, v in (f.get("properties") or {}).items()}
+        if isinstance(f, dict) else {}
+        for f in features
+    ]
+    return _Raw(geoms, props, _geojson_crs(obj), "geojson", encoding)
+
+
+# --- KML (parsed with defusedxml, never GDAL) --------------------------------------
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(elem, local: str) -> list:
+    return [c for c in elem if _local(c.tag) == local]
+
+
+def _kml_ring(elem) -> list[tuple[float, float]]:
+    """Coordinates of the first <coordinates> below ``elem`` as (lon, lat) pairs."""
+    coords = next((c for c in elem.iter() if _local(c.tag) == "coordinates"), None)
+    text = re.sub(r",\s+", ",", (coords.text or "") if coords is not None else "")
+    return [tuple(float(v) for v in token.split(",")[:2]) for token in text.split()]
+
+
+def _kml_geometry(elem):
+    """Shapely geometry for a KML geometry element, or None if unsupported."""
+    kind = _local(elem.tag)
+    if kind == "Polygon":
+        outer = [_kml_ring(b) for b in _children(elem, "outerBoundaryIs")]
+        inner = [_kml_ring(r) for b in _children(elem, "innerBoundaryIs") for r in _children(b, "LinearRing")]
+        return shapely.Polygon(outer[0], inner) if outer else None
+    if kind == "MultiGeometry":
+        parts = [g for g in (_kml_geometry(c) for c in elem) if g is not None]
+        if parts and all(p.geom_type == "Polygon" for p in parts):
+            return shapely.MultiPolygon(parts)
+        return shapely.GeometryCollection(parts)
+    if kind == "Point":
+        return shapely.Point(_kml_ring(elem)[0])
+    if kind in ("LineString", "LinearRing"):
+        return shapely.LineString(_kml_ring(elem))
+    return None
+
+
+def _kml_placemark(pm) -> tuple[BaseGeometry | None, dict]:
+    props: dict = {}
+    geom = None
+    for child in pm:
+        kind = _local(child.tag)
+        if kind == "name":
+            props["name"] = (child.text or "").strip()
+        elif kind == "ExtendedData":
+            for item in child.iter():
+                if _local(item.tag) == "Data" and item.get("name"):
+                    value = next((v.text for v in _children(item, "value")), None)
+                    props[item.get("name")] = (value or "").strip()
+                elif _local(item.tag) == "SimpleData" and item.get("name"):
+                    props[item.get("name")] = (item.text or "").strip()
+        elif geom is None:
+            try:
+                geom = _kml_geometry(child)
+            except (ValueError, IndexError, TypeError, shapely.errors.GEOSException):
+                geom = None  # malformed coordinates: validation reports it as missing
+    return geom, props
+
+
+def _parse_xml(data: bytes):
+    """Parse with defusedxml, refusing DTDs and entities; re-decode legacy encodings."""
+    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([\w.:-]+)[\"']", data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
+        data = data.decode(declared.group(1).decode("ascii")).split("?>", 1)[1].encode("utf-8")
+    return defused_et.fromstring(data, forbid_dtd=True)
+
+
+def _read_kml(path: Path, name: str) -> _Raw:
+    try:
+        root = _parse_xml(path.read_bytes())
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
+        raise _unreadable(name, "xml entities refused") from exc
+    except (ParseError, LookupError, UnicodeDecodeError) as exc:
+        raise _unreadable(name, f"invalid xml ({exc})"[:200]) from exc
+    geoms, props = [], []
+    for pm in (e for e in root.iter() if _local(e.tag) == "Placemark"):
+        geom, attrs = _kml_placemark(pm)
+        geoms.append(geom)
+        props.append(attrs)
+    return _Raw(geoms, props, "EPSG:4326", "kml")
+
+
+# --- Common finishing: CRS, reprojection, GCJ-02 -----------------------------------
+
+
+def _resolve_crs(raw: _Raw, name: str, override: str | None) -> pyproj.CRS:
+    value = override or raw.crs
+    if not value:
+        raise ReadError([error("missing_crs", params={"file": name})])
+    try:
+        return pyproj.CRS.from_user_input(value)
+    except pyproj.exceptions.CRSError as exc:
+        raise ReadError([error("missing_crs", params={"file": name, "crs": str(value)[:200]})]) from exc
+
+
+def _finish(raw: _Raw, name: str, override: str | None, gcj02: bool) -> ReadResult:
+    if not raw.geoms:
+        raise _unreadable(name, "no features")
+    src = _resolve_crs(raw, name, override)
+    findings: list[Finding] = []
+    legacy = is_legacy_datum(src)
+    if legacy:
+        findings.append(warning("legacy_datum", params={"file": name, "crs": legacy}))
+    geoms = shapely.force_2d(np.array(raw.geoms, dtype=object))
+    present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    if src.is_geographic and present.size:
+        xmin, ymin, xmax, ymax = shapely.total_bounds(present)
+        if xmin < -180.5 or xmax > 360.0 or ymin < -90.5 or ymax > 90.5:
+            detail = "coordinates are not longitude/latitude"
+            raise ReadError([error("missing_crs", params={"file": name, "detail": detail})])
+    transformer = to_wgs84_transformer(src)
+    if transformer is not None:
+        geoms = transform_geometries(geoms, transformer)
+    if gcj02:
+        geoms = gcj02_to_wgs84_geometry(geoms)
+    coords = shapely.get_coordinates(geoms)
+    if not np.isfinite(coords).all():
+        raise _unreadable(name, "coordinates could not be transformed")
+    features = [
+        SourceFeature(index=i + 1, geometry=geoms[i], properties=raw.props[i])
+        for i in range(len(raw.geoms))
+    ]
+    return ReadResult(features, crs_label(src), raw.encoding, raw.format, findings, gcj02_converted=gcj02)

@@ -1,0 +1,251 @@
+"""Validate a read zoning file against the district's schools and boundary.
+
+The result is a list of candidate zones (valid polygonal geometry, school names)
+and findings with stable codes; publishing is blocked while any error remains.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from . import coverage
+from .coverage import MetricFrame, ZoneRef, make_valid_polygonal, polygonal_part
+from .findings import ERROR, Finding, error, round_location, round_quantity, sort_findings, warning
+from .io import ReadResult
+
+SCHOOL_FIELD_CANDIDATES = [
+    "学校名称", "学校", "school", "SCHOOL", "School", "name", "NAME", "Name", "名称",
+    # Common extras in Chinese GIS exports, tried only after the list above.
+    "学校名", "XXMC", "xxmc",
+]
+_NAME_SEPARATORS = re.compile(r"[、,，;；/／|｜\r\n]+")
+MAX_REPAIR_LOSS = 0.01
+
+
+@dataclass
+class ZoneCandidate:
+    """A feature that can become a zone: valid polygonal EPSG:4326 geometry plus schools.
+
+    ``school_names`` are the keys of the ``schools`` mapping where a name matched
+    (matching ignores whitespace and full-/half-width differences), otherwise the
+    names as written in the file.
+    """
+
+    index: int
+    geometry: BaseGeometry
+    school_names: list[str]
+    kind: str
+    properties: dict
+
+
+@dataclass
+class ValidationReport:
+    """Zones, sorted findings (errors first) and summary statistics."""
+
+    zones: list[ZoneCandidate]
+    findings: list[Finding]
+    school_field: str | None
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        """True if any finding blocks publication."""
+        return any(f.severity == ERROR for f in self.findings)
+
+
+def detect_school_field(properties_list: list[dict], requested: str | None) -> str | None:
+    """The attribute holding school names: ``requested`` if present, else the first known candidate."""
+    present: set[str] = set()
+    for props in properties_list:
+        present.update(props.keys())
+    if requested and requested in present:
+        return requested
+    return next((c for c in SCHOOL_FIELD_CANDIDATES if c in present), None)
+
+
+def split_school_names(value) -> list[str]:
+    """Split a multi-school value on 、 , ， ; ； / | (and line breaks); drop blanks and repeats."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    names: list[str] = []
+    for part in _NAME_SEPARATORS.split(str(value)):
+        part = part.strip()
+        if part and part not in names:
+            names.append(part)
+    return names
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def _rep_location(geom: BaseGeometry) -> tuple[float, float] | None:
+    if geom is None or geom.is_empty:
+        return None
+    point = shapely.point_on_surface(geom) if geom.is_valid else geom.centroid
+    return None if point.is_empty else round_location(point.x, point.y)
+
+
+def _invalid_location(geom: BaseGeometry, reason: str) -> tuple[float, float] | None:
+    match = re.search(r"\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)", reason or "")
+    if match:
+        return round_location(float(match.group(1)), float(match.group(2)))
+    return _rep_location(make_valid_polygonal(geom) or geom.envelope)
+
+
+def _check_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseGeometry | None, Finding | None]:
+    """Return a valid polygonal geometry (repaired if needed) and an optional finding."""
+    if geom is None or geom.is_empty:
+        reason = "missing" if geom is None else "empty"
+        return None, error("invalid_geometry", feature=index, school=label, params={"reason": reason})
+    poly = polygonal_part(geom)
+    if poly is None:
+        params = {"reason": "not_polygonal", "geom_type": geom.geom_type}
+        return None, error("invalid_geometry", feature=index, school=label, location=_rep_location(geom), params=params)
+    if poly.is_valid:
+        return poly, None
+    parts = shapely.get_parts(poly)
+    if len(parts) > 1 and shapely.is_valid(parts).all():
+        # Valid parts that merely touch or overlap (common in KML MultiGeometry): merge them.
+        return polygonal_part(shapely.union_all(parts)), None
+    reason = shapely.is_valid_reason(poly)
+    location = _invalid_location(poly, reason)
+    repaired = make_valid_polygonal(poly)
+    before = float(frame.area(poly))
+    after = float(frame.area(repaired)) if repaired is not None else 0.0
+    if repaired is None or after < (1.0 - MAX_REPAIR_LOSS) * before:
+        params = {"reason": reason}
+        return None, error("invalid_geometry", feature=index, school=label, location=location, params=params)
+    finding = warning(
+        "geometry_repaired", feature=index, school=label, location=location,
+        quantity=round_quantity(abs(after - before), "m2"), unit="m2", params={"reason": reason},
+    )
+    return repaired, finding
+
+
+def _resolve_names(index: int, value, lookup: dict[str, str], loc) -> tuple[list[str], list[Finding]]:
+    """Map written names to known school names; unknown or blank names become errors."""
+    written = split_school_names(value)
+    if not written:
+        return [], [error("empty_school", feature=index, location=loc)]
+    names, findings = [], []
+    for name in written:
+        known = lookup.get(_name_key(name))
+        if known is None:
+            findings.append(error("unknown_school", feature=index, school=name, location=loc))
+        names.append(known or name)
+    return names, findings
+
+
+def _duplicates(entries: list[tuple[int, list[str], tuple | None]]) -> list[Finding]:
+    """The same school named by more than one single-school feature."""
+    first_seen: dict[str, int] = {}
+    findings = []
+    for index, names, loc in entries:
+        if len(names) != 1:
+            continue
+        key = _name_key(names[0])
+        if key in first_seen:
+            params = {"first_feature": first_seen[key]}
+            findings.append(error("duplicate_school", feature=index, school=names[0], location=loc, params=params))
+        else:
+            first_seen[key] = index
+    return findings
+
+
+def _label(props: dict, school_field: str | None) -> str | None:
+    if school_field is None:
+        return None
+    value = props.get(school_field)
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+def _collect(read: ReadResult, school_field, lookup, frame) -> tuple[list[ZoneCandidate], list[ZoneRef], list[Finding]]:
+    """Per-feature checks: geometry and school names."""
+    zones, refs, findings, entries = [], [], [], []
+    for feat in read.features:
+        label = _label(feat.properties, school_field)
+        geom, geom_finding = _check_geometry(feat.index, feat.geometry, label, frame)
+        if geom_finding is not None:
+            findings.append(geom_finding)
+        names: list[str] = []
+        if school_field is not None:
+            loc = _rep_location(geom)
+            names, name_findings = _resolve_names(feat.index, feat.properties.get(school_field), lookup, loc)
+            findings.extend(name_findings)
+            entries.append((feat.index, names, loc))
+        if geom is not None:
+            kind = "multi" if len(names) > 1 else "single"
+            zones.append(ZoneCandidate(feat.index, geom, names, kind, feat.properties))
+            refs.append(ZoneRef(feat.index, kind, label, names))
+    findings.extend(_duplicates(entries))
+    return zones, refs, findings
+
+
+def _clean_boundary(boundary: BaseGeometry | None) -> BaseGeometry | None:
+    if boundary is None or boundary.is_empty:
+        return None
+    return boundary if boundary.is_valid else make_valid_polygonal(boundary)
+
+
+def _stats(n_features: int, zones: list, union, boundary, frame: MetricFrame) -> dict:
+    covered_geom = union
+    district = ratio = None
+    if boundary is not None:
+        district = float(frame.area(boundary))
+        covered_geom = shapely.intersection(union, boundary) if union is not None else None
+    covered = float(frame.area(covered_geom)) if covered_geom is not None else 0.0
+    if district:
+        ratio = round(min(1.0, covered / district), 4)
+    return {
+        "features": n_features,
+        "zones": len(zones),
+        "district_area_m2": round_quantity(district, "m2") if district is not None else None,
+        "covered_area_m2": round_quantity(covered, "m2"),
+        "coverage_ratio": ratio,
+    }
+
+
+def validate_zones(
+    read: ReadResult,
+    *,
+    school_field: str | None = None,
+    schools: dict[str, Point | None],
+    boundary: BaseGeometry | None = None,
+    overlap_tolerance_m2: float = 100.0,
+    gap_tolerance_m2: float = 1000.0,
+    near_tolerance_m: float = 0.0,
+) -> ValidationReport:
+    """Check zones for geometry, naming, overlap, coverage and position problems."""
+    findings = list(read.findings)
+    properties = [f.properties for f in read.features]
+    field_name = detect_school_field(properties, school_field)
+    if field_name is None:
+        available = sorted({str(k) for p in properties for k in p})
+        findings.append(error("missing_school_field", params={"field": school_field, "available": available}))
+    lookup = {_name_key(name): name for name in schools}
+    boundary = _clean_boundary(boundary)
+    frame = MetricFrame([f.geometry for f in read.features] + [boundary])
+    zones, refs, zone_findings = _collect(read, field_name, lookup, frame)
+    findings.extend(zone_findings)
+    geoms = np.array([z.geometry for z in zones], dtype=object)
+    union = shapely.union_all(geoms) if zones else None
+    findings.extend(coverage.find_overlaps(refs, geoms, frame, overlap_tolerance_m2))
+    if boundary is not None:
+        findings.extend(coverage.find_outside(refs, geoms, boundary, frame, overlap_tolerance_m2))
+        findings.extend(coverage.find_gaps(union if union is not None else shapely.Polygon(), boundary, frame, gap_tolerance_m2))
+    findings.extend(coverage.find_schools_outside(refs, geoms, schools, frame, near_tolerance_m))
+    if not read.gcj02_converted:
+        suspicion = coverage.gcj02_suspicion(refs, geoms, union, boundary, schools, frame)
+        if suspicion is not None:
+            findings.append(suspicion)
+    stats = _stats(len(read.features), zones, union, boundary, frame)
+    return ValidationReport(zones, sort_findings(findings), field_name, stats)

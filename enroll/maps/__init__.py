@@ -1,0 +1,117 @@
+"""Building zone maps with folium, every asset served by the app itself (no CDN)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from enroll.maps.tiles import tile_layers
+
+# Colour-blind-safe palette (Okabe–Ito + greys); zones are also labelled, so colour is never the only cue.
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+
+
+@dataclass
+class MapParts:
+    """Pieces of a rendered folium map to embed in our own page."""
+
+    header: str
+    html: str
+    script: str
+
+
+class ZoneLayer(MacroElement):
+    """Loads the zone GeoJSON by URL (not inlined) and draws it coloured by ``properties.color``."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var palette = {{ this.palette|tojson }};
+            var box = document.getElementById({{ this._parent.get_name()|tojson }});
+            fetch({{ this.url|tojson }}, {credentials: "same-origin"})
+              .then(function(r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+              .then(function(data) {
+                var layer = L.geoJSON(data, {
+                  style: function(f) {
+                    return {color: "#333", weight: 1.2, fillColor: palette[f.properties.color % palette.length],
+                            fillOpacity: 0.45, dashArray: f.properties.kind === "multi" ? "6 4" : null};
+                  },
+                  onEachFeature: function(f, l) {
+                    l.bindTooltip(f.properties.label, {sticky: true});
+                  }
+                }).addTo(map);
+                layer.bringToBack();
+                box.setAttribute("data-zones-drawn", String(data.features.length));
+              })
+              .catch(function(err) { box.setAttribute("data-zones-error", String(err)); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "ZoneLayer"
+        self.url = url
+        self.palette = PALETTE
+
+
+class SchoolMarkers(MacroElement):
+    """School markers with a popup linking to the school page.
+
+    Our own element rather than ``folium.Marker``/``folium.Popup``: those need jQuery in the page
+    and repeat a block of script per marker.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            {{ this.markers|tojson }}.forEach(function(m) {
+                L.marker([m.lat, m.lon], {title: m.name, alt: m.name, keyboard: true})
+                  .bindPopup(m.popup_html, {maxWidth: 260}).addTo(map);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, markers: list[dict]):
+        super().__init__()
+        self._name = "SchoolMarkers"
+        self.markers = [{k: m[k] for k in ("lat", "lon", "name", "popup_html")} for m in markers]
+
+
+def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, markers: list[dict],
+              tiles: str, static_url, tianditu_key: str | None = None, approval: str | None = None,
+              height: str = "480px") -> MapParts:
+    """Render a district map.
+
+    :param bounds: (min lon, min lat, max lon, max lat) of the district.
+    :param markers: dicts with ``lat``, ``lon``, ``name`` and ``popup_html`` (already escaped).
+    :param static_url: callable giving the URL of a file under ``enroll/static``.
+    """
+    minx, miny, maxx, maxy = bounds
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=12,
+                      height=height, control_scale=True, zoom_snap=0.25)
+    fmap.default_js = [("leaflet", static_url("vendor/leaflet/leaflet.js"))]
+    fmap.default_css = [("leaflet_css", static_url("vendor/leaflet/leaflet.css"))]
+    for layer in tile_layers(tiles, tianditu_key=tianditu_key, approval=approval):
+        folium.TileLayer(layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc",
+                         max_zoom=layer.max_zoom, overlay=False, control=False).add_to(fmap)
+    SchoolMarkers(markers).add_to(fmap)
+    ZoneLayer(geojson_url).add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    root = fmap.get_root()
+    root.render()
+    return MapParts(header=_strip_page_level(root.header.render()), html=root.html.render(),
+                    script=root.script.render())
+
+
+def _strip_page_level(header: str) -> str:
+    """Drop folium's page-level tags: its viewport meta blocks zooming (an accessibility failure)
+    and its html/body rule would restyle our page."""
+    header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", header)
+    return re.sub(r"<style>\s*html, body \{.*?\}\s*</style>", "", header, flags=re.S)

@@ -1,0 +1,241 @@
+"""Zoning plans: import, validation report, review and publication, public queries."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import shapely
+import shapely.geometry
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from enroll.accounts.services import authorize, can
+from enroll.core.errors import Conflict, Invalid, NotFound
+from enroll.core.i18n import _l
+from enroll.districts.services import get_district
+from enroll.extensions import db
+from enroll.geo.display import color_indices, simplify_for_display
+from enroll.geo.findings import ERROR, WARNING
+from enroll.geo.io import ReadError, read_zoning_file
+from enroll.geo.validate import validate_zones
+from enroll.review import states
+from enroll.review.services import Context, record, transition
+from enroll.schools.services import schools_of
+from enroll.zoning.models import Zone, ZoningPlan, zone_schools
+
+ZONING_STAGES = ("primary", "junior")
+PUBLIC_STATUSES = (states.PUBLISHED,)
+
+
+def _check_scope(year: int, stage: str) -> None:
+    if stage not in ZONING_STAGES:
+        raise Invalid(_l("学段必须是 primary（小学）或 junior（初中），而不是“%(stage)s”。", stage=stage))
+    if not 2000 <= int(year) <= 2100:
+        raise Invalid(_l("招生年度“%(year)s”无效。", year=year))
+
+
+def import_plan(actor, district_code: str, year: int, stage: str, path, *, filename: str | None = None,
+                crs: str | None = None, gcj02: bool = False, school_field: str | None = None,
+                context: Context = Context()) -> ZoningPlan:
+    """Read and validate a zoning file into a new **draft** plan with its validation report.
+
+    Whatever the file holds, nothing published changes. A draft whose report has errors cannot be
+    submitted; it stays for the uploader to read and discard.
+    """
+    district = get_district(district_code)
+    authorize(actor, "zoning.import", district.id)
+    _check_scope(year, stage)
+    filename = filename or Path(path).name
+    schools = {s.name: s for s in schools_of(district.id, stage)}
+    plan = ZoningPlan(district=district, year=int(year), stage=stage, status=states.DRAFT,
+                      source_filename=filename, created_by=actor)
+    try:
+        read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02)
+    except ReadError as exc:
+        findings, stats, zones = exc.findings, {}, []
+    else:
+        report = validate_zones(read, school_field=school_field,
+                                schools={n: s.point for n, s in schools.items()},
+                                boundary=district.boundary)
+        findings, stats, zones = report.findings, report.stats, report.zones
+        plan.source_format, plan.source_crs = read.format, read.source_crs or ""
+        plan.school_field = report.school_field or ""
+        stats = dict(stats, encoding=read.encoding, gcj02=gcj02)
+    plan.report = {"findings": [f.to_dict() for f in findings], "stats": stats}
+    plan.error_count = sum(f.severity == ERROR for f in findings)
+    plan.warning_count = sum(f.severity == WARNING for f in findings)
+    for candidate in zones:
+        named = [schools[n] for n in candidate.school_names if n in schools]
+        plan.zones.append(Zone(feature_index=candidate.index, kind=candidate.kind, geometry=candidate.geometry,
+                               label="、".join(candidate.school_names), schools=named))
+    plan.version = 1 + (db.session.scalar(
+        select(func.max(ZoningPlan.version)).where(
+            ZoningPlan.district_id == district.id, ZoningPlan.year == plan.year, ZoningPlan.stage == stage)
+    ) or 0)
+    db.session.add(plan)
+    db.session.flush()
+    record(actor, "zoning.import", "zoning_plan", plan.id, context=context,
+           detail={"file": filename, "errors": plan.error_count, "warnings": plan.warning_count,
+                   "zones": len(plan.zones), "version": plan.version})
+    db.session.commit()
+    return plan
+
+
+def get_plan(actor, plan_id: int) -> ZoningPlan:
+    """A plan the actor may see: published to everyone, other states to the district's staff.
+
+    :raises NotFound: also for drafts the actor may not see, so their existence does not leak.
+    """
+    plan = db.session.get(ZoningPlan, plan_id)
+    if plan is None or (plan.status not in PUBLIC_STATUSES
+                        and not can(actor, "zoning.view_drafts", plan.district_id)):
+        raise NotFound(_l("划片方案不存在或尚未发布。"))
+    return plan
+
+
+def _load(plan_id: int) -> ZoningPlan:
+    plan = db.session.get(ZoningPlan, plan_id)
+    if plan is None:
+        raise NotFound(_l("划片方案不存在或尚未发布。"))
+    return plan
+
+
+def _act(actor, plan: ZoningPlan, action: str, context: Context, **detail) -> ZoningPlan:
+    """Authorise, move the plan through ``action`` and audit it, without committing."""
+    authorize(actor, f"zoning.{action}", plan.district_id)
+    before = plan.status
+    transition(plan, action)
+    record(actor, f"zoning.{action}", "zoning_plan", plan.id, context=context,
+           detail={"from": before, "to": plan.status, **detail})
+    return plan
+
+
+def submit_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
+    """draft → in_review. :raises Conflict: when the report has errors or there are no zones."""
+    plan = _load(plan_id)
+    authorize(actor, "zoning.submit", plan.district_id)
+    if plan.status == states.DRAFT and (plan.error_count or not plan.zones):
+        raise Conflict(_l("该方案的校验报告有 %(n)d 个错误，不能提交审核。", n=plan.error_count))
+    _act(actor, plan, "submit", context)
+    plan.submitted_by = actor
+    plan.submitted_at = datetime.now(UTC)
+    plan.reject_reason = ""
+    db.session.commit()
+    return plan
+
+
+def approve_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
+    """in_review → published, replacing the scope's previous published version in one transaction.
+
+    :raises Conflict: when the reviewer uploaded or submitted the plan (先审后发 needs a second person).
+    """
+    plan = _load(plan_id)
+    authorize(actor, "zoning.approve", plan.district_id)
+    if actor.id in (plan.created_by_id, plan.submitted_by_id):
+        raise Conflict(_l("审核人不能是上传或提交该方案的人。"))
+    previous = published_plan(plan.district_id, plan.year, plan.stage)
+    if previous is not None:
+        if plan.status != states.IN_REVIEW:
+            transition(plan, "approve")  # raises the illegal-transition conflict before touching anything
+        transition(previous, "supersede")
+        record(actor, "zoning.supersede", "zoning_plan", previous.id, context=context, detail={"by": plan.id})
+        db.session.flush()  # the old row first, so the one-published-per-scope index holds
+    _act(actor, plan, "approve", context, replaces=previous.id if previous else None)
+    plan.reviewed_by = actor
+    plan.published_at = datetime.now(UTC)
+    db.session.commit()
+    return plan
+
+
+def reject_plan(actor, plan_id: int, reason: str, *, context: Context = Context()) -> ZoningPlan:
+    """in_review → draft with a reason for the author. :raises Invalid: without a reason."""
+    plan = _load(plan_id)
+    authorize(actor, "zoning.reject", plan.district_id)
+    if not (reason or "").strip():
+        raise Invalid(_l("退回时必须填写理由。"))
+    _act(actor, plan, "reject", context, reason=reason.strip())
+    plan.reject_reason = reason.strip()
+    plan.reviewed_by = actor
+    db.session.commit()
+    return plan
+
+
+def withdraw_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
+    """Take a plan back: in_review → draft (its author's recall) or published → withdrawn."""
+    plan = _load(plan_id)
+    _act(actor, plan, "recall" if plan.status == states.IN_REVIEW else "withdraw", context)
+    db.session.commit()
+    return plan
+
+
+def discard_plan(actor, plan_id: int, *, context: Context = Context()) -> None:
+    """Delete a draft (an abandoned import). :raises Conflict: for anything but a draft."""
+    plan = _load(plan_id)
+    authorize(actor, "zoning.discard", plan.district_id)
+    if plan.status != states.DRAFT:
+        raise Conflict(_l("只能删除草稿。"))
+    record(actor, "zoning.discard", "zoning_plan", plan.id, context=context,
+           detail={"file": plan.source_filename, "version": plan.version})
+    db.session.delete(plan)
+    db.session.commit()
+
+
+def published_plan(district_id: int, year: int, stage: str) -> ZoningPlan | None:
+    return db.session.scalar(select(ZoningPlan).where(
+        ZoningPlan.district_id == district_id, ZoningPlan.year == year, ZoningPlan.stage == stage,
+        ZoningPlan.status == states.PUBLISHED))
+
+
+def published_scopes(district_id: int) -> list[tuple[int, str]]:
+    """(year, stage) pairs with a published plan, newest year first."""
+    rows = db.session.execute(select(ZoningPlan.year, ZoningPlan.stage).where(
+        ZoningPlan.district_id == district_id, ZoningPlan.status == states.PUBLISHED
+    ).order_by(ZoningPlan.year.desc(), ZoningPlan.stage)).all()
+    return [(r.year, r.stage) for r in rows]
+
+
+def plans_of(actor, district_code: str) -> list[ZoningPlan]:
+    """Every plan of a district, for its staff (newest first)."""
+    district = get_district(district_code)
+    authorize(actor, "zoning.view_drafts", district.id)
+    return list(db.session.scalars(select(ZoningPlan).where(ZoningPlan.district_id == district.id)
+                                   .order_by(ZoningPlan.year.desc(), ZoningPlan.id.desc())))
+
+
+def zones_of_school(school_id: int) -> list[Zone]:
+    """Published zones naming the school, newest year first."""
+    query = (select(Zone).join(ZoningPlan).join(zone_schools, zone_schools.c.zone_id == Zone.id)
+             .where(zone_schools.c.school_id == school_id, ZoningPlan.status == states.PUBLISHED)
+             .order_by(ZoningPlan.year.desc()))
+    return list(db.session.scalars(query))
+
+
+DISPLAY_TOLERANCE_DEG = 0.00003  # about 3 m: invisible at district zoom, shrinks the payload
+
+
+def plan_geojson(plan: ZoningPlan) -> dict:
+    """The plan's zones as a GeoJSON FeatureCollection for the map.
+
+    Geometries are simplified as a coverage, so neighbours keep shared edges; each feature carries
+    a colour index that differs from its neighbours', its label and its schools.
+    """
+    zones = list(plan.zones)
+    geoms = simplify_for_display([z.geometry for z in zones], DISPLAY_TOLERANCE_DEG)
+    colors = color_indices(geoms) if geoms else []
+    features = []
+    for zone, geom, color in zip(zones, geoms, colors):
+        features.append({
+            "type": "Feature",
+            "id": zone.id,
+            "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-6)),
+            "properties": {
+                "zone": zone.id, "feature": zone.feature_index, "kind": zone.kind, "label": zone.label,
+                "color": color, "schools": [{"id": s.id, "name": s.name} for s in zone.schools],
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def plan_bounds(plan: ZoningPlan) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a plan's zones."""
+    return shapely.union_all([z.geometry for z in plan.zones]).bounds

@@ -1,0 +1,72 @@
+"""Helpers shared by tests and fixtures: paths, app factory for tests, test databases."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from enroll import create_app
+from enroll.extensions import db as _db
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+DEMO = ROOT / "gis_data" / "demo"
+PG_ADMIN_URL = os.environ.get("ENROLL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "correct-horse-battery"
+
+both_databases = pytest.mark.parametrize(
+    "app", ["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)], indirect=True)
+
+
+def make_app(url: str, **extra):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAP_TILES": "none",
+                       "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost", **extra})
+
+
+def migrate(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        _db.engine.dispose()
+
+
+def postgis_or_skip(url: str) -> None:
+    """Skip without a server; in CI (``CI`` set) a missing PostGIS is a failure."""
+    try:
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+            available = conn.execute(sa.text(
+                "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")).scalar()
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "no server"
+        reason = f"no PostgreSQL at {url}: {exc.__class__.__name__}"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
+    if not available:
+        reason = "PostGIS extension not installed"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
+
+
+def create_pg_database() -> str:
+    """A fresh, empty database; returns its URL."""
+    postgis_or_skip(PG_ADMIN_URL)
+    name = f"enroll_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+

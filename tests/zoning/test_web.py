@@ -1,0 +1,103 @@
+"""Bureau pages: upload, report, review buttons; the access matrix."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from support import DEMO
+from enroll.zoning import services as zoning
+from enroll.zoning.models import ZoningPlan
+
+
+def upload(client, path_or_bytes, filename, **fields):
+    data = path_or_bytes.read_bytes() if hasattr(path_or_bytes, "read_bytes") else path_or_bytes
+    form = {"year": "2026", "stage": "primary", **fields, "file": (io.BytesIO(data), filename)}
+    return client.post("/bureau/d/990101/upload", data=form, content_type="multipart/form-data")
+
+
+def test_upload_shows_the_validation_report(login, editor):
+    client = login(editor)
+    response = upload(client, DEMO / "zones_primary.zip", "青溪区小学划片.zip")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "校验报告" in page and "0 个错误" in page
+    assert 'value="submit"' in page
+
+
+def test_unsafe_archive_is_refused_with_a_message_naming_the_member(login, editor):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../etc/evil.shp", b"x")
+    response = upload(login(editor), buffer.getvalue(), "evil.zip")
+    page = login(editor).get(response.headers["Location"]).get_data(as_text=True)
+    assert "unsafe_archive" in page and "evil.shp" in page
+    assert 'value="submit"' not in page  # no submit button for a plan with errors
+
+
+def test_garbage_upload_gets_a_report_not_a_500(login, editor):
+    client = login(editor)
+    response = upload(client, b"\x00\x01garbage", "zones.geojson")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "unreadable" in page and "zones.geojson" in page
+
+
+def test_review_through_the_web_by_two_people(app, login, editor, reviewer):
+    client = login(editor)
+    plan_url = upload(client, DEMO / "zones_primary.zip", "p.zip").headers["Location"]
+    plan_id = int(plan_url.rstrip("/").split("/")[-1])
+    client.post(f"/bureau/plans/{plan_id}/submit")
+    assert client.post(f"/bureau/plans/{plan_id}/approve").status_code == 403
+    client.post("/logout")
+    client = login(reviewer)
+    client.post(f"/bureau/plans/{plan_id}/approve")
+    assert app.extensions["sqlalchemy"].session.get(ZoningPlan, plan_id).status == "published"
+    assert client.get("/d/990101/2026/primary/").status_code == 200
+
+
+def test_admin_who_uploaded_gets_409_when_approving(login, admin, district):
+    client = login(admin)
+    plan_url = upload(client, DEMO / "zones_primary.zip", "p.zip").headers["Location"]
+    plan_id = int(plan_url.rstrip("/").split("/")[-1])
+    client.post(f"/bureau/plans/{plan_id}/submit")
+    response = client.post(f"/bureau/plans/{plan_id}/approve")
+    assert response.status_code == 409
+    assert "审核人不能是上传或提交该方案的人" in response.get_data(as_text=True)
+
+
+ROLES = ["anonymous", "city_admin", "district_editor", "district_reviewer", "school_editor", "auditor",
+         "other_district_editor"]
+# route -> roles that may use it (others get a redirect to login or 403/404)
+MATRIX = {
+    ("GET", "/bureau/"): {"city_admin", "district_editor", "district_reviewer", "school_editor", "auditor",
+                          "other_district_editor"},
+    ("GET", "/bureau/d/990101/upload"): {"city_admin", "district_editor"},
+    ("GET", "/bureau/plans/{id}"): {"city_admin", "district_editor", "district_reviewer"},
+    ("GET", "/bureau/plans/{id}/report.json"): {"city_admin", "district_editor", "district_reviewer"},
+    ("POST", "/bureau/plans/{id}/submit"): {"city_admin", "district_editor"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", list(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_access_matrix(role, route, client, login, make_user, admin, district):
+    from enroll.districts.services import create_district
+
+    create_district(admin, "990102", "另一区")
+    plan = zoning.import_plan(admin, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    if role != "anonymous":
+        user = (admin if role == "city_admin" else
+                make_user("u1", "district_editor", "990102") if role == "other_district_editor" else
+                make_user("u1", role))
+        login(user)
+    method, url = route
+    response = client.open(url.format(id=plan.id), method=method)
+    allowed = role in MATRIX[route]
+    if allowed:
+        assert response.status_code in (200, 302) and "/login" not in response.headers.get("Location", "")
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code in (403, 404)
