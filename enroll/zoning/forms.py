@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
@@ -8,7 +10,8 @@ from enroll.core.i18n import _l
 
 class UploadForm(FlaskForm):
     file = FileField(_l("划片文件（Shapefile 压缩包、GeoJSON、KML 或 GeoPackage）"), validators=[FileRequired()])
-    year = IntegerField(_l("招生年度"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("招生年度"), validators=[DataRequired(), NumberRange(2000, 2100)],
+                        default=lambda: date.today().year + (date.today().month >= 9))
     stage = SelectField(_l("学段"), choices=[("primary", _l("小学")), ("junior", _l("初中"))])
     crs = StringField(_l("坐标系（文件没有 .prj 时填写，例如 EPSG:4549）"),
                       validators=[Optional(), Regexp(r"^EPSG:\d{4,6}$", message=_l("格式应为 EPSG:数字"))])

@@ -55,7 +55,9 @@ def describe(finding: dict) -> str:
     if code == "duplicate_school":
         return _("“%(school)s”已在第 %(first)s 个要素中单独划片。", school=school, first=p.get("first_feature", "?"))
     if code == "empty_school":
-        return _("字段“%(field)s”为空。", field=p.get("field", ""))
+        if p.get("field"):
+            return _("学校字段“%(field)s”为空，无法确定该片区的学校。", field=p["field"])
+        return _("学校字段为空，无法确定该片区的学校。")
     if code == "missing_school_field":
         return _("找不到学校字段“%(field)s”。文件中的字段：%(available)s。上传时可指定学校字段。",
                  field=p.get("field") or "", available="、".join(map(str, p.get("available") or [])))
