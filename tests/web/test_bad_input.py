@@ -1,0 +1,46 @@
+"""Bad requests get a clear, translated answer, never a 500."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+
+@pytest.mark.parametrize("url", ["/d/000000/", "/d/990101/2026/senior/", "/d/990101/1999/primary/",
+                                 "/schools/999999", "/d/990101/2026/primary/zones.geojson"])
+def test_unknown_pages_are_404_with_a_message(client, district, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    if url.endswith(".geojson"):
+        assert response.get_json()["error"]["status"] == 404
+    else:
+        assert "出错了" in response.get_data(as_text=True)
+
+
+def test_upload_without_file_or_with_bad_year_is_422_with_field_messages(login, editor):
+    client = login(editor)
+    response = client.post("/bureau/d/990101/upload", data={"year": "20x6", "stage": "primary"},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert page.count('class="field-error"') >= 2
+
+
+def test_an_oversized_upload_is_refused_with_413(app, login, editor):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    response = login(editor).post(
+        "/bureau/d/990101/upload", content_type="multipart/form-data",
+        data={"year": "2026", "stage": "primary", "file": (io.BytesIO(b"x" * 20_000), "big.zip")})
+    assert response.status_code == 413
+    assert "文件过大" in response.get_data(as_text=True)
+
+
+def test_unknown_language_falls_back_to_chinese(client, district):
+    page = client.get("/d/990101/?lang=xx").get_data(as_text=True)
+    assert "招生划片" in page
+
+
+def test_english_interface(client, district):
+    page = client.get("/d/990101/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "招生划片" not in page and "zoning" in page.lower()

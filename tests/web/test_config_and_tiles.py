@@ -1,0 +1,65 @@
+"""Configuration from the environment, and the base-map presets on the public map page."""
+from __future__ import annotations
+
+import pytest
+
+from support import DEMO, make_app
+from enroll.config import ConfigError
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("ENROLL_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ENROLL_ENV", "production")
+    from enroll import create_app
+
+    with pytest.raises(ConfigError, match="ENROLL_SECRET_KEY"):
+        create_app()
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"ENROLL_MAP_TILES": "google"}, "ENROLL_MAP_TILES"),
+    ({"ENROLL_MAP_TILES": "tianditu"}, "ENROLL_TIANDITU_KEY"),
+])
+def test_unusable_tile_settings_fail_at_start(monkeypatch, env, message):
+    monkeypatch.setenv("ENROLL_SECRET_KEY", "s")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    from enroll import create_app
+
+    with pytest.raises(ConfigError, match=message):
+        create_app()
+
+
+def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ENROLL_SECRET_KEY", "s")
+    monkeypatch.setenv("ENROLL_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    from enroll import create_app
+
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite3")
+
+
+def published_page(app_config, sqlite_template, tmp_path):
+    import shutil
+
+    from enroll.demo import load_demo
+
+    tmp_path.mkdir(exist_ok=True)
+    shutil.copy(sqlite_template, tmp_path / "t.sqlite3")
+    app = make_app(f"sqlite:///{tmp_path}/t.sqlite3", **app_config)
+    with app.app_context():
+        load_demo()
+        return app.test_client().get("/d/990101/2026/primary/").get_data(as_text=True)
+
+
+def test_tianditu_tiles_carry_the_key_and_show_the_approval_number(sqlite_template, tmp_path):
+    page = published_page({"MAP_TILES": "tianditu", "TIANDITU_KEY": "abc123", "TIANDITU_APPROVAL": "GS(2099)0000号"},
+                          sqlite_template, tmp_path)
+    assert "tianditu.gov.cn/vec_w/wmts" in page and "tianditu.gov.cn/cva_w/wmts" in page and "tk=abc123" in page
+    assert "GS(2099)0000号" in page
+
+
+def test_osm_and_none_presets(sqlite_template, tmp_path):
+    osm = published_page({"MAP_TILES": "osm"}, sqlite_template, tmp_path / "a")
+    assert "tile.openstreetmap.org" in osm
+    none = published_page({"MAP_TILES": "none"}, sqlite_template, tmp_path / "b")
+    assert "tile.openstreetmap.org" not in none and "tianditu" not in none and "L.tileLayer" not in none
