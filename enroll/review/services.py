@@ -79,3 +79,9 @@ def verify_chain() -> tuple[bool, int | None, int]:
             return False, event.id, count
         prev = event.hash
     return True, None, count
+
+
+def recent_events(limit: int = 200, offset: int = 0) -> list[AuditEvent]:
+    """The audit log, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    return list(db.session.scalars(query))

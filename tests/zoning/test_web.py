@@ -77,6 +77,7 @@ MATRIX = {
     ("GET", "/bureau/plans/{id}"): {"city_admin", "district_editor", "district_reviewer"},
     ("GET", "/bureau/plans/{id}/report.json"): {"city_admin", "district_editor", "district_reviewer"},
     ("POST", "/bureau/plans/{id}/submit"): {"city_admin", "district_editor"},
+    ("GET", "/bureau/audit/"): {"city_admin", "auditor"},
 }
 
 
@@ -101,3 +102,9 @@ def test_access_matrix(role, route, client, login, make_user, admin, district):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     else:
         assert response.status_code in (403, 404)
+
+
+def test_auditor_reads_the_log_with_actor_and_action(login, make_user, editor):
+    zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    page = login(make_user("aud", "auditor", None)).get("/bureau/audit/").get_data(as_text=True)
+    assert "zoning.import" in page and "editor" in page and "哈希链完整" in page
