@@ -54,7 +54,6 @@ def _import_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from enroll.accounts.views import bp as accounts
     from enroll.districts.views import bp as public
-    from enroll.review.views import bp as audit
     from enroll.zoning.views import bp as bureau
     from enroll.zoning.views import public as zoning
 
@@ -62,7 +61,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)
-    app.register_blueprint(audit)
 
 
 def register_errors(app: Flask) -> None:

@@ -1,12 +1,13 @@
-"""Sign in and out."""
+"""Sign in and out; the read-only audit log for auditors and city admins."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from enroll.accounts.forms import LoginForm
-from enroll.accounts.services import authenticate
+from enroll.accounts.services import authenticate, can
 from enroll.core.i18n import _
+from enroll.review.services import recent_events, verify_chain
 
 bp = Blueprint("accounts", __name__)
 
@@ -37,3 +38,17 @@ def logout():
     session.clear()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("public.index"))
+
+
+AUDIT_PAGE = 100
+
+
+@bp.get("/bureau/audit/")
+@login_required
+def audit_log():
+    if not can(current_user, "audit.read"):
+        abort(403)
+    page = max(request.args.get("page", 1, type=int), 1)
+    intact, bad_id, count = verify_chain()
+    return render_template("bureau/audit.html", events=recent_events(AUDIT_PAGE, (page - 1) * AUDIT_PAGE),
+                           page=page, intact=intact, bad_id=bad_id, count=count, more=count > page * AUDIT_PAGE)

@@ -20,18 +20,18 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import numpy as np
+import pyogrio
+import pyproj
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml import ElementTree as defused_et
-import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError
 from pyogrio.raw import read as ogr_read
-import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .crs import crs_label, gcj02_to_wgs84_geometry, is_legacy_datum, to_wgs84_transformer, transform_geometries
 from .findings import Finding, error, warning
 
-FORMATS = ("shapefile", "geojson", "kml", "gpkg")
 _EXTENSIONS = {
     ".zip": "zip", ".kmz": "zip", ".geojson": "geojson", ".json": "geojson",
     ".kml": "kml", ".gpkg": "gpkg", ".shp": "shapefile",
@@ -97,6 +97,12 @@ def _unreadable(name: str, detail: str) -> ReadError:
     return ReadError([error("unreadable", params={"file": name, "detail": detail})])
 
 
+def _detail(prefix: str, exc: BaseException) -> str:
+    """Short technical reason without server paths (directories are stripped)."""
+    text = re.sub(r"(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\"]+)+[/\\]", "", str(exc))
+    return f"{prefix} ({text})"[:200]
+
+
 def _unsafe(name: str, member: str | None, reason: str) -> Finding:
     return error("unsafe_archive", params={"file": name, "member": member, "reason": reason})
 
@@ -121,8 +127,7 @@ def read_zoning_file(
     except ReadError:
         raise
     except Exception as exc:  # boundary: corrupt input must never leak raw errors
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise _unreadable(name, detail) from exc
+        raise _unreadable(name, _detail(type(exc).__name__, exc)) from exc
 
 
 def _read(path: Path, name: str, crs: str | None, gcj02: bool, limits: ArchiveLimits) -> ReadResult:
@@ -256,14 +261,17 @@ def _extract_zip(path: Path, name: str, tmp: Path, limits: ArchiveLimits) -> tup
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise _unreadable(name, f"not a valid zip archive ({exc})"[:200]) from exc
+        raise _unreadable(name, _detail("not a valid zip archive", exc)) from exc
     with zf:
         infos = zf.infolist()
         _check_archive(infos, name, limits)
         fmt, members = _choose_members(infos, name)
         budget = limits.max_total_uncompressed
-        for ext, info in members.items():
-            budget -= _extract_member(zf, info, tmp / f"layer{ext}", budget, name)
+        try:
+            for ext, info in members.items():
+                budget -= _extract_member(zf, info, tmp / f"layer{ext}", budget, name)
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+            raise _unreadable(name, _detail("corrupt archive member", exc)) from exc
     main_ext = ".shp" if fmt == "shapefile" else next(iter(members))
     return tmp / f"layer{main_ext}", fmt
 
@@ -354,7 +362,7 @@ def _read_shapefile(shp: Path, name: str) -> _Raw:
     cpg = _sidecar(shp, ".cpg")
     found = _codepage_encoding(cpg.read_bytes()[:64].decode("ascii", "ignore")) if cpg else None
     codec, label = found or detect_dbf_encoding(dbf)
-    geoms, props, crs = _read_ogr(shp, None, codec)
+    geoms, props, crs = _read_ogr(shp, None, codec, name)
     return _Raw(geoms, props, crs, "shapefile", label)
 
 
@@ -376,8 +384,12 @@ def _clean_value(value):
     return str(value)
 
 
-def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> tuple[list, list[dict], str | None]:
-    meta, _, wkb, columns = ogr_read(path, layer=layer, encoding=encoding, force_2d=True)
+def _read_ogr(path: Path, layer, encoding: str | None, name: str) -> tuple[list, list[dict], str | None]:
+    """Read one layer through GDAL; returns shapely geometries, properties, CRS string."""
+    try:
+        meta, _, wkb, columns = ogr_read(path, layer=layer, encoding=encoding, force_2d=True)
+    except (DataSourceError, DataLayerError) as exc:
+        raise _unreadable(name, _detail("not a valid dataset", exc)) from exc
     geoms = list(shapely.from_wkb(wkb)) if wkb is not None else []
     fields = [str(f) for f in meta["fields"]]
     props = [
@@ -388,12 +400,15 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> tuple[list
 
 
 def _read_gpkg(path: Path, name: str) -> _Raw:
-    layers = [(str(n), str(t or "")) for n, t in pyogrio.list_layers(path)]
+    try:
+        layers = [(str(n), str(t or "")) for n, t in pyogrio.list_layers(path)]
+    except DataSourceError as exc:
+        raise _unreadable(name, _detail("not a valid GeoPackage", exc)) from exc
     if not layers:
         raise _unreadable(name, "no layers")
     polygonal = [n for n, t in layers if "polygon" in t.lower()]
     layer = polygonal[0] if polygonal else layers[0][0]
-    geoms, props, crs = _read_ogr(path, layer, None)
+    geoms, props, crs = _read_ogr(path, layer, None, name)
     return _Raw(geoms, props, crs, "gpkg")
 
 
@@ -432,7 +447,7 @@ def _read_geojson(path: Path, name: str) -> _Raw:
         text, encoding = _decode_text(path.read_bytes())
         obj = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise _unreadable(name, f"invalid json ({exc})"[:200]) from exc
+        raise _unreadable(name, _detail("invalid json", exc)) from exc
     if not isinstance(obj, dict):
         raise _unreadable(name, "not a GeoJSON object")
     if obj.get("type") == "FeatureCollection":
@@ -525,7 +540,7 @@ def _read_kml(path: Path, name: str) -> _Raw:
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
         raise _unreadable(name, "xml entities refused") from exc
     except (ParseError, LookupError, UnicodeDecodeError) as exc:
-        raise _unreadable(name, f"invalid xml ({exc})"[:200]) from exc
+        raise _unreadable(name, _detail("invalid xml", exc)) from exc
     geoms, props = [], []
     for pm in (e for e in root.iter() if _local(e.tag) == "Placemark"):
         geom, attrs = _kml_placemark(pm)
