@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import shapely
-from shapely.geometry import Point
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -6,6 +6,8 @@ sentence in the user's language is the application's job, never this package's.
 
 from __future__ import annotations
 
+import re
+
 import math
 from dataclasses import asdict, dataclass, field, fields
 
@@ -105,3 +107,25 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
         findings,
         key=lambda f: (0 if f.severity == ERROR else 1, f.feature or 0),
     )
+
+
+class ReadError(Exception):
+    """The file cannot be used; ``findings`` holds at least one error finding."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(", ".join(f.code for f in findings))
+        self.findings = findings
+
+
+def unreadable(name: str, detail: str) -> ReadError:
+    return ReadError([error("unreadable", params={"file": name, "detail": detail})])
+
+
+def short_detail(prefix: str, exc: BaseException) -> str:
+    """Short technical reason without server paths (directories are stripped)."""
+    text = re.sub(r"(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\"]+)+[/\\]", "", str(exc))
+    return f"{prefix} ({text})"[:200]
+
+
+def unsafe(name: str, member: str | None, reason: str) -> Finding:
+    return error("unsafe_archive", params={"file": name, "member": member, "reason": reason})

@@ -14,43 +14,26 @@ import math
 import os
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import numpy as np
 import pyogrio
 import pyproj
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml import ElementTree as defused_et
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyogrio.raw import read as ogr_read
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .crs import crs_label, gcj02_to_wgs84_geometry, is_legacy_datum, to_wgs84_transformer, transform_geometries
-from .findings import Finding, error, warning
+from .archive import ArchiveLimits, extract_zip
+from .findings import Finding, ReadError, error, short_detail, unreadable, warning
+from .kml import read_kml
 
 _EXTENSIONS = {
     ".zip": "zip", ".kmz": "zip", ".geojson": "geojson", ".json": "geojson",
     ".kml": "kml", ".gpkg": "gpkg", ".shp": "shapefile",
 }
-_INNER_DATASETS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".kml": "kml"}
-_CHUNK = 64 * 1024
-
-
-@dataclass
-class ArchiveLimits:
-    """Limits applied to uploaded ZIP archives before and during extraction."""
-
-    max_archive_bytes: int = 50 * 1024 * 1024
-    max_members: int = 50
-    max_total_uncompressed: int = 200 * 1024 * 1024
-    max_ratio: float = 100.0
-    # The ratio check only applies to members at least this large: small, very
-    # compressible .dbf files are common and harmless.
-    ratio_min_bytes: int = 1024 * 1024
 
 
 @dataclass
@@ -74,14 +57,6 @@ class ReadResult:
     gcj02_converted: bool = False
 
 
-class ReadError(Exception):
-    """The file cannot be used; ``findings`` holds at least one error finding."""
-
-    def __init__(self, findings: list[Finding]):
-        super().__init__(", ".join(f.code for f in findings))
-        self.findings = findings
-
-
 @dataclass
 class _Raw:
     """A layer as read from its format, before reprojection."""
@@ -91,20 +66,6 @@ class _Raw:
     crs: str | None
     format: str
     encoding: str | None = None
-
-
-def _unreadable(name: str, detail: str) -> ReadError:
-    return ReadError([error("unreadable", params={"file": name, "detail": detail})])
-
-
-def _detail(prefix: str, exc: BaseException) -> str:
-    """Short technical reason without server paths (directories are stripped)."""
-    text = re.sub(r"(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\"]+)+[/\\]", "", str(exc))
-    return f"{prefix} ({text})"[:200]
-
-
-def _unsafe(name: str, member: str | None, reason: str) -> Finding:
-    return error("unsafe_archive", params={"file": name, "member": member, "reason": reason})
 
 
 def read_zoning_file(
@@ -127,20 +88,20 @@ def read_zoning_file(
     except ReadError:
         raise
     except Exception as exc:  # boundary: corrupt input must never leak raw errors
-        raise _unreadable(name, _detail(type(exc).__name__, exc)) from exc
+        raise unreadable(name, short_detail(type(exc).__name__, exc)) from exc
 
 
 def _read(path: Path, name: str, crs: str | None, gcj02: bool, limits: ArchiveLimits) -> ReadResult:
     if not path.is_file():
-        raise _unreadable(name, "file not found")
+        raise unreadable(name, "file not found")
     fmt = _detect_format(path, name)
     if fmt == "zip":
         with tempfile.TemporaryDirectory(prefix="enroll-geo-") as tmp:
-            inner, inner_fmt = _extract_zip(path, name, Path(tmp), limits)
+            inner, inner_fmt = extract_zip(path, name, Path(tmp), limits)
             raw = _read_format(inner, inner_fmt, name)
             return _finish(raw, name, crs, gcj02)
     if path.stat().st_size > limits.max_total_uncompressed:
-        raise _unreadable(name, "file too large")
+        raise unreadable(name, "file too large")
     return _finish(_read_format(path, fmt, name), name, crs, gcj02)
 
 
@@ -161,7 +122,12 @@ def _detect_format(path: Path, name: str) -> str:
         return "kml"
     if head[:4] == b"\x00\x00\x27\x0a":
         return "shapefile"
-    raise _unreadable(name, "unknown file format")
+    raise unreadable(name, "unknown file format")
+
+
+def _read_kml(path: Path, name: str) -> _Raw:
+    geoms, props = read_kml(path, name)
+    return _Raw(geoms, props, "EPSG:4326", "kml")
 
 
 def _read_format(path: Path, fmt: str, name: str) -> _Raw:
@@ -172,108 +138,6 @@ def _read_format(path: Path, fmt: str, name: str) -> _Raw:
     if fmt == "kml":
         return _read_kml(path, name)
     return _read_gpkg(path, name)
-
-
-# --- ZIP archives -----------------------------------------------------------
-
-
-def _member_path_unsafe(member: str) -> bool:
-    norm = member.replace("\\", "/")
-    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
-        return True
-    return any(part == ".." for part in norm.split("/"))
-
-
-def _check_archive(infos: list[zipfile.ZipInfo], name: str, limits: ArchiveLimits) -> None:
-    """Refuse dangerous archives using the central directory only."""
-    problems: list[Finding] = []
-    if len(infos) > limits.max_members:
-        problems.append(_unsafe(name, None, "too_many_members"))
-    if sum(i.file_size for i in infos) > limits.max_total_uncompressed:
-        problems.append(_unsafe(name, None, "too_large"))
-    for info in infos:
-        member = info.filename
-        if _member_path_unsafe(member):
-            problems.append(_unsafe(name, member, "path_traversal"))
-        if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            problems.append(_unsafe(name, member, "symlink"))
-        if info.flag_bits & 0x1:
-            problems.append(_unsafe(name, member, "encrypted"))
-        big = info.file_size >= limits.ratio_min_bytes
-        if big and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            problems.append(_unsafe(name, member, "ratio"))
-    if problems:
-        raise ReadError(problems[:20])
-
-
-def _is_noise(member: str) -> bool:
-    base = member.replace("\\", "/").rsplit("/", 1)[-1]
-    return member.endswith("/") or member.startswith("__MACOSX/") or base.startswith("._") or not base
-
-
-def _choose_members(infos: list[zipfile.ZipInfo], name: str) -> tuple[str, dict[str, zipfile.ZipInfo]]:
-    """Pick the dataset inside the archive: a shapefile set or one single-file dataset."""
-    members = [i for i in infos if not _is_noise(i.filename)]
-    by_ext: dict[str, list[zipfile.ZipInfo]] = {}
-    for info in members:
-        by_ext.setdefault(os.path.splitext(info.filename)[1].lower(), []).append(info)
-    shps = by_ext.get(".shp", [])
-    if len(shps) > 1:
-        names = ", ".join(sorted(i.filename for i in shps))
-        raise _unreadable(name, f"several shapefiles in archive: {names}")
-    if shps:
-        stem = os.path.splitext(shps[0].filename)[0].lower()
-        chosen = {
-            os.path.splitext(i.filename)[1].lower(): i
-            for i in members
-            if os.path.splitext(i.filename)[0].lower() == stem
-        }
-        missing = [ext for ext in (".shx", ".dbf") if ext not in chosen]
-        if missing:
-            raise _unreadable(name, "shapefile is missing " + " and ".join(missing))
-        keep = {ext: chosen[ext] for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg") if ext in chosen}
-        return "shapefile", keep
-    datasets = [i for ext in _INNER_DATASETS for i in by_ext.get(ext, [])]
-    if len(datasets) == 1:
-        ext = os.path.splitext(datasets[0].filename)[1].lower()
-        return _INNER_DATASETS[ext], {ext: datasets[0]}
-    if len(datasets) > 1:
-        names = ", ".join(sorted(i.filename for i in datasets))
-        raise _unreadable(name, f"several datasets in archive: {names}")
-    raise _unreadable(name, "no .shp, .gpkg, .geojson or .kml in archive")
-
-
-def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: int, name: str) -> int:
-    """Stream one member to ``dest``, refusing more bytes than declared or budgeted."""
-    written = 0
-    with zf.open(info) as src, open(dest, "wb") as out:
-        while chunk := src.read(_CHUNK):
-            written += len(chunk)
-            if written > info.file_size or written > budget:
-                raise ReadError([_unsafe(name, info.filename, "too_large")])
-            out.write(chunk)
-    return written
-
-
-def _extract_zip(path: Path, name: str, tmp: Path, limits: ArchiveLimits) -> tuple[Path, str]:
-    if path.stat().st_size > limits.max_archive_bytes:
-        raise ReadError([_unsafe(name, None, "archive_too_large")])
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise _unreadable(name, _detail("not a valid zip archive", exc)) from exc
-    with zf:
-        infos = zf.infolist()
-        _check_archive(infos, name, limits)
-        fmt, members = _choose_members(infos, name)
-        budget = limits.max_total_uncompressed
-        try:
-            for ext, info in members.items():
-                budget -= _extract_member(zf, info, tmp / f"layer{ext}", budget, name)
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
-            raise _unreadable(name, _detail("corrupt archive member", exc)) from exc
-    main_ext = ".shp" if fmt == "shapefile" else next(iter(members))
-    return tmp / f"layer{main_ext}", fmt
 
 
 # --- Shapefile ----------------------------------------------------------------
@@ -358,7 +222,7 @@ def _read_shapefile(shp: Path, name: str) -> _Raw:
     dbf = _sidecar(shp, ".dbf")
     missing = [ext for ext in (".shx", ".dbf") if _sidecar(shp, ext) is None]
     if missing:
-        raise _unreadable(name, "shapefile is missing " + " and ".join(missing))
+        raise unreadable(name, "shapefile is missing " + " and ".join(missing))
     cpg = _sidecar(shp, ".cpg")
     found = _codepage_encoding(cpg.read_bytes()[:64].decode("ascii", "ignore")) if cpg else None
     codec, label = found or detect_dbf_encoding(dbf)
@@ -389,7 +253,7 @@ def _read_ogr(path: Path, layer, encoding: str | None, name: str) -> tuple[list,
     try:
         meta, _, wkb, columns = ogr_read(path, layer=layer, encoding=encoding, force_2d=True)
     except (DataSourceError, DataLayerError) as exc:
-        raise _unreadable(name, _detail("not a valid dataset", exc)) from exc
+        raise unreadable(name, short_detail("not a valid dataset", exc)) from exc
     geoms = list(shapely.from_wkb(wkb)) if wkb is not None else []
     fields = [str(f) for f in meta["fields"]]
     props = [
@@ -403,9 +267,9 @@ def _read_gpkg(path: Path, name: str) -> _Raw:
     try:
         layers = [(str(n), str(t or "")) for n, t in pyogrio.list_layers(path)]
     except DataSourceError as exc:
-        raise _unreadable(name, _detail("not a valid GeoPackage", exc)) from exc
+        raise unreadable(name, short_detail("not a valid GeoPackage", exc)) from exc
     if not layers:
-        raise _unreadable(name, "no layers")
+        raise unreadable(name, "no layers")
     polygonal = [n for n, t in layers if "polygon" in t.lower()]
     layer = polygonal[0] if polygonal else layers[0][0]
     geoms, props, crs = _read_ogr(path, layer, None, name)
@@ -447,9 +311,9 @@ def _read_geojson(path: Path, name: str) -> _Raw:
         text, encoding = _decode_text(path.read_bytes())
         obj = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise _unreadable(name, _detail("invalid json", exc)) from exc
+        raise unreadable(name, short_detail("invalid json", exc)) from exc
     if not isinstance(obj, dict):
-        raise _unreadable(name, "not a GeoJSON object")
+        raise unreadable(name, "not a GeoJSON object")
     if obj.get("type") == "FeatureCollection":
         features = obj.get("features") or []
     elif obj.get("type") == "Feature":
@@ -457,7 +321,7 @@ def _read_geojson(path: Path, name: str) -> _Raw:
     elif "coordinates" in obj or obj.get("type") == "GeometryCollection":
         features = [{"type": "Feature", "geometry": obj, "properties": {}}]
     else:
-        raise _unreadable(name, "not a GeoJSON object")
+        raise unreadable(name, "not a GeoJSON object")
     geoms = [_shape_or_none(f.get("geometry")) if isinstance(f, dict) else None for f in features]
     props = [
         {str(k): _clean_value(v) if not isinstance(v, (dict, list)) else v for k, v in (f.get("properties") or {}).items()}
@@ -465,88 +329,6 @@ def _read_geojson(path: Path, name: str) -> _Raw:
         for f in features
     ]
     return _Raw(geoms, props, _geojson_crs(obj), "geojson", encoding)
-
-
-# --- KML (parsed with defusedxml, never GDAL) --------------------------------------
-
-
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _children(elem, local: str) -> list:
-    return [c for c in elem if _local(c.tag) == local]
-
-
-def _kml_ring(elem) -> list[tuple[float, float]]:
-    """Coordinates of the first <coordinates> below ``elem`` as (lon, lat) pairs."""
-    coords = next((c for c in elem.iter() if _local(c.tag) == "coordinates"), None)
-    text = re.sub(r",\s+", ",", (coords.text or "") if coords is not None else "")
-    return [tuple(float(v) for v in token.split(",")[:2]) for token in text.split()]
-
-
-def _kml_geometry(elem):
-    """Shapely geometry for a KML geometry element, or None if unsupported."""
-    kind = _local(elem.tag)
-    if kind == "Polygon":
-        outer = [_kml_ring(b) for b in _children(elem, "outerBoundaryIs")]
-        inner = [_kml_ring(r) for b in _children(elem, "innerBoundaryIs") for r in _children(b, "LinearRing")]
-        return shapely.Polygon(outer[0], inner) if outer else None
-    if kind == "MultiGeometry":
-        parts = [g for g in (_kml_geometry(c) for c in elem) if g is not None]
-        if parts and all(p.geom_type == "Polygon" for p in parts):
-            return shapely.MultiPolygon(parts)
-        return shapely.GeometryCollection(parts)
-    if kind == "Point":
-        return shapely.Point(_kml_ring(elem)[0])
-    if kind in ("LineString", "LinearRing"):
-        return shapely.LineString(_kml_ring(elem))
-    return None
-
-
-def _kml_placemark(pm) -> tuple[BaseGeometry | None, dict]:
-    props: dict = {}
-    geom = None
-    for child in pm:
-        kind = _local(child.tag)
-        if kind == "name":
-            props["name"] = (child.text or "").strip()
-        elif kind == "ExtendedData":
-            for item in child.iter():
-                if _local(item.tag) == "Data" and item.get("name"):
-                    value = next((v.text for v in _children(item, "value")), None)
-                    props[item.get("name")] = (value or "").strip()
-                elif _local(item.tag) == "SimpleData" and item.get("name"):
-                    props[item.get("name")] = (item.text or "").strip()
-        elif geom is None:
-            try:
-                geom = _kml_geometry(child)
-            except (ValueError, IndexError, TypeError, shapely.errors.GEOSException):
-                geom = None  # malformed coordinates: validation reports it as missing
-    return geom, props
-
-
-def _parse_xml(data: bytes):
-    """Parse with defusedxml, refusing DTDs and entities; re-decode legacy encodings."""
-    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([\w.:-]+)[\"']", data)
-    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
-        data = data.decode(declared.group(1).decode("ascii")).split("?>", 1)[1].encode("utf-8")
-    return defused_et.fromstring(data, forbid_dtd=True)
-
-
-def _read_kml(path: Path, name: str) -> _Raw:
-    try:
-        root = _parse_xml(path.read_bytes())
-    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        raise _unreadable(name, "xml entities refused") from exc
-    except (ParseError, LookupError, UnicodeDecodeError) as exc:
-        raise _unreadable(name, _detail("invalid xml", exc)) from exc
-    geoms, props = [], []
-    for pm in (e for e in root.iter() if _local(e.tag) == "Placemark"):
-        geom, attrs = _kml_placemark(pm)
-        geoms.append(geom)
-        props.append(attrs)
-    return _Raw(geoms, props, "EPSG:4326", "kml")
 
 
 # --- Common finishing: CRS, reprojection, GCJ-02 -----------------------------------
@@ -564,7 +346,7 @@ def _resolve_crs(raw: _Raw, name: str, override: str | None) -> pyproj.CRS:
 
 def _finish(raw: _Raw, name: str, override: str | None, gcj02: bool) -> ReadResult:
     if not raw.geoms:
-        raise _unreadable(name, "no features")
+        raise unreadable(name, "no features")
     src = _resolve_crs(raw, name, override)
     findings: list[Finding] = []
     legacy = is_legacy_datum(src)
@@ -584,7 +366,7 @@ def _finish(raw: _Raw, name: str, override: str | None, gcj02: bool) -> ReadResu
         geoms = gcj02_to_wgs84_geometry(geoms)
     coords = shapely.get_coordinates(geoms)
     if not np.isfinite(coords).all():
-        raise _unreadable(name, "coordinates could not be transformed")
+        raise unreadable(name, "coordinates could not be transformed")
     features = [
         SourceFeature(index=i + 1, geometry=geoms[i], properties=raw.props[i])
         for i in range(len(raw.geoms))

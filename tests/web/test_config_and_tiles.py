@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import DEMO, make_app
+from support import make_app
 from enroll.config import ConfigError
 
 
