@@ -1,0 +1,29 @@
+"""Every public page passes axe-core's WCAG 2.1 A and AA rules in Chromium, in each language."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/", "/schools/1", "/login"]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE)
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return result.violations.map(v => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_public_page_has_no_axe_violations(live_server, page, path, lang):
+    page.goto(f"{live_server}{path}?lang={lang}")
+    if "/2026/" in path:
+        page.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)
+    assert axe_violations(page) == []
