@@ -14,6 +14,7 @@ from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.districts.services import get_district
 from enroll.extensions import db
+from enroll.geo.compare import SchoolChange, compare_zonings
 from enroll.geo.display import color_indices, simplify_for_display
 from enroll.geo.findings import ERROR, WARNING
 from enroll.geo.io import ReadError, read_zoning_file
@@ -239,3 +240,26 @@ def plan_geojson(plan: ZoningPlan) -> dict:
 def plan_bounds(plan: ZoningPlan) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of a plan's zones."""
     return shapely.union_all([z.geometry for z in plan.zones]).bounds
+
+
+def _zone_pairs(plan: ZoningPlan) -> list[tuple[list[str], object]]:
+    return [([s.name for s in z.schools] or [z.label], z.geometry) for z in plan.zones]
+
+
+def plan_changes(plan: ZoningPlan) -> tuple[ZoningPlan | None, list[SchoolChange]]:
+    """What a plan changes, school by school.
+
+    Compared with the published plan it would replace (same district, year and stage) or, for the
+    published plan itself, with the latest earlier year's published plan.
+
+    :returns: (the plan compared with or None, the schools whose area changed).
+    """
+    base = published_plan(plan.district_id, plan.year, plan.stage)
+    if base is None or base.id == plan.id:
+        base = db.session.scalar(select(ZoningPlan).where(
+            ZoningPlan.district_id == plan.district_id, ZoningPlan.stage == plan.stage,
+            ZoningPlan.status == states.PUBLISHED, ZoningPlan.year < plan.year,
+        ).order_by(ZoningPlan.year.desc()).limit(1))
+    if base is None or not plan.zones:
+        return base, []
+    return base, [c for c in compare_zonings(_zone_pairs(base), _zone_pairs(plan)) if c.changed]

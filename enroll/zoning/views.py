@@ -50,7 +50,8 @@ def map_parts(district, plan, geojson_url: str):
 def zoning_map(code: str, year: int, stage: str):
     district, plan = _published(code, year, stage)
     parts = map_parts(district, plan, url_for("zoning.zoning_geojson", code=code, year=year, stage=stage))
-    return render_template("public/zoning.html", district=district, plan=plan, map=parts,
+    base, changes = services.plan_changes(plan)
+    return render_template("public/zoning.html", district=district, plan=plan, map=parts, base=base, changes=changes,
                            schools=schools_of(district.id, stage), scopes=services.published_scopes(district.id))
 
 
@@ -104,7 +105,8 @@ def plan(plan_id: int):
     if plan.zones:
         parts = map_parts(plan.district, plan, url_for("bureau.plan_geojson", plan_id=plan.id))
     findings = annotate(plan.report.get("findings", []))
-    return render_template("bureau/plan.html", plan=plan, findings=findings, map=parts,
+    base, changes = services.plan_changes(plan)
+    return render_template("bureau/plan.html", plan=plan, findings=findings, map=parts, base=base, changes=changes,
                            action_form=ActionForm(), reject_form=RejectForm(),
                            may=lambda action: can(current_user, f"zoning.{action}", plan.district_id))
 

@@ -40,6 +40,11 @@ def test_two_years_of_real_zoning_are_published_and_both_stay_browsable(client, 
         assert len(plans[year].zones) == 57
     for year in YEARS:
         assert client.get(f"/d/990201/{year}/primary/").status_code == 200
+    base, changes = zoning.plan_changes(plans[2017])
+    assert base.id == plans[2015].id
+    roxhill = next(c for c in changes if c.school == "Roxhill")
+    assert roxhill.gained_m2 > 100_000 and roxhill.after_m2 > roxhill.before_m2
+    assert "Roxhill" in client.get("/d/990201/2017/primary/").get_data(as_text=True)
     # about 2 % of the city changed school between the two years (a real rezoning)
     changed = total = 0.0
     for zone in plans[2017].zones:
