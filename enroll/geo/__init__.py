@@ -3,6 +3,12 @@
 This package depends only on the scientific Python stack (shapely, pyproj,
 pyogrio, numpy, defusedxml, charset_normalizer) and never on the web application.
 """
+import os
+
+# Defence in depth: never let GDAL open a VRT (a file that points GDAL at other data sources, local
+# files or URLs); readers also check each format's header before GDAL sees a file.
+os.environ["GDAL_SKIP"] = " ".join(dict.fromkeys(os.environ.get("GDAL_SKIP", "").split() + ["OGR_VRT"]))
+
 
 from .crs import gcj02_to_wgs84, gcj02_to_wgs84_geometry, is_legacy_datum, out_of_china, wgs84_to_gcj02
 from .findings import ERROR, WARNING, Finding

@@ -218,11 +218,25 @@ def detect_dbf_encoding(dbf: Path) -> tuple[str, str]:
     return "ISO-8859-1", "ISO-8859-1"
 
 
+SHAPEFILE_MAGIC = b"\x00\x00\x27\x0a"
+GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
+
+
+def _starts_with(path: Path, magic: bytes, offset: int = 0) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.read(len(magic)) == magic
+
+
 def _read_shapefile(shp: Path, name: str) -> _Raw:
     dbf = _sidecar(shp, ".dbf")
     missing = [ext for ext in (".shx", ".dbf") if _sidecar(shp, ext) is None]
     if missing:
         raise unreadable(name, "shapefile is missing " + " and ".join(missing))
+    # GDAL chooses its reader by content: anything but a real shapefile header (a VRT file that
+    # points at other data sources, say) must never reach it.
+    if not (_starts_with(shp, SHAPEFILE_MAGIC) and _starts_with(_sidecar(shp, ".shx"), SHAPEFILE_MAGIC)):
+        raise unreadable(name, "not an ESRI shapefile (bad .shp/.shx header)")
     cpg = _sidecar(shp, ".cpg")
     found = _codepage_encoding(cpg.read_bytes()[:64].decode("ascii", "ignore")) if cpg else None
     codec, label = found or detect_dbf_encoding(dbf)
@@ -264,6 +278,10 @@ def _read_ogr(path: Path, layer, encoding: str | None, name: str) -> tuple[list,
 
 
 def _read_gpkg(path: Path, name: str) -> _Raw:
+    if not (_starts_with(path, b"SQLite format 3\x00")
+            and any(_starts_with(path, app_id, 68) for app_id in GPKG_APPLICATION_IDS)):
+        raise unreadable(name, "not a GeoPackage (bad header)")
+    path = f"GPKG:{path}"  # only the GeoPackage driver may open it
     try:
         layers = [(str(n), str(t or "")) for n, t in pyogrio.list_layers(path)]
     except DataSourceError as exc:

@@ -41,7 +41,9 @@ class ZoneLayer(MacroElement):
                             fillOpacity: 0.45, dashArray: f.properties.kind === "multi" ? "6 4" : null};
                   },
                   onEachFeature: function(f, l) {
-                    l.bindTooltip(f.properties.label, {sticky: true});
+                    var tip = document.createElement("span");
+                    tip.textContent = f.properties.label;  // text, never HTML: labels come from uploads
+                    l.bindTooltip(tip, {sticky: true});
                   }
                 }).addTo(map);
                 layer.bringToBack();

@@ -15,6 +15,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class LiveServer(str):
+    """The base URL (a str, so f"{live_server}/path" works) with the app beside it."""
+
+    def __new__(cls, url: str, app):
+        self = super().__new__(cls, url)
+        self.app = app
+        return self
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, sqlite_template):
     from enroll.demo import load_demo
@@ -27,7 +36,7 @@ def live_server(tmp_path_factory, sqlite_template):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from enroll.geo.findings import ERROR, WARNING, Finding, sort_findings
 
 GEO_DIR = Path(__file__).resolve().parents[2] / "enroll" / "geo"
-ALLOWED_ROOTS = {"shapely", "geopandas", "pyproj", "pyogrio", "numpy", "defusedxml", "charset_normalizer"}
+ALLOWED_ROOTS = {"shapely", "pyproj", "pyogrio", "numpy", "defusedxml", "charset_normalizer", "lark", "opencc"}
 
 
 def test_finding_round_trip():
