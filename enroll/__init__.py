@@ -14,8 +14,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     config_module.check(app.config)
     register_extensions(app)
+    register_errors(app)  # first: it also registers the <id:…> URL converter the blueprints use
     register_blueprints(app)
-    register_errors(app)
     register_cli(app)
     return app
 
@@ -64,8 +64,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from enroll.core.web import register_error_handlers, register_locale_cookie
+    from enroll.core.web import IdConverter, register_error_handlers, register_locale_cookie
 
+    app.url_map.converters["id"] = IdConverter
     register_error_handlers(app)
     register_locale_cookie(app)
 

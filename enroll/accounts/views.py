@@ -48,7 +48,7 @@ AUDIT_PAGE = 100
 def audit_log():
     if not can(current_user, "audit.read"):
         abort(403)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 10**6)
     intact, bad_id, count = verify_chain()
     return render_template("bureau/audit.html", events=recent_events(AUDIT_PAGE, (page - 1) * AUDIT_PAGE),
                            page=page, intact=intact, bad_id=bad_id, count=count, more=count > page * AUDIT_PAGE)

@@ -4,12 +4,21 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from enroll.core.errors import DomainError
 from enroll.core.i18n import _
 from enroll.review.services import Context
 
 LOCALE_COOKIE = "enroll_lang"
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a positive integer that fits the database's integer columns (else 404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def select_locale() -> str:
@@ -45,7 +54,7 @@ def wants_json() -> bool:
 
 def _answer(status: int, message: str, detail: dict | None = None):
     if wants_json():
-        return jsonify({"error": {"status": status, "message": message, **(detail or {})}}), status
+        return jsonify({"error": {"status": status, "message": message, "detail": detail or {}}}), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -69,6 +78,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")
+        from enroll.extensions import db
+
+        db.session.rollback()  # the error page itself must be able to query (current user)
         return _answer(500, _("服务器内部错误，请稍后再试。"))
 
 

@@ -21,7 +21,7 @@ def district(code: str):
     return render_template("public/district.html", district=district, scopes=published_scopes(district.id))
 
 
-@bp.get("/schools/<int:school_id>")
+@bp.get("/schools/<id:school_id>")
 def school(school_id: int):
     school = get_school(school_id)
     return render_template("public/school.html", school=school, zones=zones_of_school(school.id))

@@ -102,6 +102,14 @@ def _invalid_location(geom: BaseGeometry, reason: str) -> tuple[float, float] | 
 
 def _check_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseGeometry | None, Finding | None]:
     """Return a valid polygonal geometry (repaired if needed) and an optional finding."""
+    try:
+        return _repair_geometry(index, geom, label, frame)
+    except shapely.errors.GEOSException as exc:  # degenerate input GEOS cannot even measure
+        params = {"reason": str(exc)[:120]}
+        return None, error("invalid_geometry", feature=index, school=label, params=params)
+
+
+def _repair_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseGeometry | None, Finding | None]:
     if geom is None or geom.is_empty:
         reason = "missing" if geom is None else "empty"
         return None, error("invalid_geometry", feature=index, school=label, params={"reason": reason})

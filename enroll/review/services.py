@@ -49,10 +49,9 @@ def record(actor, action: str, object_type: str, object_id, *, context: Context,
     return event
 
 
-def transition(obj, action: str) -> str:
-    """Move ``obj.status`` through ``action``.
+def require(obj, action: str) -> str:
+    """The status ``action`` leads to from ``obj.status``.
 
-    :returns: the new status.
     :raises Conflict: when the action is not allowed from the current status.
     """
     new = states.target(action, obj.status)
@@ -62,8 +61,13 @@ def transition(obj, action: str) -> str:
             status=obj.status,
             action=action,
         )
-    obj.status = new
     return new
+
+
+def transition(obj, action: str) -> str:
+    """Move ``obj.status`` through ``action``. :returns: the new status. :raises Conflict:"""
+    obj.status = require(obj, action)
+    return obj.status
 
 
 def verify_chain() -> tuple[bool, int | None, int]:

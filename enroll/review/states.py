@@ -16,6 +16,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "recall": (frozenset({IN_REVIEW}), DRAFT),
     "withdraw": (frozenset({PUBLISHED}), WITHDRAWN),
     "supersede": (frozenset({PUBLISHED}), SUPERSEDED),
+    "discard": (frozenset({DRAFT}), DRAFT),  # deletes the draft
 }
 
 

@@ -70,7 +70,7 @@ class Zone(db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("zoning_plans.id", ondelete="CASCADE"), index=True)
     feature_index: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(8), default="single")
-    label: Mapped[str] = mapped_column(String(200), default="")
+    label: Mapped[str] = mapped_column(Text, default="")
     geometry = mapped_column(Geometry, nullable=False)
 
     plan: Mapped[ZoningPlan] = relationship(back_populates="zones")

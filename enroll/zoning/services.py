@@ -8,6 +8,7 @@ import shapely.geometry
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from enroll.accounts.services import authorize, can
 from enroll.core.errors import Conflict, Invalid, NotFound
@@ -20,7 +21,8 @@ from enroll.geo.findings import ERROR, WARNING
 from enroll.geo.io import ReadError, read_zoning_file
 from enroll.geo.validate import validate_zones
 from enroll.review import states
-from enroll.review.services import Context, record, transition
+from enroll.review.models import AuditEvent
+from enroll.review.services import Context, record, require, transition
 from enroll.schools.services import schools_of
 from enroll.zoning.models import Zone, ZoningPlan, zone_schools
 
@@ -46,7 +48,7 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     district = get_district(district_code)
     authorize(actor, "zoning.import", district.id)
     _check_scope(year, stage)
-    filename = filename or Path(path).name
+    filename = (filename or Path(path).name)[:255]
     schools = {s.name: s for s in schools_of(district.id, stage)}
     plan = ZoningPlan(district=district, year=int(year), stage=stage, status=states.DRAFT,
                       source_filename=filename, created_by=actor)
@@ -94,28 +96,42 @@ def get_plan(actor, plan_id: int) -> ZoningPlan:
     return plan
 
 
-def _load(plan_id: int) -> ZoningPlan:
-    plan = db.session.get(ZoningPlan, plan_id)
+def _locked(actor, plan_id: int, action: str) -> ZoningPlan:
+    """The plan, row-locked until commit (PostgreSQL) and re-read, after checking ``action`` is allowed.
+
+    The lock serialises concurrent transitions of one plan: the second waits, then sees the new status.
+
+    :raises NotFound, Forbidden, Conflict:
+    """
+    plan = db.session.get(ZoningPlan, plan_id, with_for_update=True, populate_existing=True)
     if plan is None:
         raise NotFound(_l("划片方案不存在或尚未发布。"))
+    authorize(actor, f"zoning.{action}", plan.district_id)
+    require(plan, action)
     return plan
 
 
-def _act(actor, plan: ZoningPlan, action: str, context: Context, **detail) -> ZoningPlan:
-    """Authorise, move the plan through ``action`` and audit it, without committing."""
-    authorize(actor, f"zoning.{action}", plan.district_id)
+def _act(actor, plan: ZoningPlan, action: str, context: Context, **detail) -> None:
+    """Move the plan through ``action`` and audit it, without committing."""
     before = plan.status
     transition(plan, action)
     record(actor, f"zoning.{action}", "zoning_plan", plan.id, context=context,
            detail={"from": before, "to": plan.status, **detail})
-    return plan
+
+
+def _commit_publication() -> None:
+    """Commit; a concurrent publication of the same scope loses with a conflict, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("同一区县、年度和学段的另一版本刚刚发布，请刷新后重试。")) from None
 
 
 def submit_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
     """draft → in_review. :raises Conflict: when the report has errors or there are no zones."""
-    plan = _load(plan_id)
-    authorize(actor, "zoning.submit", plan.district_id)
-    if plan.status == states.DRAFT and (plan.error_count or not plan.zones):
+    plan = _locked(actor, plan_id, "submit")
+    if plan.error_count or not plan.zones:
         raise Conflict(_l("该方案的校验报告有 %(n)d 个错误，不能提交审核。", n=plan.error_count))
     _act(actor, plan, "submit", context)
     plan.submitted_by = actor
@@ -125,33 +141,39 @@ def submit_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningP
     return plan
 
 
+def _took_part(actor, plan: ZoningPlan) -> bool:
+    """Whether ``actor`` ever uploaded or submitted this plan (any round of review)."""
+    if actor.id in (plan.created_by_id, plan.submitted_by_id):
+        return True
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.object_type == "zoning_plan", AuditEvent.object_id == str(plan.id),
+        AuditEvent.actor_id == actor.id, AuditEvent.action.in_(("zoning.import", "zoning.submit"))
+    ).limit(1)) is not None
+
+
 def approve_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
     """in_review → published, replacing the scope's previous published version in one transaction.
 
-    :raises Conflict: when the reviewer uploaded or submitted the plan (先审后发 needs a second person).
+    :raises Conflict: when the reviewer ever uploaded or submitted the plan (先审后发 needs a second
+        person), or another version of the scope was published concurrently.
     """
-    plan = _load(plan_id)
-    authorize(actor, "zoning.approve", plan.district_id)
-    if actor.id in (plan.created_by_id, plan.submitted_by_id):
+    plan = _locked(actor, plan_id, "approve")
+    if _took_part(actor, plan):
         raise Conflict(_l("审核人不能是上传或提交该方案的人。"))
-    previous = published_plan(plan.district_id, plan.year, plan.stage)
+    previous = published_plan(plan.district_id, plan.year, plan.stage, lock=True)
     if previous is not None:
-        if plan.status != states.IN_REVIEW:
-            transition(plan, "approve")  # raises the illegal-transition conflict before touching anything
-        transition(previous, "supersede")
-        record(actor, "zoning.supersede", "zoning_plan", previous.id, context=context, detail={"by": plan.id})
+        _act(actor, previous, "supersede", context, by=plan.id)
         db.session.flush()  # the old row first, so the one-published-per-scope index holds
     _act(actor, plan, "approve", context, replaces=previous.id if previous else None)
     plan.reviewed_by = actor
     plan.published_at = datetime.now(UTC)
-    db.session.commit()
+    _commit_publication()
     return plan
 
 
 def reject_plan(actor, plan_id: int, reason: str, *, context: Context = Context()) -> ZoningPlan:
     """in_review → draft with a reason for the author. :raises Invalid: without a reason."""
-    plan = _load(plan_id)
-    authorize(actor, "zoning.reject", plan.district_id)
+    plan = _locked(actor, plan_id, "reject")
     if not (reason or "").strip():
         raise Invalid(_l("退回时必须填写理由。"))
     _act(actor, plan, "reject", context, reason=reason.strip())
@@ -163,28 +185,31 @@ def reject_plan(actor, plan_id: int, reason: str, *, context: Context = Context(
 
 def withdraw_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
     """Take a plan back: in_review → draft (its author's recall) or published → withdrawn."""
-    plan = _load(plan_id)
-    _act(actor, plan, "recall" if plan.status == states.IN_REVIEW else "withdraw", context)
+    plan = db.session.get(ZoningPlan, plan_id)
+    action = "recall" if plan is not None and plan.status == states.IN_REVIEW else "withdraw"
+    plan = _locked(actor, plan_id, action)
+    _act(actor, plan, action, context)
     db.session.commit()
     return plan
 
 
 def discard_plan(actor, plan_id: int, *, context: Context = Context()) -> None:
     """Delete a draft (an abandoned import). :raises Conflict: for anything but a draft."""
-    plan = _load(plan_id)
-    authorize(actor, "zoning.discard", plan.district_id)
-    if plan.status != states.DRAFT:
-        raise Conflict(_l("只能删除草稿。"))
+    plan = _locked(actor, plan_id, "discard")
     record(actor, "zoning.discard", "zoning_plan", plan.id, context=context,
            detail={"file": plan.source_filename, "version": plan.version})
     db.session.delete(plan)
     db.session.commit()
 
 
-def published_plan(district_id: int, year: int, stage: str) -> ZoningPlan | None:
-    return db.session.scalar(select(ZoningPlan).where(
+def published_plan(district_id: int, year: int, stage: str, *, lock: bool = False) -> ZoningPlan | None:
+    """The published plan of a scope; ``lock`` row-locks it until commit (PostgreSQL)."""
+    query = select(ZoningPlan).where(
         ZoningPlan.district_id == district_id, ZoningPlan.year == year, ZoningPlan.stage == stage,
-        ZoningPlan.status == states.PUBLISHED))
+        ZoningPlan.status == states.PUBLISHED)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def published_scopes(district_id: int) -> list[tuple[int, str]]:

@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import escape
-from werkzeug.utils import secure_filename
 
 from enroll.accounts.services import can
 from enroll.core.i18n import _
@@ -21,6 +20,7 @@ from enroll.zoning.messages import annotate
 
 public = Blueprint("zoning", __name__)
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
+UPLOAD_SUFFIXES = (".zip", ".kmz", ".geojson", ".json", ".kml", ".gpkg")
 
 
 def _published(code: str, year: int, stage: str):
@@ -46,7 +46,7 @@ def map_parts(district, plan, geojson_url: str):
                      approval=cfg["TIANDITU_APPROVAL"])
 
 
-@public.get("/d/<code>/<int:year>/<stage>/")
+@public.get("/d/<code>/<id:year>/<stage>/")
 def zoning_map(code: str, year: int, stage: str):
     district, plan = _published(code, year, stage)
     parts = map_parts(district, plan, url_for("zoning.zoning_geojson", code=code, year=year, stage=stage))
@@ -55,7 +55,7 @@ def zoning_map(code: str, year: int, stage: str):
                            schools=schools_of(district.id, stage), scopes=services.published_scopes(district.id))
 
 
-@public.get("/d/<code>/<int:year>/<stage>/zones.geojson")
+@public.get("/d/<code>/<id:year>/<stage>/zones.geojson")
 def zoning_geojson(code: str, year: int, stage: str):
     _, plan = _published(code, year, stage)
     response = jsonify(services.plan_geojson(plan))
@@ -85,10 +85,11 @@ def upload(code: str):
         abort(403)
     form = UploadForm()
     if form.validate_on_submit():
-        original = form.file.data.filename or "upload"
-        suffix = "".join(Path(secure_filename(original) or "upload").suffixes[-1:]) or Path(original).suffix
+        original = "".join(ch for ch in form.file.data.filename or "upload" if ch.isprintable())[:200]
+        suffix = Path(original).suffix.lower()
         with tempfile.TemporaryDirectory(prefix="enroll-upload-") as tmp:
-            path = Path(tmp) / f"upload{suffix.lower()}"
+            # a known suffix helps format detection; anything else is sniffed from the content
+            path = Path(tmp) / f"upload{suffix if suffix in UPLOAD_SUFFIXES else ''}"
             form.file.data.save(path)
             plan = services.import_plan(
                 current_user, code, form.year.data, form.stage.data, path, filename=original,
@@ -98,7 +99,7 @@ def upload(code: str):
     return render_template("bureau/upload.html", district=district, form=form), 200 if not form.errors else 422
 
 
-@bp.get("/plans/<int:plan_id>")
+@bp.get("/plans/<id:plan_id>")
 def plan(plan_id: int):
     plan = services.get_plan(current_user, plan_id)
     parts = None
@@ -111,7 +112,7 @@ def plan(plan_id: int):
                            may=lambda action: can(current_user, f"zoning.{action}", plan.district_id))
 
 
-@bp.get("/plans/<int:plan_id>/report.json")
+@bp.get("/plans/<id:plan_id>/report.json")
 def plan_report(plan_id: int):
     plan = services.get_plan(current_user, plan_id)
     findings = annotate(plan.report.get("findings", []))
@@ -119,7 +120,7 @@ def plan_report(plan_id: int):
                     "warnings": plan.warning_count, "stats": plan.report.get("stats", {}), "findings": findings})
 
 
-@bp.get("/plans/<int:plan_id>/zones.geojson")
+@bp.get("/plans/<id:plan_id>/zones.geojson")
 def plan_geojson(plan_id: int):
     response = jsonify(services.plan_geojson(services.get_plan(current_user, plan_id)))
     response.mimetype = "application/geo+json"
@@ -133,7 +134,7 @@ ACTIONS = {
 }
 
 
-@bp.post("/plans/<int:plan_id>/<action>")
+@bp.post("/plans/<id:plan_id>/<action>")
 def act(plan_id: int, action: str):
     if action not in ACTIONS and action not in ("reject", "discard"):
         abort(404)

@@ -101,7 +101,7 @@ def upgrade():
         sa.Column("plan_id", sa.Integer(), nullable=False),
         sa.Column("feature_index", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=8), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
+        sa.Column("label", sa.Text(), nullable=False),
         sa.Column("geometry", Geometry(), nullable=False),
         sa.ForeignKeyConstraint(["plan_id"], ["zoning_plans.id"], name=op.f("fk_zones_plan_id_zoning_plans"),
                                 ondelete="CASCADE"),

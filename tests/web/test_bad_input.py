@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from support import DEMO
+
 
 @pytest.mark.parametrize("url", ["/d/000000/", "/d/990101/2026/senior/", "/d/990101/1999/primary/",
                                  "/schools/999999", "/d/990101/2026/primary/zones.geojson"])
@@ -44,3 +46,29 @@ def test_english_interface(client, district):
     page = client.get("/d/990101/?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "招生划片" not in page and "zoning" in page.lower()
+
+
+@pytest.mark.parametrize("url", ["/d/990101/99999999999999999999/primary/", "/schools/99999999999999999999",
+                                 "/d/990101/99999999999999999999/primary/zones.geojson"])
+def test_numbers_too_large_for_the_database_are_404(client, district, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("filename", ["划片." + "中" * 100, "划片.\x00x", "a" * 400 + ".geojson"])
+def test_hostile_upload_file_names_get_a_report(login, editor, filename):
+    client = login(editor)
+    response = client.post("/bureau/d/990101/upload", content_type="multipart/form-data", data={
+        "year": "2026", "stage": "primary",
+        "file": (io.BytesIO((DEMO / "zones_primary.geojson").read_bytes()), filename)})
+    assert response.status_code == 302
+    assert "0 个错误" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_json_errors_keep_the_http_status(login, editor):
+    from enroll.zoning.services import import_plan, submit_plan
+
+    plan = import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    submit_plan(editor, plan.id)
+    response = login(editor).post(f"/bureau/plans/{plan.id}/submit", headers={"Accept": "application/json"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["status"] == 409

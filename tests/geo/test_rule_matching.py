@@ -1,0 +1,190 @@
+"""Which addresses a catchment clause covers: clause_matches over parsed clauses and addresses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from enroll.geo.address import parse_address
+from enroll.geo.rules import Clause, clause_matches, parse_clause, parse_rules
+
+# (clause text, address text, expected)
+TABLE = [
+    # parity edges: 1 and 99 included, 100 excluded, wrong parity excluded
+    ("文澜路1-99号（单号）", "文澜路1号", True),
+    ("文澜路1-99号（单号）", "文澜路99号", True),
+    ("文澜路1-99号（单号）", "文澜路55号", True),
+    ("文澜路1-99号（单号）", "文澜路2号", False),
+    ("文澜路1-99号（单号）", "文澜路100号", False),
+    ("文澜路1-99号（单号）", "文澜路101号", False),
+    ("文澜路1-99号（单号）", "建设路1号", False),
+    ("文澜路1-99号（单号）", "文澜路", False),
+    ("文澜路2-100号(双号)", "文澜路2号", True),
+    ("文澜路2-100号(双号)", "文澜路100号", True),
+    ("文澜路2-100号(双号)", "文澜路1号", False),
+    ("文澜路2-100号(双号)", "文澜路102号", False),
+    ("文澜路单号1-99号", "文澜路97号", True),
+    ("文澜路1号至99号（单）", "文澜路98号", False),
+    ("文澜路偶数号2-50号", "文澜路50号", True),
+    ("文澜路1～99号", "文澜路98号", True),
+    ("文澜路1-99号", "文澜路0号", False),
+    ("文澜路单号", "文澜路12345号", True),
+    ("文澜路单号", "文澜路12号", False),
+    # several ranges on one road
+    ("文澜路1-99号（单号）、2-88号（双号）", "文澜路88号", True),
+    ("文澜路1-99号（单号）、2-88号（双号）", "文澜路90号", False),
+    ("文澜路1-99号（单号）、2-88号（双号）", "文澜路99号", True),
+    # lanes vs numbers: door number = lane if the address has one
+    ("文澜路811弄-827号", "文澜路811弄", True),
+    ("文澜路811弄-827号", "文澜路820号", True),
+    ("文澜路811弄-827号", "文澜路827弄3号", True),
+    ("文澜路811弄-827号", "文澜路828号", False),
+    ("文澜路100-120弄", "文澜路110弄5号", True),
+    ("文澜路100-120弄", "文澜路110号", False),
+    ("文澜路100-120弄", "文澜路121弄", False),
+    ("文澜路1-200号", "文澜路150弄3号", True),
+    ("文澜路1-99号（单号）", "文澜路51弄2号", True),
+    ("文澜路1-99号（单号）", "文澜路52弄3号", False),
+    ("文澜路100弄1-11号", "文澜路100弄1号", True),
+    ("文澜路100弄1-11号", "文澜路100弄11号", True),
+    ("文澜路100弄1-11号", "文澜路100弄12号", False),
+    ("文澜路100弄1-11号", "文澜路102弄5号", False),
+    ("文澜路100弄1-11号", "文澜路5号", False),
+    ("文澜路100弄1-11号", "文澜路100弄", False),
+    ("文澜路100弄1-11号（单号）", "文澜路100弄4号", False),
+    ("文澜路100弄全部", "文澜路100弄37号", True),
+    ("文澜路100弄", "文澜路100弄", True),
+    ("文澜路100弄", "文澜路100号", False),
+    ("文澜路100弄", "文澜路101弄2号", False),
+    # suffixes
+    ("文澜路128号", "文澜路128号", True),
+    ("文澜路128号", "文澜路128号附1", True),
+    ("文澜路128号", "文澜路128-1号", True),
+    ("文澜路128号", "文澜路129号", False),
+    ("文澜路128号附1", "文澜路128号附1", True),
+    ("文澜路128号附1", "文澜路128号", False),
+    ("文澜路128号附1", "文澜路128号附2", False),
+    ("文澜路128甲号", "文澜路128甲号", True),
+    ("文澜路128甲号", "文澜路128乙号", False),
+    ("文澜路128-1号", "文澜路128-1号", True),
+    ("文澜路128-1号", "文澜路128-2号", False),
+    ("文澜路128-1号", "文澜路1号", False),
+    ("文澜路1-200号", "文澜路128号附1", True),
+    ("文澜路128号、130号", "文澜路130号", True),
+    ("文澜路128号、130号", "文澜路129号", False),
+    # whole roads, sides, stretches
+    ("文澜路全段", "文澜路5号", True),
+    ("文澜路全段", "文澜路100弄5号", True),
+    ("文澜路全段", "文澜路", True),
+    ("文澜路全段", "建设路5号", False),
+    ("文澜路", "文澜路999号", True),
+    ("中山一路全段", "中山一路3号", True),
+    ("中山一路全段", "中山二路3号", False),
+    ("文澜路东侧", "文澜路12号", True),
+    ("文澜路西侧全段", "文澜路13号", True),
+    ("文澜路（青溪大道至建设路段）", "文澜路12号", True),
+    ("文澜路（青溪大道至建设路段）", "青溪大道12号", False),
+    ("青溪区文澜路全段", "江城市青溪区文澜路5号", True),
+    # estates
+    ("幸福小区", "幸福小区3栋2单元", True),
+    ("幸福小区", "幸福小区", True),
+    ("幸福小区全部", "幸福小区三号楼", True),
+    ("幸福小区", "幸福家园3幢", False),
+    ("东湖新村1-12幢", "東湖新村12幢", True),
+    ("东湖新村1-12幢", "东湖新村1栋", True),
+    ("东湖新村1-12幢", "东湖新村13幢", False),
+    ("东湖新村1-12幢", "东湖新村", False),
+    ("文澜花园3、5、7幢", "文澜花园5号楼", True),
+    ("文澜花园3、5、7幢", "文澜花园4幢", False),
+    ("金桂苑（1-5号楼）", "金桂苑5栋", True),
+    ("金桂苑（1-5号楼）", "金桂苑6座", False),
+    ("江景公寓全部", "江景公寓8幢1单元", True),
+    # villages
+    ("东湖村", "东湖村5组", True),
+    ("东湖村全村", "东湖村", True),
+    ("东湖村1-5组", "东湖村五组18号", True),
+    ("东湖村1-5组", "东湖村6组", False),
+    ("东湖村1-5组", "东湖村", False),
+    ("东湖村1、3、5组", "东湖村3组", True),
+    ("东湖村1、3、5组", "东湖村4组", False),
+    ("东湖村一至五组", "东湖村2组", True),
+    ("东湖村", "西湖村5组", False),
+    ("东湖村", "东湖新村5幢", False),
+    # exclusions
+    ("文澜路1-99号（单号）（除55号外）", "文澜路55号", False),
+    ("文澜路1-99号（单号）（除55号外）", "文澜路53号", True),
+    ("文澜路1-99号除55号、57号外", "文澜路57号", False),
+    ("文澜路1-99号除55号、57号外", "文澜路56号", True),
+    ("文澜路1-99号除55号、57号外", "文澜路59号", True),
+    ("幸福小区（不含8幢）", "幸福小区8栋", False),
+    ("幸福小区（不含8幢）", "幸福小区7栋", True),
+    ("幸福小区（不含8幢）", "幸福小区", True),
+    ("东湖村（不包括3组）", "东湖村3组", False),
+    ("东湖村（不包括3组）", "东湖村4组", True),
+    ("文澜路全段（除100弄外）", "文澜路100弄5号", False),
+    ("文澜路全段（除100弄外）", "文澜路100号", True),
+    ("文澜路全段（除100弄外）", "文澜路102弄5号", True),
+    ("文澜路100弄（除5号外）", "文澜路100弄5号", False),
+    ("文澜路100弄（除5号外）", "文澜路100弄6号", True),
+    ("文澜路全段（除幸福小区外）", "文澜路幸福小区3幢", False),
+    ("文澜路全段（除幸福小区外）", "文澜路8号", True),
+    # Chinese numerals, traditional and fullwidth on either side
+    ("文澜路一至九十九号（单号）", "文澜路99号", True),
+    ("文澜路一至九十九号（单号）", "文澜路九十八号", False),
+    ("文瀾路1-99號（單號）", "文澜路3号", True),
+    ("文澜路1-99号（单号）", "文瀾路３號", True),
+    ("文澜路１－９９号（单号）", "文澜路 97 号", True),
+    ("ＸＸ路１－９号", "xx路5号", True),
+    ("東湖新村1-12棟", "东湖新村3幢", True),
+    # unparsed clauses match nothing
+    ("文澜路@1-99号", "文澜路5号", False),
+    ("幸福小区1-12号", "幸福小区5幢", False),
+]
+
+
+@pytest.mark.parametrize("clause_text,address_text,expected", TABLE)
+def test_clause_matches(clause_text, address_text, expected):
+    clause = parse_clause(clause_text)
+    assert clause_matches(clause, parse_address(address_text)) is expected
+
+
+def test_table_covers_enough_cases():
+    assert len(TABLE) >= 60
+    assert {parse_clause(text).kind for text, _, _ in TABLE} == {"road", "lane", "estate", "village", "unparsed"}
+
+
+def test_ambiguous_clauses_match_the_whole_road_and_say_so():
+    side, stretch = parse_rules("文澜路东侧\n文澜路青溪大道至建设路段")
+    assert (side.ambiguous, stretch.ambiguous) == ("side", "stretch")
+    for number in (1, 2, 500):
+        address = parse_address(f"文澜路{number}号")
+        assert clause_matches(side, address) and clause_matches(stretch, address)
+
+
+def test_a_school_catchment_end_to_end():
+    text = """划片范围：
+1. 文澜路1-99号（单号）（除55号外）、2-88号（双号）；
+2. 文澜路100弄全部；
+3. 幸福小区（不含8幢）、金桂苑1-5号楼；
+4. 东湖村一至五组。"""
+    clauses = parse_rules(text)
+    assert clauses[0].kind == "unparsed" and clauses[0].line == 1
+
+    def covered(address):
+        parts = parse_address(address, ("浙江省", "江城市", "青溪区"))
+        return [c.line for c in clauses if clause_matches(c, parts)]
+
+    assert covered("浙江省江城市青溪区文澜路3号") == [2]
+    assert covered("文澜路55号") == []
+    assert covered("文澜路100弄8号") == [3]  # door number 100 is outside 2-88 (双号)
+    assert covered("文澜路88弄1号") == [2]  # ...but lane 88 is inside it
+    assert covered("幸福小区8幢") == []
+    assert covered("金桂苑3号楼") == [4]
+    assert covered("东湖村三组7号") == [5]
+
+
+def test_stored_clauses_match_like_parsed_ones():
+    for text, address, expected in TABLE:
+        stored = Clause.from_dict(json.loads(json.dumps(parse_clause(text).to_dict())))
+        assert clause_matches(stored, parse_address(address)) is expected, (text, address)
