@@ -64,7 +64,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from enroll.core.web import IdConverter, register_error_handlers, register_locale_cookie
+    from enroll.core.web import (
+        IdConverter,
+        register_error_handlers,
+        register_locale_cookie,
+    )
 
     app.url_map.converters["id"] = IdConverter
     register_error_handlers(app)

@@ -10,9 +10,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from enroll.accounts import services as accounts
+from enroll.core.context import Context
 from enroll.core.errors import DomainError
 from enroll.districts import services as districts
-from enroll.review.services import Context, verify_chain
+from enroll.review.services import verify_chain
 from enroll.schools import services as schools
 from enroll.zoning import services as zoning
 from enroll.zoning.messages import annotate

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from enroll.accounts import services as accounts
 from enroll.accounts.models import User
 from enroll.config import ROOT
+from enroll.core.context import Context
 from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
-from enroll.review.services import Context
 from enroll.schools import services as schools
 from enroll.zoning import services as zoning
 

@@ -8,14 +8,8 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enroll.core.db import UTCDateTime, utcnow
+from enroll.core.security import ROLES  # noqa: F401  (re-exported: the roles a user may have)
 from enroll.extensions import db
-
-CITY_ADMIN = "city_admin"
-DISTRICT_EDITOR = "district_editor"
-DISTRICT_REVIEWER = "district_reviewer"
-SCHOOL_EDITOR = "school_editor"
-AUDITOR = "auditor"
-ROLES = (CITY_ADMIN, DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR, AUDITOR)
 
 
 class User(UserMixin, db.Model):

@@ -5,55 +5,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from enroll.accounts.models import (
-    AUDITOR,
-    CITY_ADMIN,
-    DISTRICT_EDITOR,
-    DISTRICT_REVIEWER,
-    ROLES,
-    SCHOOL_EDITOR,
-    User,
-)
-from enroll.core.errors import Forbidden, Invalid, NotFound
+from enroll.accounts.models import User
+from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
-from enroll.districts.models import District
+from enroll.core.security import ROLES, SCOPED_ROLES, authorize
+from enroll.districts.services import get_district
 from enroll.extensions import db
-from enroll.review.services import Context, record
+from enroll.core.context import Context
+from enroll.review.services import record
 
 _hasher = PasswordHasher()  # Argon2id: memory-hard
-
-# action -> roles allowed (within their district unless city admin)
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "zoning.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.submit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.recall": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.discard": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.approve": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
-    "zoning.reject": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
-    "zoning.withdraw": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
-    "zoning.view_drafts": frozenset({CITY_ADMIN, DISTRICT_EDITOR, DISTRICT_REVIEWER}),
-    "schools.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "districts.create": frozenset({CITY_ADMIN}),
-    "users.create": frozenset({CITY_ADMIN}),
-    "audit.read": frozenset({CITY_ADMIN, AUDITOR}),
-}
-SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
-
-
-def can(actor: User | None, action: str, district_id: int | None = None) -> bool:
-    """Whether ``actor`` may perform ``action`` in ``district_id`` (None: not district-bound)."""
-    if actor is None or not actor.active or actor.role not in PERMISSIONS.get(action, ()):
-        return False
-    if actor.role in SCOPED_ROLES and district_id is not None:
-        return actor.district_id == district_id
-    return True
-
-
-def authorize(actor: User | None, action: str, district_id: int | None = None) -> None:
-    """:raises Forbidden: when :func:`can` says no."""
-    if not can(actor, action, district_id):
-        raise Forbidden(_l("您没有执行此操作的权限。"), action=action)
-
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
@@ -103,9 +64,10 @@ def create_user(
         raise Invalid(_l("未知角色“%(role)s”。可选：%(roles)s", role=role, roles=", ".join(ROLES)))
     district = None
     if district_code:
-        district = db.session.scalar(select(District).where(District.code == district_code))
-        if district is None:
-            raise Invalid(_l("区县代码“%(code)s”不存在。", code=district_code))
+        try:
+            district = get_district(district_code)
+        except NotFound:
+            raise Invalid(_l("区县代码“%(code)s”不存在。", code=district_code)) from None
     if role in SCOPED_ROLES and district is None:
         raise Invalid(_l("角色“%(role)s”必须指定所属区县（--district）。", role=role))
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -1,12 +1,22 @@
 """Sign in and out; the read-only audit log for auditors and city admins."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from enroll.accounts.forms import LoginForm
-from enroll.accounts.services import authenticate, can
+from enroll.accounts.services import authenticate
 from enroll.core.i18n import _
+from enroll.core.security import can
 from enroll.review.services import recent_events, verify_chain
 
 bp = Blueprint("accounts", __name__)

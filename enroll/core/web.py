@@ -6,9 +6,9 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from enroll.core.context import Context
 from enroll.core.errors import DomainError
 from enroll.core.i18n import _
-from enroll.review.services import Context
 
 LOCALE_COOKIE = "enroll_lang"
 MAX_ID = 2**31 - 1

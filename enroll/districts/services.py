@@ -6,13 +6,14 @@ import re
 import shapely
 from sqlalchemy import select
 
-from enroll.accounts.services import authorize
+from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
+from enroll.core.security import authorize
 from enroll.districts.models import District
 from enroll.extensions import db
 from enroll.geo.io import ReadError, read_zoning_file
-from enroll.review.services import Context, record
+from enroll.review.services import record
 
 CODE_RE = re.compile(r"^\d{6}$")
 

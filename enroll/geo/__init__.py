@@ -10,10 +10,22 @@ import os
 os.environ["GDAL_SKIP"] = " ".join(dict.fromkeys(os.environ.get("GDAL_SKIP", "").split() + ["OGR_VRT"]))
 
 
-from .crs import gcj02_to_wgs84, gcj02_to_wgs84_geometry, is_legacy_datum, out_of_china, wgs84_to_gcj02
+from .crs import (
+    gcj02_to_wgs84,
+    gcj02_to_wgs84_geometry,
+    is_legacy_datum,
+    out_of_china,
+    wgs84_to_gcj02,
+)
 from .findings import ERROR, WARNING, Finding
 from .io import ArchiveLimits, ReadError, ReadResult, SourceFeature, read_zoning_file
-from .validate import ValidationReport, ZoneCandidate, detect_school_field, split_school_names, validate_zones
+from .validate import (
+    ValidationReport,
+    ZoneCandidate,
+    detect_school_field,
+    split_school_names,
+    validate_zones,
+)
 
 __all__ = [
     "ERROR",

@@ -6,9 +6,8 @@ sentence in the user's language is the application's job, never this package's.
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 
 ERROR, WARNING = "error", "warning"

@@ -20,13 +20,19 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import pyproj
+import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyogrio.raw import read as ogr_read
-import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .crs import crs_label, gcj02_to_wgs84_geometry, is_legacy_datum, to_wgs84_transformer, transform_geometries
 from .archive import ArchiveLimits, extract_zip
+from .crs import (
+    crs_label,
+    gcj02_to_wgs84_geometry,
+    is_legacy_datum,
+    to_wgs84_transformer,
+    transform_geometries,
+)
 from .findings import Finding, ReadError, error, short_detail, unreadable, warning
 from .kml import read_kml
 

@@ -14,10 +14,28 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
-from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken, v_args
+from lark import (
+    Lark,
+    Token,
+    Transformer,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    v_args,
+)
 
 from .address import canonicalize_with_spans, strip_admin
-from .rules_match import OPEN_END, Clause, NumberRange, Part, RuleError, Spec, build, clause_matches, continued_place
+from .rules_match import (
+    OPEN_END,
+    Clause,
+    NumberRange,
+    Part,
+    RuleError,
+    Spec,
+    build,
+    clause_matches,
+    continued_place,
+)
 
 SEPARATORS = "、,;。"
 _SIDES = {"东": "east", "西": "west", "南": "south", "北": "north"}

@@ -17,7 +17,15 @@ from shapely.geometry.base import BaseGeometry
 
 from . import coverage
 from .coverage import MetricFrame, ZoneRef, make_valid_polygonal, polygonal_part
-from .findings import ERROR, Finding, error, round_location, round_quantity, sort_findings, warning
+from .findings import (
+    ERROR,
+    Finding,
+    error,
+    round_location,
+    round_quantity,
+    sort_findings,
+    warning,
+)
 from .io import ReadResult
 
 SCHOOL_FIELD_CANDIDATES = [

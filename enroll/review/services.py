@@ -4,24 +4,16 @@ These functions add to the session; the calling service commits once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from enroll.core.i18n import _l
 from sqlalchemy import select, text
 
+from enroll.core.context import Context
 from enroll.core.errors import Conflict
+from enroll.core.i18n import _l
 from enroll.extensions import db
 from enroll.review import states
 from enroll.review.models import GENESIS, AuditEvent
-
-
-@dataclass(frozen=True)
-class Context:
-    """Where a request came from: recorded with every audit event."""
-
-    ip: str = ""
-    channel: str = "web"  # "web" | "cli" | "api"
 
 
 def record(actor, action: str, object_type: str, object_id, *, context: Context, detail=None):

@@ -10,12 +10,13 @@ from pathlib import Path
 from shapely.geometry import Point, shape
 from sqlalchemy import select
 
-from enroll.accounts.services import authorize
+from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
+from enroll.core.security import authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
-from enroll.review.services import Context, record
+from enroll.review.services import record
 from enroll.schools.models import KINDS, STAGES, School
 
 REQUIRED = ("name", "stage")

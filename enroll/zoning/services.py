@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import shapely
 import shapely.geometry
-from pathlib import Path
-
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from enroll.accounts.services import authorize, can
+from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
+from enroll.core.security import authorize, can
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.geo.compare import SchoolChange, compare_zonings
@@ -22,7 +22,7 @@ from enroll.geo.io import ReadError, read_zoning_file
 from enroll.geo.validate import validate_zones
 from enroll.review import states
 from enroll.review.models import AuditEvent
-from enroll.review.services import Context, record, require, transition
+from enroll.review.services import record, require, transition
 from enroll.schools.services import schools_of
 from enroll.zoning.models import Zone, ZoningPlan, zone_schools
 

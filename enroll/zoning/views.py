@@ -4,12 +4,21 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user, login_required
 from markupsafe import escape
 
-from enroll.accounts.services import can
 from enroll.core.i18n import _
+from enroll.core.security import can
 from enroll.core.web import request_context
 from enroll.districts.services import get_district, list_districts
 from enroll.maps import build_map

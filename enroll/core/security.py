@@ -1,0 +1,47 @@
+"""Who may do what: roles and the permission check shared by web, API and CLI.
+
+Works on any object with ``role``, ``district_id`` and ``active`` attributes, so it needs no model.
+"""
+from __future__ import annotations
+
+from enroll.core.errors import Forbidden
+from enroll.core.i18n import _l
+
+CITY_ADMIN = "city_admin"
+DISTRICT_EDITOR = "district_editor"
+DISTRICT_REVIEWER = "district_reviewer"
+SCHOOL_EDITOR = "school_editor"
+AUDITOR = "auditor"
+ROLES = (CITY_ADMIN, DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR, AUDITOR)
+
+# action -> roles allowed (within their district unless city admin)
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "zoning.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "zoning.submit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "zoning.recall": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "zoning.discard": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "zoning.approve": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "zoning.reject": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "zoning.withdraw": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "zoning.view_drafts": frozenset({CITY_ADMIN, DISTRICT_EDITOR, DISTRICT_REVIEWER}),
+    "schools.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "districts.create": frozenset({CITY_ADMIN}),
+    "users.create": frozenset({CITY_ADMIN}),
+    "audit.read": frozenset({CITY_ADMIN, AUDITOR}),
+}
+SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
+
+
+def can(actor, action: str, district_id: int | None = None) -> bool:
+    """Whether ``actor`` may perform ``action`` in ``district_id`` (None: not district-bound)."""
+    if actor is None or not actor.active or actor.role not in PERMISSIONS.get(action, ()):
+        return False
+    if actor.role in SCOPED_ROLES and district_id is not None:
+        return actor.district_id == district_id
+    return True
+
+
+def authorize(actor, action: str, district_id: int | None = None) -> None:
+    """:raises Forbidden: when :func:`can` says no."""
+    if not can(actor, action, district_id):
+        raise Forbidden(_l("您没有执行此操作的权限。"), action=action)
