@@ -13,6 +13,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     config_module.check(app.config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # trust exactly that many reverse proxies for the client address written to the audit log
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     register_extensions(app)
     register_errors(app)  # first: it also registers the <id:…> URL converter the blueprints use
     register_blueprints(app)

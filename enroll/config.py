@@ -32,6 +32,7 @@ def from_env() -> dict:
         "MAP_TILES": _env("ENROLL_MAP_TILES", "osm"),
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
         "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),
+        "PROXY_COUNT": int(_env("ENROLL_PROXY_COUNT", "0")),
         "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",

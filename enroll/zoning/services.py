@@ -1,6 +1,7 @@
 """Zoning plans: import, validation report, review and publication, public queries."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -236,6 +237,23 @@ def zones_of_school(school_id: int) -> list[Zone]:
     return list(db.session.scalars(query))
 
 
+_derived: dict[tuple, object] = {}
+
+
+def _identity(plan: ZoningPlan) -> tuple:
+    """Identifies a plan's content across databases too (ids alone repeat after a reset)."""
+    return plan.id, plan.created_at.isoformat()
+
+
+def _memo(key: tuple, compute):
+    """Values derived from plans, which never change once imported; bounded, per process."""
+    if key not in _derived:
+        if len(_derived) >= 256:
+            _derived.clear()
+        _derived[key] = compute()
+    return _derived[key]
+
+
 DISPLAY_TOLERANCE_DEG = 0.00003  # about 3 m: invisible at district zoom, shrinks the payload
 
 
@@ -245,6 +263,10 @@ def plan_geojson(plan: ZoningPlan) -> dict:
     Geometries are simplified as a coverage, so neighbours keep shared edges; each feature carries
     a colour index that differs from its neighbours', its label and its schools.
     """
+    return _memo(("geojson", _identity(plan)), lambda: _plan_geojson(plan))
+
+
+def _plan_geojson(plan: ZoningPlan) -> dict:
     zones = list(plan.zones)
     geoms = simplify_for_display([z.geometry for z in zones], DISPLAY_TOLERANCE_DEG)
     colors = color_indices(geoms) if geoms else []
@@ -287,4 +309,33 @@ def plan_changes(plan: ZoningPlan) -> tuple[ZoningPlan | None, list[SchoolChange
         ).order_by(ZoningPlan.year.desc()).limit(1))
     if base is None or not plan.zones:
         return base, []
-    return base, [c for c in compare_zonings(_zone_pairs(base), _zone_pairs(plan)) if c.changed]
+    changes = _memo(("changes", _identity(base), _identity(plan)),
+                    lambda: compare_zonings(_zone_pairs(base), _zone_pairs(plan)))
+    return base, [c for c in changes if c.changed]
+
+
+@dataclass
+class ZoningPage:
+    """Everything the public page of one published plan shows."""
+
+    district: object
+    plan: ZoningPlan
+    schools: list
+    scopes: list[tuple[int, str]]
+    base: ZoningPlan | None
+    changes: list[SchoolChange]
+
+
+def public_zoning_page(district_code: str, year: int, stage: str) -> ZoningPage:
+    """The published plan of a district, year and stage with its schools and changes.
+
+    :raises NotFound: when nothing is published there (drafts never show).
+    """
+    if stage not in ZONING_STAGES:
+        raise NotFound(_l("划片方案不存在或尚未发布。"))
+    district = get_district(district_code)
+    plan = published_plan(district.id, year, stage)
+    if plan is None:
+        raise NotFound(_l("划片方案不存在或尚未发布。"))
+    base, changes = plan_changes(plan)
+    return ZoningPage(district, plan, schools_of(district.id, stage), published_scopes(district.id), base, changes)

@@ -32,16 +32,6 @@ bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 UPLOAD_SUFFIXES = (".zip", ".kmz", ".geojson", ".json", ".kml", ".gpkg")
 
 
-def _published(code: str, year: int, stage: str):
-    if stage not in services.ZONING_STAGES:
-        abort(404)
-    district = get_district(code)
-    plan = services.published_plan(district.id, year, stage)
-    if plan is None:
-        abort(404)
-    return district, plan
-
-
 def map_parts(district, plan, geojson_url: str):
     """The folium map of a plan, with every school of its stage as a marker."""
     schools = [s for s in schools_of(district.id, plan.stage) if s.point is not None]
@@ -57,17 +47,17 @@ def map_parts(district, plan, geojson_url: str):
 
 @public.get("/d/<code>/<id:year>/<stage>/")
 def zoning_map(code: str, year: int, stage: str):
-    district, plan = _published(code, year, stage)
-    parts = map_parts(district, plan, url_for("zoning.zoning_geojson", code=code, year=year, stage=stage))
-    base, changes = services.plan_changes(plan)
-    return render_template("public/zoning.html", district=district, plan=plan, map=parts, base=base, changes=changes,
-                           schools=schools_of(district.id, stage), scopes=services.published_scopes(district.id))
+    page = services.public_zoning_page(code, year, stage)
+    # the plan id in the URL: a cached copy never outlives the version it belongs to
+    url = url_for("zoning.zoning_geojson", code=code, year=year, stage=stage, plan=page.plan.id)
+    return render_template("public/zoning.html", page=page, district=page.district, plan=page.plan,
+                           map=map_parts(page.district, page.plan, url))
 
 
 @public.get("/d/<code>/<id:year>/<stage>/zones.geojson")
 def zoning_geojson(code: str, year: int, stage: str):
-    _, plan = _published(code, year, stage)
-    response = jsonify(services.plan_geojson(plan))
+    page = services.public_zoning_page(code, year, stage)
+    response = jsonify(services.plan_geojson(page.plan))
     response.mimetype = "application/geo+json"
     response.cache_control.public = True
     response.cache_control.max_age = 300

@@ -63,3 +63,27 @@ def test_osm_and_none_presets(sqlite_template, tmp_path):
     assert "tile.openstreetmap.org" in osm
     none = published_page({"MAP_TILES": "none"}, sqlite_template, tmp_path / "b")
     assert "tile.openstreetmap.org" not in none and "tianditu" not in none and "L.tileLayer" not in none
+
+
+def test_audit_records_the_client_address_behind_a_trusted_proxy(sqlite_template, tmp_path):
+    import io
+    import shutil
+
+    from enroll.accounts.services import create_user
+    from enroll.districts.services import create_district
+    from enroll.extensions import db
+    from enroll.review.models import AuditEvent
+
+    shutil.copy(sqlite_template, tmp_path / "p.sqlite3")
+    app = make_app(f"sqlite:///{tmp_path}/p.sqlite3", PROXY_COUNT=1)
+    with app.app_context():
+        admin = create_user(None, "admin", "city_admin", "correct-horse-battery")
+        create_district(admin, "990101", "青溪区")
+    client = app.test_client()
+    proxied = {"headers": {"X-Forwarded-For": "203.0.113.7"}, "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
+    client.post("/login", data={"username": "admin", "password": "correct-horse-battery"}, **proxied)
+    client.post("/bureau/d/990101/upload", content_type="multipart/form-data", **proxied, data={
+        "year": "2026", "stage": "primary", "file": (io.BytesIO(b"{}"), "z.geojson")})
+    with app.app_context():
+        event = db.session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
+        assert event.action == "zoning.import" and event.ip == "203.0.113.7"
