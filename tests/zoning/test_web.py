@@ -108,3 +108,42 @@ def test_auditor_reads_the_log_with_actor_and_action(login, make_user, editor):
     zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
     page = login(make_user("aud", "auditor", None)).get("/bureau/audit/").get_data(as_text=True)
     assert "zoning.import" in page and "editor" in page and "哈希链完整" in page
+
+
+# action -> (status the plan is put in first, roles allowed, status after an allowed action)
+ACTION_MATRIX = {
+    "submit": ("draft", {"city_admin", "district_editor"}, "in_review"),
+    "approve": ("in_review", {"city_admin", "district_reviewer"}, "published"),
+    "reject": ("in_review", {"city_admin", "district_reviewer"}, "draft"),
+    "withdraw": ("published", {"city_admin", "district_reviewer"}, "withdrawn"),
+    "discard": ("draft", {"city_admin", "district_editor"}, None),
+}
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize("action", list(ACTION_MATRIX))
+def test_review_actions_matrix(role, action, app, client, login, make_user, admin, district):
+    """Every role × every review action over the web: allowed ones change the plan, others do not."""
+    from enroll.districts.services import create_district
+
+    create_district(admin, "990102", "另一区")
+    uploader = make_user("up", "district_editor")
+    start, allowed, after = ACTION_MATRIX[action]
+    plan = zoning.import_plan(uploader, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    if start != "draft":
+        zoning.submit_plan(uploader, plan.id)
+    if start == "published":
+        zoning.approve_plan(make_user("rv0", "district_reviewer"), plan.id)
+    user = (admin if role == "city_admin" else make_user("u1", "district_editor", "990102")
+            if role == "other_district_editor" else make_user("u1", role))
+    login(user)
+    response = client.post(f"/bureau/plans/{plan.id}/{action}", data={"reason": "边界需核对"})
+    session = app.extensions["sqlalchemy"].session
+    session.expire_all()
+    current = session.get(ZoningPlan, plan.id)
+    if role in allowed:
+        assert response.status_code == 302
+        assert (current is None) if after is None else (current.status == after)
+    else:
+        assert response.status_code in (403, 404)
+        assert current is not None and current.status == start
