@@ -889,7 +889,8 @@ def road_clauses(road, sides, rows, zkey):
                         exceptions.append((d, rows[i][zkey], rows[i]["sub"]))
     for d, zz, txt in exceptions:
         door_seg[id(d)]["extra"].append((d["n"], txt))
-        items[zz].append(((1 - d["parity"], d["n"], 1), txt))
+        # lane parts go last: a bare number after "108弄9-10号" would read as inside the lane
+        items[zz].append(((2 if "弄" in txt else 1 - d["parity"], d["n"], 1), txt))
 
     main = [s for s in segs if not s.get("inside")]
     zones_main = {s["zone"] for s in main}
@@ -910,7 +911,7 @@ def road_clauses(road, sides, rows, zkey):
                 if zz == s["zone"]:
                     a, b = hz[idx[0]][0], hz[idx[-1]][0]
                     parts.append(f"{d['n']}弄{a}号" if a == b else f"{d['n']}弄{a}-{b}号")
-            items[s["zone"]].append(((1 - s["parity"], d["n"], 0), "、".join(parts)))
+            items[s["zone"]].append(((2, d["n"], 0), "、".join(parts)))  # lane parts last, as above
             continue
         if len(ds) == 1:
             core = door_label(ds[0])
