@@ -52,6 +52,7 @@ def _import_models() -> None:
     """Register every model on the metadata (migrations and create_all need them all)."""
     import enroll.accounts.models  # noqa: F401
     import enroll.districts.models  # noqa: F401
+    import enroll.lookup.models  # noqa: F401
     import enroll.review.models  # noqa: F401
     import enroll.schools.models  # noqa: F401
     import enroll.zoning.models  # noqa: F401
@@ -59,11 +60,15 @@ def _import_models() -> None:
 
 def register_blueprints(app: Flask) -> None:
     from enroll.accounts.views import bp as accounts
+    from enroll.api.views import bp as api
     from enroll.districts.views import bp as public
+    from enroll.lookup.views import bp as lookup
     from enroll.zoning.views import bp as bureau
     from enroll.zoning.views import public as zoning
 
     app.register_blueprint(public)
+    app.register_blueprint(lookup)
+    app.register_blueprint(api)
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)

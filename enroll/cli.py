@@ -13,8 +13,11 @@ from enroll.accounts import services as accounts
 from enroll.core.context import Context
 from enroll.core.errors import DomainError
 from enroll.districts import services as districts
+from enroll.lookup import services as lookup
+from enroll.lookup.schema import lookup_to_dict
 from enroll.review.services import verify_chain
 from enroll.schools import services as schools
+from enroll.zoning import rules as zoning_rules
 from enroll.zoning import services as zoning
 from enroll.zoning.messages import annotate
 
@@ -26,6 +29,7 @@ users_cli = AppGroup("users", help="用户 (users).")
 zones_cli = AppGroup("zones", help="划片方案 (zoning plans).")
 audit_cli = AppGroup("audit", help="审计日志 (audit log).")
 demo_cli = AppGroup("demo", help="演示数据 (demo district).")
+addresses_cli = AppGroup("addresses", help="门牌地址库 (gazetteer).")
 
 as_option = click.option("--as", "as_user", required=True, metavar="USERNAME", help="Act as this user (audited).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -155,6 +159,50 @@ _transition_command("reject", zoning.reject_plan, "Send back to draft with a rea
 _transition_command("withdraw", zoning.withdraw_plan, "Recall from review, or unpublish.")
 
 
+@zones_cli.command("import-rules")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--district", "district_code", required=True)
+@click.option("--year", required=True, type=int)
+@as_option
+@json_option
+@domain_errors
+def zones_import_rules(file, district_code, year, as_user, as_json):
+    """Import the official 划片 text (CSV: 学校, 学段, 划片范围) as new draft plan versions."""
+    plans = zoning_rules.import_rules(accounts.get_user(as_user), district_code, year, file, context=CLI)
+    data = [dict(_plan_dict(p), rules=len(p.rules), findings=annotate(p.report.get("findings", []))) for p in plans]
+    lines = [f"plan {p.id} ({p.stage}): {len(p.rules)} clauses, {p.warning_count} warnings" for p in plans]
+    for plan in data:
+        lines += [f"  [{f['severity']}] {f['code']} {f['message']}" for f in plan["findings"]]
+    _emit(as_json, {"plans": data}, "\n".join(lines))
+
+
+@addresses_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--district", "district_code", required=True)
+@as_option
+@json_option
+@domain_errors
+def addresses_import(file, district_code, as_user, as_json):
+    """Replace a district's gazetteer (CSV: address, lon, lat[, road, number, estate])."""
+    count = lookup.import_addresses(accounts.get_user(as_user), district_code, file, context=CLI)
+    _emit(as_json, {"addresses": count}, f"{count} addresses imported")
+
+
+@click.command("lookup")
+@click.argument("address")
+@click.option("--district", "district_code")
+@click.option("--year", type=int)
+@click.option("--stage", type=click.Choice(zoning.ZONING_STAGES))
+@json_option
+@domain_errors
+def lookup_command(address, district_code, year, stage, as_json):
+    """Which school serves ADDRESS, and why (same answer as /api/v1/lookup)."""
+    data = lookup_to_dict(lookup.lookup_address(address, district_code=district_code, year=year, stage=stage))
+    lines = [f"{m['school']['name']} ({m['stage']}) — {m['basis']['type']}: {m['basis']['text']}" for m in data["matches"]]
+    lines += [f"! {c['code']}: {c['message']}" for c in data["caveats"]]
+    _emit(as_json, data, "\n".join(lines))
+
+
 @zones_cli.command("discard")
 @click.argument("plan_id", type=int)
 @as_option
@@ -199,5 +247,6 @@ def demo_load():
 
 
 def register(app: Flask) -> None:
-    for group in (districts_cli, schools_cli, users_cli, zones_cli, audit_cli, demo_cli):
+    for group in (districts_cli, schools_cli, users_cli, zones_cli, audit_cli, demo_cli, addresses_cli):
         app.cli.add_command(group)
+    app.cli.add_command(lookup_command)

@@ -12,7 +12,9 @@ from enroll.core.context import Context
 from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
+from enroll.lookup import services as lookup
 from enroll.schools import services as schools
+from enroll.zoning import rules as zoning_rules
 from enroll.zoning import services as zoning
 
 DEMO = ROOT / "gis_data" / "demo"
@@ -45,7 +47,12 @@ def load_demo() -> str:
     published = []
     for stage in zoning.ZONING_STAGES:
         plan = zoning.import_plan(users["editor"], CODE, YEAR, stage, DEMO / f"zones_{stage}.zip", context=CONTEXT)
+        rules = zoning_rules.import_rules(users["editor"], CODE, YEAR, DEMO / f"rules_{stage}.csv", context=CONTEXT)
+        zoning.discard_plan(users["editor"], plan.id, context=CONTEXT)  # superseded by the draft with the text
+        plan = rules[0]
         zoning.submit_plan(users["editor"], plan.id, context=CONTEXT)
         zoning.approve_plan(users["reviewer"], plan.id, context=CONTEXT)
-        published.append(f"{stage}: {len(plan.zones)} zones, {plan.warning_count} warnings")
+        published.append(f"{stage}: {len(plan.zones)} zones, {len(plan.rules)} clauses")
+    count = lookup.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
+    published.append(f"{count} addresses")
     return "demo district 990101 青溪区 loaded; users admin/editor/reviewer; " + "; ".join(published)

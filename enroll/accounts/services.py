@@ -6,12 +6,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from enroll.accounts.models import User
+from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.core.security import ROLES, SCOPED_ROLES, authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
-from enroll.core.context import Context
 from enroll.review.services import record
 
 _hasher = PasswordHasher()  # Argon2id: memory-hard

@@ -29,3 +29,9 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     status = 422
+
+
+class BadRequest(DomainError):
+    """Malformed input (an empty or overlong query, coordinates out of range)."""
+
+    status = 400

@@ -66,6 +66,9 @@ class ZoningPlan(db.Model):
     zones: Mapped[list[Zone]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Zone.feature_index"
     )
+    rules: Mapped[list[ZoneRule]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="ZoneRule.id"
+    )
 
     def __repr__(self) -> str:
         return f"<ZoningPlan {self.id} {self.year} {self.stage} v{self.version} {self.status}>"
@@ -89,3 +92,25 @@ class Zone(db.Model):
 
 # GiST index on PostGIS only; on SQLite the WKB column needs no index (lookups use an STRtree).
 Index("ix_zones_geometry", Zone.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
+
+
+class ZoneRule(db.Model):
+    """A clause of the official 划片范围 text of one school, parsed, with its source line.
+
+    Unparsed clauses are kept (``kind`` "unparsed", with the parser's reason) and shown to the
+    bureau; they never match an address.
+    """
+
+    __tablename__ = "zone_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("zoning_plans.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    line: Mapped[int] = mapped_column(Integer)        # line within the school's text
+    source_row: Mapped[int] = mapped_column(Integer)  # line of the imported CSV file
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    clause: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    plan: Mapped[ZoningPlan] = relationship(back_populates="rules")
+    school = relationship("School")

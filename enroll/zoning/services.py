@@ -25,17 +25,36 @@ from enroll.review import states
 from enroll.review.models import AuditEvent
 from enroll.review.services import record, require, transition
 from enroll.schools.services import schools_of
-from enroll.zoning.models import Zone, ZoningPlan, zone_schools
+from enroll.zoning.models import Zone, ZoneRule, ZoningPlan, zone_schools
 
 ZONING_STAGES = ("primary", "junior")
 PUBLIC_STATUSES = (states.PUBLISHED,)
 
 
-def _check_scope(year: int, stage: str) -> None:
+def check_scope(year: int, stage: str) -> None:
     if stage not in ZONING_STAGES:
         raise Invalid(_l("学段必须是 primary（小学）或 junior（初中），而不是“%(stage)s”。", stage=stage))
     if not 2000 <= int(year) <= 2100:
         raise Invalid(_l("招生年度“%(year)s”无效。", year=year))
+
+
+def latest_plan(district_id: int, year: int, stage: str) -> ZoningPlan | None:
+    """The plan new versions start from: the published one, else the newest of the scope."""
+    scope = (ZoningPlan.district_id == district_id, ZoningPlan.year == year, ZoningPlan.stage == stage)
+    published = db.session.scalar(select(ZoningPlan).where(*scope, ZoningPlan.status == states.PUBLISHED))
+    return published or db.session.scalar(select(ZoningPlan).where(*scope).order_by(ZoningPlan.id.desc()).limit(1))
+
+
+def copy_zones(source: ZoningPlan | None, target: ZoningPlan) -> None:
+    for zone in source.zones if source else []:
+        target.zones.append(Zone(feature_index=zone.feature_index, kind=zone.kind, label=zone.label,
+                                 geometry=zone.geometry, schools=list(zone.schools)))
+
+
+def copy_rules(source: ZoningPlan | None, target: ZoningPlan) -> None:
+    for rule in source.rules if source else []:
+        target.rules.append(ZoneRule(school=rule.school, line=rule.line, source_row=rule.source_row,
+                                     text=rule.text, kind=rule.kind, clause=rule.clause))
 
 
 def import_plan(actor, district_code: str, year: int, stage: str, path, *, filename: str | None = None,
@@ -48,7 +67,7 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     """
     district = get_district(district_code)
     authorize(actor, "zoning.import", district.id)
-    _check_scope(year, stage)
+    check_scope(year, stage)
     filename = (filename or Path(path).name)[:255]
     schools = {s.name: s for s in schools_of(district.id, stage)}
     plan = ZoningPlan(district=district, year=int(year), stage=stage, status=states.DRAFT,
@@ -72,6 +91,7 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
         named = [schools[n] for n in candidate.school_names if n in schools]
         plan.zones.append(Zone(feature_index=candidate.index, kind=candidate.kind, geometry=candidate.geometry,
                                label="、".join(candidate.school_names), schools=named))
+    copy_rules(latest_plan(district.id, plan.year, stage), plan)  # the 划片 text stays with the new polygons
     plan.version = 1 + (db.session.scalar(
         select(func.max(ZoningPlan.version)).where(
             ZoningPlan.district_id == district.id, ZoningPlan.year == plan.year, ZoningPlan.stage == stage)

@@ -7,7 +7,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/", "/schools/1", "/login"]
+PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/", "/schools/1", "/login",
+         "/lookup", "/lookup?q=文澜路128号", "/lookup?q=不存在路5号"]
 
 
 def axe_violations(page) -> list[dict]:

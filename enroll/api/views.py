@@ -1,0 +1,42 @@
+"""Public JSON API, version 1 (docs/api.md)."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from enroll.core.errors import BadRequest
+from enroll.core.i18n import _
+from enroll.extensions import csrf
+from enroll.lookup import services
+from enroll.lookup.schema import lookup_to_dict
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _scope() -> dict:
+    year = request.args.get("year")
+    if year is not None and not year.isdigit():
+        raise BadRequest(_("year 必须是四位数字年份。"))
+    stage = request.args.get("stage") or None
+    if stage not in (None, "primary", "junior"):
+        raise BadRequest(_("stage 必须是 primary 或 junior。"))
+    return {"district_code": request.args.get("district") or None, "year": int(year) if year else None,
+            "stage": stage}
+
+
+@bp.get("/lookup")
+def lookup():
+    """Which school serves an address (``?address=``) or a point (``?lon=&lat=``)."""
+    if request.args.get("lon") is not None or request.args.get("lat") is not None:
+        result = services.lookup_point(request.args.get("lon"), request.args.get("lat"), **_scope())
+    else:
+        result = services.lookup_address(request.args.get("address"), **_scope())
+    response = jsonify(lookup_to_dict(result))
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/ping")
+def ping():
+    """A constant answer: the ceiling the lookup benchmark compares against."""
+    return jsonify({"ok": True})

@@ -1,0 +1,19 @@
+"""The stable JSON shape of a lookup answer (documented in docs/api.md), shared by API and CLI."""
+from __future__ import annotations
+
+
+def lookup_to_dict(result) -> dict:
+    district = result.district
+    return {
+        "district": {"code": district.code, "name": district.name} if district is not None else None,
+        "normalized": result.normalized,
+        "point": {"lon": result.point[0], "lat": result.point[1]} if result.point else None,
+        "matches": [{
+            "school": {"id": m.school_id, "name": m.school_name},
+            "stage": m.stage,
+            "basis": {"type": m.basis, "text": m.text, "line": m.line,
+                      "plan": {"id": m.plan.id, "district": m.plan.district.code, "year": m.plan.year,
+                               "stage": m.plan.stage, "version": m.plan.version}},
+        } for m in result.matches],
+        "caveats": [{"code": c.code, "message": str(c.message)} for c in result.caveats],
+    }

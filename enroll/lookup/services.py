@@ -1,0 +1,268 @@
+"""The gazetteer import and the address → school lookup (which school serves this address, and why)."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+from sqlalchemy import delete, func, insert, select
+
+from enroll.core.context import Context
+from enroll.core.errors import BadRequest, Invalid
+from enroll.core.i18n import _l
+from enroll.core.security import authorize
+from enroll.districts.services import get_district, list_districts
+from enroll.extensions import db
+from enroll.geo.address import normalize, parse_address
+from enroll.geo.rules import clause_matches
+from enroll.lookup.models import Address
+from enroll.review.services import record
+from enroll.zoning.models import ZoningPlan
+from enroll.zoning.rules import rule_index, zone_locator
+from enroll.zoning.services import published_plan, published_scopes
+
+MAX_QUERY = 200
+
+
+def _district_prefixes(district) -> tuple[str, ...]:
+    return (district.name,)
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    return list(enumerate(csv.DictReader(io.StringIO(text)), start=2))
+
+
+def _address_row(line: int, row: dict, district, boundary, errors: list) -> dict | None:
+    text = (row.get("address") or "").strip()
+    if not text:
+        errors.append((line, "address", _l("地址为空。")))
+        return None
+    try:
+        lon, lat = float(row.get("lon") or ""), float(row.get("lat") or "")
+    except ValueError:
+        errors.append((line, "lon/lat", _l("经纬度不是数字。")))
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        errors.append((line, "lon/lat", _l("经纬度超出有效范围。")))
+        return None
+    if boundary is not None and not shapely.contains_xy(boundary, lon, lat):
+        errors.append((line, "lon/lat", _l("该点不在本区范围内。")))
+        return None
+    parts = parse_address(text, _district_prefixes(district))
+    number = parts.lane if parts.lane is not None else parts.number
+    return {"district_id": district.id, "address": text[:200], "normalized": parts.normalized[:200],
+            "road": parts.road, "number": number, "lane_number": parts.lane_number, "estate": parts.estate,
+            "building": parts.building, "village": parts.village, "group_no": parts.group,
+            "point": shapely.Point(lon, lat)}
+
+
+def import_addresses(actor, district_code: str, path, *, context: Context = Context()) -> int:
+    """Replace a district's gazetteer with a CSV (address, lon, lat; road, number, estate optional).
+
+    Every address is normalized with the same function as queries. Nothing changes when any line
+    has an error.
+
+    :returns: the number of addresses imported.
+    :raises Invalid: with ``errors`` (line, field, message) for every bad line.
+    """
+    district = get_district(district_code)
+    authorize(actor, "zoning.import", district.id)
+    path = Path(path)
+    errors: list = []
+    boundary = district.boundary
+    if boundary is not None:
+        shapely.prepare(boundary)
+    rows = [r for line, row in _read_rows(path) if (r := _address_row(line, row, district, boundary, errors))]
+    if errors or not rows:
+        raise Invalid(_l("文件 %(file)s 有 %(n)d 处错误，未导入任何地址。", file=path.name, n=max(len(errors), 1)),
+                      errors=errors or [(1, "", _l("文件中没有地址。"))])
+    db.session.execute(delete(Address).where(Address.district_id == district.id))
+    db.session.execute(insert(Address), rows)
+    record(actor, "addresses.import", "district", district.id, context=context,
+           detail={"file": path.name, "addresses": len(rows)})
+    db.session.commit()
+    return len(rows)
+
+
+def find_address(district, parts) -> Address | None:
+    """The gazetteer entry of a parsed address: the same normalized text, else the same door."""
+    found = db.session.scalar(select(Address).where(
+        Address.district_id == district.id, Address.normalized == parts.normalized).limit(1))
+    if found is not None:
+        return found
+    query = select(Address).where(Address.district_id == district.id)
+    number = parts.lane if parts.lane is not None else parts.number
+    if parts.road and number is not None:
+        query = query.where(Address.road == parts.road, Address.number == number)
+    elif parts.estate:
+        query = query.where(Address.estate == parts.estate,
+                            Address.building == parts.building if parts.building else True)
+    elif parts.village:
+        query = query.where(Address.village == parts.village,
+                            Address.group_no == parts.group if parts.group else True)
+    else:
+        return None
+    return db.session.scalar(query.order_by(Address.id).limit(1))
+
+
+def nearest_numbers(district, road: str, number: int | None, limit: int = 4) -> list[int]:
+    """Known door numbers on a road closest to ``number`` (for "address not found")."""
+    query = select(Address.number).where(Address.district_id == district.id, Address.road == road,
+                                         Address.number.is_not(None)).distinct()
+    if number is not None:
+        query = query.order_by(func.abs(Address.number - number))
+    return sorted(db.session.scalars(query.limit(limit)))
+
+
+def districts_for(district_code: str | None) -> list:
+    return [get_district(district_code)] if district_code else list_districts()
+
+
+def check_query(text: str | None) -> str:
+    """:raises BadRequest: empty or overlong queries."""
+    text = (text or "").strip()
+    if not text:
+        raise BadRequest(_l("请输入要查询的地址。"))
+    if len(text) > MAX_QUERY:
+        raise BadRequest(_l("地址过长（最多 %(n)d 个字）。", n=MAX_QUERY))
+    if not normalize(text):
+        raise BadRequest(_l("无法识别这个地址，请输入路名和门牌号、小区名或村名。"))
+    return text
+
+
+@dataclass
+class Match:
+    school_id: int
+    school_name: str
+    stage: str
+    basis: str            # "rule" | "zone"
+    text: str             # the clause as published, or the zone's label
+    plan: ZoningPlan
+    line: int | None = None
+
+
+@dataclass
+class Caveat:
+    code: str
+    message: str
+
+
+@dataclass
+class LookupResult:
+    matches: list[Match] = field(default_factory=list)
+    caveats: list[Caveat] = field(default_factory=list)
+    district: object | None = None
+    point: tuple[float, float] | None = None
+    normalized: str | None = None
+
+
+def _plans(district, year: int | None, stage: str | None) -> list[ZoningPlan]:
+    """The published plans a lookup answers from: the given or latest year, each stage."""
+    plans = []
+    for scope_year, scope_stage in published_scopes(district.id):
+        if (stage is None or scope_stage == stage) and (year is None or scope_year == year):
+            if not any(p.stage == scope_stage for p in plans):  # scopes are newest year first
+                plans.append(published_plan(district.id, scope_year, scope_stage))
+    return plans
+
+
+def _rule_matches(plan: ZoningPlan, parts) -> tuple[list[Match], bool]:
+    """Schools whose clauses cover the address, and whether any matching clause is ambiguous."""
+    key = parts.road or parts.estate or parts.village
+    matches, ambiguous = [], False
+    for entry in rule_index(plan).get(key, []) if key else []:
+        if clause_matches(entry.clause, parts) and not any(m.school_id == entry.school_id for m in matches):
+            matches.append(Match(entry.school_id, entry.school_name, plan.stage, "rule", entry.clause.text,
+                                 plan, entry.clause.line))
+            ambiguous = ambiguous or bool(entry.clause.ambiguous)
+    return matches, ambiguous
+
+
+def _zone_matches(plan: ZoningPlan, lon: float, lat: float) -> tuple[list[Match], bool]:
+    locator, zones = zone_locator(plan)
+    located = locator.locate(lon, lat)
+    matches = [Match(school_id, name, plan.stage, "zone", zones[key].label, plan)
+               for key in located.keys for school_id, name in zones[key].schools]
+    return matches, located.near_boundary
+
+
+def _unparsed_about(plan: ZoningPlan, name: str | None) -> bool:
+    return bool(name) and any(r.kind == "unparsed" and name in r.text for r in plan.rules)
+
+
+def _resolve_plan(result: LookupResult, plan: ZoningPlan, parts, point) -> None:
+    """Text rules first (the official text wins), then the gazetteer point in the zone polygons."""
+    rule_hits, ambiguous = _rule_matches(plan, parts) if parts is not None else ([], False)
+    zone_hits, near = _zone_matches(plan, *point) if point is not None else ([], False)
+    result.matches += rule_hits or zone_hits
+    if rule_hits and zone_hits and {m.school_id for m in rule_hits} != {m.school_id for m in zone_hits}:
+        result.caveats.append(Caveat("rule_zone_mismatch", _l(
+            "划片文字与地图片区不一致：文字对应 %(rule)s，地图对应 %(zone)s。以划片文字为准，如有疑问请咨询教育局。",
+            rule="、".join(m.school_name for m in rule_hits), zone="、".join(m.school_name for m in zone_hits))))
+    if near and zone_hits:
+        result.caveats.append(Caveat("near_boundary", _l("该地址距片区边界不到 50 米，请以划片文字和教育局答复为准。")))
+    name = parts.road or parts.estate or parts.village if parts is not None else None
+    if ambiguous or (not rule_hits and _unparsed_about(plan, name)):
+        result.caveats.append(Caveat("ambiguous_rule", _l("相关划片条款表述不够明确（如只写了道路一侧或路段），请向教育局确认。")))
+
+
+def lookup_address(text: str, *, district_code: str | None = None, year: int | None = None,
+                   stage: str | None = None) -> LookupResult:
+    """Which school(s) serve an address typed by a parent, with the basis of each and caveats.
+
+    :raises BadRequest: empty, overlong or unintelligible queries.
+    """
+    text = check_query(text)
+    for district in districts_for(district_code):
+        parts = parse_address(text, _district_prefixes(district))
+        found = find_address(district, parts)
+        point = (found.point.x, found.point.y) if found is not None else None
+        result = LookupResult(district=district, point=point, normalized=parts.normalized)
+        for plan in _plans(district, year, stage):
+            _resolve_plan(result, plan, parts, point)
+        if result.matches:
+            return result
+    result = LookupResult(district=district if district_code else None, normalized=parts.normalized)
+    result.caveats.append(_not_found(result.district, parts))
+    return result
+
+
+def _not_found(district, parts) -> Caveat:
+    near = nearest_numbers(district, parts.road, parts.lane or parts.number) if district and parts.road else []
+    contact = getattr(district, "phone", "") or ""
+    if near:
+        return Caveat("address_not_found", _l(
+            "没有找到这个地址。%(road)s已知的相近门牌：%(numbers)s。如地址无误，请致电教育局 %(phone)s 咨询。",
+            road=parts.road, numbers="、".join(f"{n}号" for n in near), phone=contact))
+    return Caveat("address_not_found", _l("没有找到这个地址，请检查路名、门牌号或小区名；如地址无误，请致电教育局 %(phone)s 咨询。",
+                                          phone=contact))
+
+
+def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None = None,
+                 stage: str | None = None) -> LookupResult:
+    """Which school(s) serve a point (map click or geolocation).
+
+    :raises BadRequest: coordinates that are not numbers or outside valid ranges.
+    """
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise BadRequest(_l("经纬度必须是数字。")) from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
+    for district in districts_for(district_code):
+        result = LookupResult(district=district, point=(lon, lat))
+        for plan in _plans(district, year, stage):
+            _resolve_plan(result, plan, None, (lon, lat))
+        if result.matches:
+            return result
+    result = LookupResult(district=get_district(district_code) if district_code else None, point=(lon, lat))
+    result.caveats.append(Caveat("outside_district", _l("该位置不在本区任何学校的划片范围内。")))
+    return result
