@@ -12,7 +12,7 @@ def lookup_to_dict(result) -> dict:
             "school": {"id": m.school_id, "name": m.school_name},
             "stage": m.stage,
             "basis": {"type": m.basis, "text": m.text, "line": m.line,
-                      "plan": {"id": m.plan.id, "district": m.plan.district.code, "year": m.plan.year,
+                      "plan": {"id": m.plan.id, "district": district.code, "year": m.plan.year,
                                "stage": m.plan.stage, "version": m.plan.version}},
         } for m in result.matches],
         "caveats": [{"code": c.code, "message": str(c.message)} for c in result.caveats],

@@ -21,7 +21,7 @@ from enroll.lookup.models import Address
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import rule_index, zone_locator
-from enroll.zoning.services import published_plan, published_scopes
+from enroll.zoning.services import published_plans
 
 MAX_QUERY = 200
 
@@ -164,13 +164,12 @@ class LookupResult:
 
 
 def _plans(district, year: int | None, stage: str | None) -> list[ZoningPlan]:
-    """The published plans a lookup answers from: the given or latest year, each stage."""
-    plans = []
-    for scope_year, scope_stage in published_scopes(district.id):
-        if (stage is None or scope_stage == stage) and (year is None or scope_year == year):
-            if not any(p.stage == scope_stage for p in plans):  # scopes are newest year first
-                plans.append(published_plan(district.id, scope_year, scope_stage))
-    return plans
+    """The published plans a lookup answers from: the given or else the latest year, per stage."""
+    plans: dict[str, ZoningPlan] = {}
+    for plan in published_plans(district.id):  # newest year first
+        if (stage is None or plan.stage == stage) and (year is None or plan.year == year):
+            plans.setdefault(plan.stage, plan)
+    return list(plans.values())
 
 
 def _rule_matches(plan: ZoningPlan, parts) -> tuple[list[Match], bool]:

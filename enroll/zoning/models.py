@@ -48,7 +48,7 @@ class ZoningPlan(db.Model):
     source_format: Mapped[str] = mapped_column(String(16), default="")
     source_crs: Mapped[str] = mapped_column(String(255), default="")
     school_field: Mapped[str] = mapped_column(String(64), default="")
-    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    report: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)  # large; bureau pages only
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
     reject_reason: Mapped[str] = mapped_column(Text, default="")

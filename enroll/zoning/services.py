@@ -233,6 +233,13 @@ def published_plan(district_id: int, year: int, stage: str, *, lock: bool = Fals
     return db.session.scalar(query)
 
 
+def published_plans(district_id: int) -> list[ZoningPlan]:
+    """Every published plan of a district (one per year and stage), newest year first, in one query."""
+    return list(db.session.scalars(select(ZoningPlan).where(
+        ZoningPlan.district_id == district_id, ZoningPlan.status == states.PUBLISHED
+    ).order_by(ZoningPlan.year.desc(), ZoningPlan.stage)))
+
+
 def published_scopes(district_id: int) -> list[tuple[int, str]]:
     """(year, stage) pairs with a published plan, newest year first."""
     rows = db.session.execute(select(ZoningPlan.year, ZoningPlan.stage).where(
