@@ -115,7 +115,7 @@ def find_address(district, parts) -> Address | None:
 def nearest_numbers(district, road: str, number: int | None, limit: int = 4) -> list[int]:
     """Known door numbers on a road closest to ``number`` (for "address not found")."""
     query = select(Address.number).where(Address.district_id == district.id, Address.road == road,
-                                         Address.number.is_not(None)).distinct()
+                                         Address.number.is_not(None)).group_by(Address.number)
     if number is not None:
         query = query.order_by(func.abs(Address.number - number))
     return sorted(db.session.scalars(query.limit(limit)))
@@ -219,6 +219,7 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     :raises BadRequest: empty, overlong or unintelligible queries.
     """
     text = check_query(text)
+    tried = []
     for district in districts_for(district_code):
         parts = parse_address(text, _district_prefixes(district))
         found = find_address(district, parts)
@@ -228,20 +229,27 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
             _resolve_plan(result, plan, parts, point)
         if result.matches:
             return result
-    result = LookupResult(district=district if district_code else None, normalized=parts.normalized)
-    result.caveats.append(_not_found(result.district, parts))
-    return result
+        tried.append(result)
+    return _not_found(tried, text)
 
 
-def _not_found(district, parts) -> Caveat:
-    near = nearest_numbers(district, parts.road, parts.lane or parts.number) if district and parts.road else []
-    contact = getattr(district, "phone", "") or ""
+def _not_found(tried: list[LookupResult], text: str) -> LookupResult:
+    """No school found: name the nearest known numbers on that road and how to ask the bureau."""
+    for result in tried:
+        parts = parse_address(text, _district_prefixes(result.district))
+        near = nearest_numbers(result.district, parts.road, parts.lane or parts.number) if parts.road else []
+        if near or len(tried) == 1:
+            break
+    else:
+        result, near, parts = LookupResult(normalized=normalize(text)), [], None
+    phone = getattr(result.district, "phone", "") or _l("（见区县页面）")
     if near:
-        return Caveat("address_not_found", _l(
-            "没有找到这个地址。%(road)s已知的相近门牌：%(numbers)s。如地址无误，请致电教育局 %(phone)s 咨询。",
-            road=parts.road, numbers="、".join(f"{n}号" for n in near), phone=contact))
-    return Caveat("address_not_found", _l("没有找到这个地址，请检查路名、门牌号或小区名；如地址无误，请致电教育局 %(phone)s 咨询。",
-                                          phone=contact))
+        message = _l("没有找到这个地址。%(road)s已知的相近门牌：%(numbers)s。如地址无误，请致电教育局 %(phone)s 咨询。",
+                     road=parts.road, numbers="、".join(f"{n}号" for n in near), phone=phone)
+    else:
+        message = _l("没有找到这个地址，请检查路名、门牌号或小区名；如地址无误，请致电教育局 %(phone)s 咨询。", phone=phone)
+    result.caveats.append(Caveat("address_not_found", message))
+    return result
 
 
 def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None = None,

@@ -1,0 +1,115 @@
+"""The lookup API's contract, on SQLite and PostGIS: shape, errors, and only published plans answer."""
+from __future__ import annotations
+
+import pytest
+
+from support import DEMO, both_databases
+from enroll.zoning import rules as zoning_rules
+from enroll.zoning import services as zoning
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory):
+    """A tenth of the demo gazetteer plus all of 学院路 (keeps these tests quick)."""
+    lines = (DEMO / "addresses.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path_factory.mktemp("gaz") / "addresses.csv"
+    path.write_text("\n".join([lines[0]] + [row for i, row in enumerate(lines[1:])
+                                             if i % 10 == 0 or row.startswith("学院路")]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def published(editor, reviewer, gazetteer):
+    """The demo primary zoning with its text, published, and the gazetteer."""
+    from enroll.lookup.services import import_addresses
+
+    plan = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    [with_text] = [p for p in zoning_rules.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")]
+    zoning.discard_plan(editor, plan.id)
+    zoning.submit_plan(editor, with_text.id)
+    zoning.approve_plan(reviewer, with_text.id)
+    import_addresses(editor, "990101", gazetteer)
+    return with_text
+
+
+def get(client, **params):
+    response = client.get("/api/v1/lookup", query_string=params)
+    return response.status_code, response.get_json()
+
+
+@both_databases
+def test_text_lookup_answers_with_school_stage_basis_and_plan(client, published):
+    status, data = get(client, address="学院路130号")
+    assert status == 200
+    assert data["district"] == {"code": "990101", "name": "青溪区"}
+    assert {m["school"]["name"] for m in data["matches"]} == {"青溪区文澜小学", "青溪区崇文小学"}
+    match = data["matches"][0]
+    assert set(match) == {"school", "stage", "basis"} and set(match["school"]) == {"id", "name"}
+    assert match["stage"] == "primary" and match["basis"]["type"] == "rule"
+    assert "122-160号（双号）" in match["basis"]["text"]
+    assert match["basis"]["plan"] == {"id": published.id, "district": "990101", "year": 2026, "stage": "primary",
+                                      "version": published.version}
+    assert data["caveats"] == []
+
+
+@both_databases
+def test_point_lookup_answers_from_the_zone_polygons(client, published):
+    status, data = get(client, lon="120.1745", lat="30.2399")  # the multi-school zone's 文澜小学 site
+    assert status == 200 and data["matches"]
+    assert {m["basis"]["type"] for m in data["matches"]} == {"zone"}
+    assert "青溪区文澜小学" in {m["school"]["name"] for m in data["matches"]}
+
+
+@pytest.mark.parametrize("params, status", [
+    ({"address": ""}, 400), ({"address": "路" * 201}, 400), ({"address": "？？？"}, 400),
+    ({"lon": "abc", "lat": "30"}, 400), ({"lon": "200", "lat": "30"}, 400), ({"lon": "120.2"}, 400),
+    ({"address": "学院路130号", "year": "20x6"}, 400), ({"address": "学院路130号", "stage": "senior"}, 400),
+    ({"address": "学院路130号", "district": "000000"}, 404),
+])
+def test_bad_input_is_answered_as_json_never_500(client, published, params, status):
+    code, data = get(client, **params)
+    assert code == status and data["error"]["status"] == status and data["error"]["message"]
+
+
+@both_databases
+def test_unknown_address_and_points_outside(client, published):
+    _, data = get(client, address="学院路99999号")
+    assert data["matches"] == [] and [c["code"] for c in data["caveats"]] == ["address_not_found"]
+    assert "学院路" in data["caveats"][0]["message"]  # nearest known numbers on that road
+    _, data = get(client, lon="116.40", lat="39.90")  # Beijing
+    assert data["matches"] == [] and [c["code"] for c in data["caveats"]] == ["outside_district"]
+
+
+def test_near_a_boundary_is_a_caveat(client, published):
+    zone = published.zones[1]
+    lon, lat = zone.geometry.exterior.coords[0]  # a vertex: on the boundary
+    _, data = get(client, lon=str(lon + 0.00005), lat=str(lat))
+    assert "near_boundary" in {c["code"] for c in data["caveats"]}
+
+
+@both_databases
+def test_drafts_never_answer(client, editor, reviewer, gazetteer):
+    from enroll.lookup.services import import_addresses
+
+    zoning_rules.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
+    import_addresses(editor, "990101", gazetteer)
+    _, data = get(client, address="学院路130号")
+    assert data["matches"] == []
+
+
+def test_rule_and_zone_disagreement_is_reported(client, editor, reviewer, gazetteer, tmp_path):
+    """Publish text that gives 学院路 to another school than the polygons do."""
+    from enroll.lookup.services import import_addresses
+
+    polygons = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    zoning.submit_plan(editor, polygons.id)
+    zoning.approve_plan(reviewer, polygons.id)
+    csv = tmp_path / "rules.csv"
+    csv.write_text("学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n", encoding="utf-8")
+    [plan] = zoning_rules.import_rules(editor, "990101", 2026, csv)
+    zoning.submit_plan(editor, plan.id)
+    zoning.approve_plan(reviewer, plan.id)
+    import_addresses(editor, "990101", gazetteer)
+    _, data = get(client, address="学院路130号")
+    assert [m["school"]["name"] for m in data["matches"]] == ["青溪区东湖小学"]  # the text wins
+    assert "rule_zone_mismatch" in {c["code"] for c in data["caveats"]}
