@@ -1,0 +1,25 @@
+"""A parent types an address in Chromium and reads the school and why; keyboard only."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_typing_an_address_shows_the_schools_and_the_clause(live_server, page):
+    page.goto(f"{live_server}/lookup")
+    page.get_by_label("住址").fill("学院路130号")
+    page.get_by_label("住址").press("Enter")
+    answer = page.locator("#answer")
+    answer.get_by_text("青溪区文澜小学").wait_for(timeout=5000)
+    text = answer.inner_text()
+    assert "青溪区崇文小学" in text and "122-160号（双号）" in text
+    assert "依据" in text
+
+
+def test_an_unknown_address_explains_what_to_do(live_server, page):
+    page.goto(f"{live_server}/lookup?lang=en")
+    page.get_by_label("Address").fill("学院路99999号")
+    page.keyboard.press("Enter")
+    page.locator("#answer").get_by_text("Address not found").wait_for(timeout=5000)
+    assert "学院路" in page.locator("#answer").inner_text()
