@@ -176,6 +176,24 @@ def zones_import_rules(file, district_code, year, as_user, as_json):
     _emit(as_json, {"plans": data}, "\n".join(lines))
 
 
+@zones_cli.command("cross-check")
+@click.argument("plan_id", type=int)
+@as_option
+@json_option
+@domain_errors
+def zones_cross_check(plan_id, as_user, as_json):
+    """Gazetteer addresses whose text school differs from their polygon school, or with neither."""
+    report = lookup.cross_check(accounts.get_user(as_user), plan_id)
+    data = {"checked": report.checked, "mismatches": report.mismatches, "uncovered": report.uncovered,
+            "text_only": report.text_only, "map_only": report.map_only}
+    lines = [f"{report.checked} addresses checked: {len(report.mismatches)} mismatches, "
+             f"{len(report.uncovered)} covered by neither text nor zone, {report.text_only} by the text only, "
+             f"{report.map_only} by the map only"]
+    lines += [f"  {m['address']}: text {'、'.join(m['rule']) or '-'} / map {'、'.join(m['zone']) or '-'}"
+              for m in report.mismatches[:50]]
+    _emit(as_json, data, "\n".join(lines))
+
+
 @addresses_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--district", "district_code", required=True)

@@ -21,7 +21,7 @@ from enroll.lookup.models import Address
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import rule_index, zone_locator
-from enroll.zoning.services import published_plans
+from enroll.zoning.services import get_plan, published_plans
 
 MAX_QUERY = 200
 
@@ -273,3 +273,41 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
     result = LookupResult(district=get_district(district_code) if district_code else None, point=(lon, lat))
     result.caveats.append(Caveat("outside_district", _l("该位置不在本区任何学校的划片范围内。")))
     return result
+
+
+@dataclass
+class CrossCheck:
+    """Gazetteer addresses on which a plan's text and polygons disagree, or that neither covers."""
+
+    checked: int = 0
+    mismatches: list[dict] = field(default_factory=list)  # {address, rule: [names], zone: [names]}
+    uncovered: list[dict] = field(default_factory=list)   # {address}
+    text_only: int = 0  # covered by a clause but by no zone
+    map_only: int = 0   # in a zone but named by no clause
+
+
+def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
+    """Compare, for every gazetteer address, the school(s) of the text with those of the polygons.
+
+    :param limit: at most this many examples of each kind are kept (all are counted in ``checked``).
+    """
+    plan = get_plan(actor, plan_id)
+    report = CrossCheck()
+    addresses = db.session.execute(select(Address.address, Address.normalized, Address.point)
+                                   .where(Address.district_id == plan.district_id)).all()
+    for address, normalized, point in addresses:
+        report.checked += 1
+        rule_hits, _ = _rule_matches(plan, parse_address(normalized))
+        zone_hits, _ = _zone_matches(plan, point.x, point.y)
+        rule_names = sorted({m.school_name for m in rule_hits})
+        zone_names = sorted({m.school_name for m in zone_hits})
+        if not rule_names and not zone_names:
+            if len(report.uncovered) < limit:
+                report.uncovered.append({"address": address})
+        elif not zone_names:
+            report.text_only += 1
+        elif not rule_names:
+            report.map_only += 1
+        elif rule_names != zone_names and len(report.mismatches) < limit:
+            report.mismatches.append({"address": address, "rule": rule_names, "zone": zone_names})
+    return report

@@ -19,6 +19,13 @@ class UploadForm(FlaskForm):
     gcj02 = BooleanField(_l("GCJ-02 坐标（从商业地图描绘）"))
 
 
+class RulesForm(FlaskForm):
+    year = IntegerField(_l("招生年度"), validators=[DataRequired(), NumberRange(2000, 2100)],
+                        default=lambda: date.today().year + (date.today().month >= 9))
+    text = TextAreaField(_l("划片文字（CSV：第一行为“学校,学段,划片范围”，每校一行）"),
+                         validators=[DataRequired(), Length(max=500_000)])
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("退回理由"), validators=[DataRequired(), Length(max=2000)])
 

@@ -19,6 +19,8 @@ TITLES = {
     "school_outside_zone": _l("学校不在本校片区内"),
     "gcj02_suspected": _l("疑似 GCJ-02 坐标"),
     "legacy_datum": _l("旧坐标系（北京54/西安80）"),
+    "unparsed_clause": _l("条款无法解析"),
+    "ambiguous_clause": _l("条款不够明确"),
 }
 
 ARCHIVE_REASONS = {
@@ -75,6 +77,12 @@ def describe(finding: dict) -> str:
                  offset=p.get("offset_m", "?"))
     if code == "legacy_datum":
         return _("坐标系 %(crs)s 是旧坐标系，转换到 CGCS2000 可能有数十米误差。", crs=p.get("crs", ""))
+    if code == "unparsed_clause":
+        return _("第 %(row)s 行第 %(line)s 条“%(text)s”无法解析（%(error)s），已保留原文，查询时不会使用。",
+                 row=p.get("row", "?"), line=p.get("line", "?"), text=p.get("text", ""), error=p.get("error", ""))
+    if code == "ambiguous_clause":
+        return _("第 %(row)s 行第 %(line)s 条“%(text)s”只写了道路一侧或路段，门牌范围不明确；查询时会提示家长向教育局确认。",
+                 row=p.get("row", "?"), line=p.get("line", "?"), text=p.get("text", ""))
     return code
 
 

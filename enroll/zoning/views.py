@@ -24,7 +24,9 @@ from enroll.districts.services import get_district, list_districts
 from enroll.maps import build_map
 from enroll.schools.services import schools_of
 from enroll.zoning import services
-from enroll.zoning.forms import ActionForm, RejectForm, UploadForm
+from enroll.lookup.services import cross_check
+from enroll.zoning import rules as zoning_rules
+from enroll.zoning.forms import ActionForm, RejectForm, RulesForm, UploadForm
 from enroll.zoning.messages import annotate
 
 public = Blueprint("zoning", __name__)
@@ -96,6 +98,28 @@ def upload(code: str):
                 context=request_context())
         return redirect(url_for("bureau.plan", plan_id=plan.id))
     return render_template("bureau/upload.html", district=district, form=form), 200 if not form.errors else 422
+
+
+@bp.route("/d/<code>/rules", methods=["GET", "POST"])
+def rules(code: str):
+    """Paste the official 划片 text (the same CSV as ``flask zones import-rules``)."""
+    district = get_district(code)
+    if not can(current_user, "zoning.import", district.id):
+        abort(403)
+    form = RulesForm()
+    if form.validate_on_submit():
+        with tempfile.TemporaryDirectory(prefix="enroll-rules-") as tmp:
+            path = Path(tmp) / "划片文字.csv"
+            path.write_text(form.text.data, encoding="utf-8")
+            plans = zoning_rules.import_rules(current_user, code, form.year.data, path, context=request_context())
+        return redirect(url_for("bureau.plan", plan_id=plans[0].id))
+    return render_template("bureau/rules.html", district=district, form=form), 200 if not form.errors else 422
+
+
+@bp.get("/plans/<id:plan_id>/cross-check")
+def plan_cross_check(plan_id: int):
+    plan = services.get_plan(current_user, plan_id)
+    return render_template("bureau/cross_check.html", plan=plan, report=cross_check(current_user, plan_id))
 
 
 @bp.get("/plans/<id:plan_id>")

@@ -50,3 +50,47 @@ def test_lookup_cli_and_page_answer_from_the_demo(demo):
     assert "青溪区文澜小学" in page and "122-160号（双号）" in page
     bad = demo.test_client().get("/lookup?q=" + "路" * 201)
     assert bad.status_code == 400 and "地址过长" in bad.get_data(as_text=True)
+
+
+def test_cross_check_of_the_demo_plan_finds_no_disagreement(demo):
+    from enroll.accounts.services import get_user
+    from enroll.lookup.services import cross_check
+    from enroll.zoning.services import published_plan
+
+    plan = published_plan(1, 2026, "primary")
+    report = cross_check(get_user("editor"), plan.id)
+    assert report.checked >= 20000 and report.mismatches == [] and report.uncovered == []
+    assert report.text_only == 0 and report.map_only == 0
+
+
+def test_cross_check_reports_text_that_contradicts_the_map(app, editor, reviewer, tmp_path):
+    from enroll.lookup.services import cross_check, import_addresses
+    from enroll.zoning import rules as zoning_rules
+    from enroll.zoning import services as zoning
+
+    polygons = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    csv = tmp_path / "rules.csv"
+    csv.write_text("学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n", encoding="utf-8")
+    [plan] = zoning_rules.import_rules(editor, "990101", 2026, csv)
+    gazetteer = tmp_path / "a.csv"
+    gazetteer.write_text("address,lon,lat\n学院路130号,120.1612,30.2417\n东湖路1号,120.2600,30.2000\n",
+                         encoding="utf-8")
+    import_addresses(editor, "990101", gazetteer)
+    report = cross_check(editor, plan.id)
+    assert report.checked == 2
+    [mismatch] = report.mismatches
+    assert mismatch["address"] == "学院路130号" and mismatch["rule"] == ["青溪区东湖小学"]
+    assert "青溪区东湖小学" not in mismatch["zone"] and polygons.id != plan.id
+    assert report.map_only == 1  # 东湖路 is in a zone but in no clause of this text
+
+
+def test_pasted_text_is_shown_back_clause_by_clause(login, editor):
+    client = login(editor)
+    text = "学校,学段,划片范围\n青溪区东湖小学,小学,\"1. 东湖路1-99号（单号）（除55号外）\n2. 东湖路@@\"\n"
+    response = client.post("/bureau/d/990101/rules", data={"year": "2026", "text": text})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "东湖路1-99号（单号）（除55号外）" in page and "1-99号（单号）" in page and "55号" in page
+    assert "无法解析" in page and "unparsed_clause" in page
+    check = client.get(response.headers["Location"] + "/cross-check")
+    assert check.status_code == 200 and "核对了 0 个门牌地址" in check.get_data(as_text=True)
