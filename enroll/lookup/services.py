@@ -311,3 +311,12 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
         elif rule_names != zone_names and len(report.mismatches) < limit:
             report.mismatches.append({"address": address, "rule": rule_names, "zone": zone_names})
     return report
+
+
+def map_plan() -> ZoningPlan | None:
+    """The plan the lookup page's map shows: the newest published primary plan of the first district."""
+    for district in list_districts():
+        plans = [p for p in published_plans(district.id) if p.stage == "primary"]
+        if plans:
+            return plans[0]
+    return None

@@ -86,9 +86,42 @@ class SchoolMarkers(MacroElement):
         self.markers = [{k: m[k] for k in ("lat", "lon", "name", "popup_html")} for m in markers]
 
 
+class ClickLookup(MacroElement):
+    """Clicking the map asks the lookup API about that point and writes the answer as text."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("click", function(e) {
+            var url = {{ this.api_url|tojson }} + "?lon=" + e.latlng.lng.toFixed(6) + "&lat=" + e.latlng.lat.toFixed(6);
+            fetch(url).then(function(r) { return r.json(); }).then(function(data) {
+                var box = document.getElementById({{ this.target_id|tojson }});
+                box.textContent = "";
+                (data.matches || []).forEach(function(m) {
+                    var p = document.createElement("p");
+                    p.textContent = m.school.name + " — " + m.basis.text;
+                    box.appendChild(p);
+                });
+                (data.caveats || []).forEach(function(c) {
+                    var p = document.createElement("p");
+                    p.className = "flash";
+                    p.textContent = c.message;
+                    box.appendChild(p);
+                });
+            });
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, api_url: str, target_id: str):
+        super().__init__()
+        self._name = "ClickLookup"
+        self.api_url = api_url
+        self.target_id = target_id
+
+
 def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, markers: list[dict],
               tiles: str, static_url, tianditu_key: str | None = None, approval: str | None = None,
-              height: str = "480px") -> MapParts:
+              height: str = "480px", click_lookup: tuple[str, str] | None = None) -> MapParts:
     """Render a district map.
 
     :param bounds: (min lon, min lat, max lon, max lat) of the district.
@@ -105,6 +138,8 @@ def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, ma
                          max_zoom=layer.max_zoom, overlay=False, control=False).add_to(fmap)
     SchoolMarkers(markers).add_to(fmap)
     ZoneLayer(geojson_url).add_to(fmap)
+    if click_lookup:
+        ClickLookup(*click_lookup).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     root = fmap.get_root()
     root.render()

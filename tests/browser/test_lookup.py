@@ -8,8 +8,8 @@ pytestmark = pytest.mark.browser
 
 def test_typing_an_address_shows_the_schools_and_the_clause(live_server, page):
     page.goto(f"{live_server}/lookup")
-    page.get_by_label("住址").fill("学院路130号")
-    page.get_by_label("住址").press("Enter")
+    page.get_by_role("textbox", name="住址").fill("学院路130号")
+    page.get_by_role("textbox", name="住址").press("Enter")
     answer = page.locator("#answer")
     answer.get_by_text("青溪区文澜小学").wait_for(timeout=5000)
     text = answer.inner_text()
@@ -19,7 +19,16 @@ def test_typing_an_address_shows_the_schools_and_the_clause(live_server, page):
 
 def test_an_unknown_address_explains_what_to_do(live_server, page):
     page.goto(f"{live_server}/lookup?lang=en")
-    page.get_by_label("Address").fill("学院路99999号")
+    page.get_by_role("textbox", name="Address").fill("学院路99999号")
     page.keyboard.press("Enter")
     page.locator("#answer").get_by_text("Address not found").wait_for(timeout=5000)
     assert "学院路" in page.locator("#answer").inner_text()
+
+
+def test_clicking_the_map_answers_for_that_point(live_server, page):
+    page.goto(f"{live_server}/lookup")
+    page.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.locator("#answer p").first.wait_for(timeout=5000)
+    assert "小学" in page.locator("#answer").inner_text()
