@@ -33,6 +33,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/lookup.py
 
 clean:
 	rm -rf instance/enroll.sqlite3 .pytest_cache

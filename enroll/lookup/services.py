@@ -13,6 +13,7 @@ from enroll.core.context import Context
 from enroll.core.errors import BadRequest, Invalid
 from enroll.core.i18n import _l
 from enroll.core.security import authorize
+from enroll.core.text import decode_upload
 from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
@@ -31,12 +32,7 @@ def _district_prefixes(district) -> tuple[str, ...]:
 
 
 def _read_rows(path: Path) -> list[tuple[int, dict]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    return list(enumerate(csv.DictReader(io.StringIO(text)), start=2))
+    return list(enumerate(csv.DictReader(io.StringIO(decode_upload(path.read_bytes()))), start=2))
 
 
 def _address_row(line: int, row: dict, district, boundary, errors: list) -> dict | None:

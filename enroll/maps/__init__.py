@@ -87,27 +87,12 @@ class SchoolMarkers(MacroElement):
 
 
 class ClickLookup(MacroElement):
-    """Clicking the map asks the lookup API about that point and writes the answer as text."""
+    """Clicking the map asks the lookup API about that point (``static/js/lookup.js``)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.on("click", function(e) {
-            var url = {{ this.api_url|tojson }} + "?lon=" + e.latlng.lng.toFixed(6) + "&lat=" + e.latlng.lat.toFixed(6);
-            fetch(url).then(function(r) { return r.json(); }).then(function(data) {
-                var box = document.getElementById({{ this.target_id|tojson }});
-                box.textContent = "";
-                (data.matches || []).forEach(function(m) {
-                    var p = document.createElement("p");
-                    p.textContent = m.school.name + " — " + m.basis.text;
-                    box.appendChild(p);
-                });
-                (data.caveats || []).forEach(function(c) {
-                    var p = document.createElement("p");
-                    p.className = "flash";
-                    p.textContent = c.message;
-                    box.appendChild(p);
-                });
-            });
+            enrollLookupPoint({{ this.api_url|tojson }}, e.latlng.lng, e.latlng.lat, {{ this.target_id|tojson }});
         });
         {% endmacro %}
     """)

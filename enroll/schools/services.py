@@ -14,6 +14,7 @@ from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.core.security import authorize
+from enroll.core.text import decode_upload
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.review.services import record
@@ -57,11 +58,7 @@ def _rows(path: Path) -> list[tuple[int, dict]]:
                 props["lon"], props["lat"] = point.x, point.y
             rows.append((number, props))
         return rows
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(decode_upload(raw)))
     return [(number, row) for number, row in enumerate(reader, start=2)]
 
 

@@ -13,6 +13,7 @@ from enroll.core.context import Context
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l
 from enroll.core.security import authorize
+from enroll.core.text import decode_upload
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.geo.findings import ERROR, WARNING, warning
@@ -45,12 +46,7 @@ class RuleEntry:
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(decode_upload(path.read_bytes())))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise Invalid(_l("文件 %(file)s 缺少列：%(columns)s", file=path.name, columns="、".join(missing)))

@@ -21,11 +21,11 @@ from enroll.core.i18n import _
 from enroll.core.security import can
 from enroll.core.web import request_context
 from enroll.districts.services import get_district, list_districts
+from enroll.lookup.services import cross_check
 from enroll.maps import build_map
 from enroll.schools.services import schools_of
-from enroll.zoning import services
-from enroll.lookup.services import cross_check
 from enroll.zoning import rules as zoning_rules
+from enroll.zoning import services
 from enroll.zoning.forms import ActionForm, RejectForm, RulesForm, UploadForm
 from enroll.zoning.messages import annotate
 

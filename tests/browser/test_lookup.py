@@ -32,3 +32,16 @@ def test_clicking_the_map_answers_for_that_point(live_server, page):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.locator("#answer p").first.wait_for(timeout=5000)
     assert "小学" in page.locator("#answer").inner_text()
+
+
+def test_my_location_button_answers_for_where_the_phone_is(live_server, browser):
+    context = browser.new_context(locale="zh-CN", geolocation={"latitude": 30.2399, "longitude": 120.1745},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/lookup")
+        page.get_by_role("button", name="使用我的位置").click()
+        page.locator("#answer p").first.wait_for(timeout=5000)
+        assert "青溪区文澜小学" in page.locator("#answer").inner_text()
+    finally:
+        context.close()
