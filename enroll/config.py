@@ -40,7 +40,7 @@ def from_env() -> dict:
         "LANGUAGES": ["zh_Hans", "zh_Hant", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
     }
 
 

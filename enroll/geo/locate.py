@@ -68,11 +68,15 @@ class STRtreeLocator:
             add(outside, None, True, max(2, int(math.sqrt(len(scaled)))))
         for piece in pieces:
             shapely.prepare(piece)
-        self.keys = np.array(keys, dtype=object)
-        self.rims = np.array(rims, dtype=bool)
+        self.keys, self.rims = keys, rims  # plain lists: cheaper to index from a few hits than arrays
         self.tree = shapely.STRtree(pieces)
 
     def locate(self, lon: float, lat: float) -> Located:
-        hits = self.tree.query(shapely.Point(lon * self.scale, lat), predicate="intersects")
-        keys = tuple(dict.fromkeys(k for k in self.keys[hits] if k is not None))
-        return Located(keys, bool(self.rims[hits].any()))
+        hits = self.tree.query(shapely.Point(lon * self.scale, lat), predicate="intersects").tolist()
+        keys, near = [], False
+        for hit in hits:
+            key = self.keys[hit]
+            near = near or self.rims[hit]
+            if key is not None and key not in keys:
+                keys.append(key)
+        return Located(tuple(keys), near)

@@ -14,14 +14,17 @@ from enroll.core.errors import BadRequest, Invalid
 from enroll.core.i18n import _l
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
+from enroll.districts.models import District
 from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
 from enroll.geo.rules import clause_matches
 from enroll.lookup.models import Address
+from enroll.review import states
+from enroll.review.models import AuditEvent
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
-from enroll.zoning.rules import rule_index, zone_locator
+from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
 from enroll.zoning.services import get_plan, published_plans
 
 MAX_QUERY = 200
@@ -87,25 +90,24 @@ def import_addresses(actor, district_code: str, path, *, context: Context = Cont
     return len(rows)
 
 
-def find_address(district, parts) -> Address | None:
-    """The gazetteer entry of a parsed address: the same normalized text, else the same door."""
-    found = db.session.scalar(select(Address).where(
-        Address.district_id == district.id, Address.normalized == parts.normalized).limit(1))
-    if found is not None:
-        return found
-    query = select(Address).where(Address.district_id == district.id)
-    number = parts.lane if parts.lane is not None else parts.number
-    if parts.road and number is not None:
-        query = query.where(Address.road == parts.road, Address.number == number)
-    elif parts.estate:
-        query = query.where(Address.estate == parts.estate,
-                            Address.building == parts.building if parts.building else True)
-    elif parts.village:
-        query = query.where(Address.village == parts.village,
-                            Address.group_no == parts.group if parts.group else True)
-    else:
-        return None
-    return db.session.scalar(query.order_by(Address.id).limit(1))
+def find_point(district, parts) -> tuple[float, float] | None:
+    """The gazetteer point of a parsed address: the same normalized text, else the same door."""
+    base = select(Address.point).where(Address.district_id == district.id)
+    point = db.session.scalar(base.where(Address.normalized == parts.normalized).limit(1))
+    if point is None:
+        number = parts.lane if parts.lane is not None else parts.number
+        if parts.road and number is not None:
+            query = base.where(Address.road == parts.road, Address.number == number)
+        elif parts.estate:
+            query = base.where(Address.estate == parts.estate,
+                               Address.building == parts.building if parts.building else True)
+        elif parts.village:
+            query = base.where(Address.village == parts.village,
+                               Address.group_no == parts.group if parts.group else True)
+        else:
+            return None
+        point = db.session.scalar(query.order_by(Address.id).limit(1))
+    return (point.x, point.y) if point is not None else None
 
 
 def nearest_numbers(district, road: str, number: int | None, limit: int = 4) -> list[int]:
@@ -117,8 +119,53 @@ def nearest_numbers(district, road: str, number: int | None, limit: int = 4) -> 
     return sorted(db.session.scalars(query.limit(limit)))
 
 
-def districts_for(district_code: str | None) -> list:
-    return [get_district(district_code)] if district_code else list_districts()
+@dataclass(frozen=True)
+class DistrictInfo:
+    id: int
+    code: str
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What is published, for lookups: districts and their published plans (newest year first)."""
+
+    districts: tuple[DistrictInfo, ...]
+    plans: dict[int, tuple[PlanInfo, ...]]
+
+
+_catalogue: tuple[int | None, Catalogue | None] = (None, None)
+
+
+def catalogue() -> Catalogue:
+    """A per-process snapshot of the published catalogue, rebuilt when the audit log has grown.
+
+    Every publication, withdrawal and district change writes an audit event, so the newest event id
+    is a cheap, exact version number, valid across worker processes sharing one database.
+    """
+    global _catalogue
+    version = db.session.scalar(select(func.max(AuditEvent.id)))
+    if _catalogue[0] != version or _catalogue[1] is None:
+        districts = tuple(DistrictInfo(*row) for row in db.session.execute(
+            select(District.id, District.code, District.name, District.phone).order_by(District.code)))
+        plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
+        for plan in db.session.scalars(select(ZoningPlan).where(ZoningPlan.status == states.PUBLISHED)
+                                       .order_by(ZoningPlan.year.desc(), ZoningPlan.stage)):
+            plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan))
+        _catalogue = (version, Catalogue(districts, {k: tuple(v) for k, v in plans.items()}))
+    return _catalogue[1]
+
+
+def districts_for(district_code: str | None) -> list[DistrictInfo]:
+    """:raises NotFound: for an unknown code."""
+    districts = catalogue().districts
+    if district_code is None:
+        return list(districts)
+    found = [d for d in districts if d.code == district_code]
+    if not found:
+        get_district(district_code)  # raises the NotFound with its message
+    return found
 
 
 def check_query(text: str | None) -> str:
@@ -140,7 +187,7 @@ class Match:
     stage: str
     basis: str            # "rule" | "zone"
     text: str             # the clause as published, or the zone's label
-    plan: ZoningPlan
+    plan: PlanInfo
     line: int | None = None
 
 
@@ -159,20 +206,20 @@ class LookupResult:
     normalized: str | None = None
 
 
-def _plans(district, year: int | None, stage: str | None) -> list[ZoningPlan]:
+def _plans(district, year: int | None, stage: str | None) -> list[PlanInfo]:
     """The published plans a lookup answers from: the given or else the latest year, per stage."""
-    plans: dict[str, ZoningPlan] = {}
-    for plan in published_plans(district.id):  # newest year first
+    plans: dict[str, PlanInfo] = {}
+    for plan in catalogue().plans.get(district.id, ()):  # newest year first
         if (stage is None or plan.stage == stage) and (year is None or plan.year == year):
             plans.setdefault(plan.stage, plan)
     return list(plans.values())
 
 
-def _rule_matches(plan: ZoningPlan, parts) -> tuple[list[Match], bool]:
+def _rule_matches(plan: PlanInfo, parts) -> tuple[list[Match], bool]:
     """Schools whose clauses cover the address, and whether any matching clause is ambiguous."""
     key = parts.road or parts.estate or parts.village
     matches, ambiguous = [], False
-    for entry in rule_index(plan).get(key, []) if key else []:
+    for entry in rule_index(plan).by_name.get(key, []) if key else []:
         if clause_matches(entry.clause, parts) and not any(m.school_id == entry.school_id for m in matches):
             matches.append(Match(entry.school_id, entry.school_name, plan.stage, "rule", entry.clause.text,
                                  plan, entry.clause.line))
@@ -180,7 +227,7 @@ def _rule_matches(plan: ZoningPlan, parts) -> tuple[list[Match], bool]:
     return matches, ambiguous
 
 
-def _zone_matches(plan: ZoningPlan, lon: float, lat: float) -> tuple[list[Match], bool]:
+def _zone_matches(plan: PlanInfo, lon: float, lat: float) -> tuple[list[Match], bool]:
     locator, zones = zone_locator(plan)
     located = locator.locate(lon, lat)
     matches = [Match(school_id, name, plan.stage, "zone", zones[key].label, plan)
@@ -188,11 +235,11 @@ def _zone_matches(plan: ZoningPlan, lon: float, lat: float) -> tuple[list[Match]
     return matches, located.near_boundary
 
 
-def _unparsed_about(plan: ZoningPlan, name: str | None) -> bool:
-    return bool(name) and any(r.kind == "unparsed" and name in r.text for r in plan.rules)
+def _unparsed_about(plan: PlanInfo, name: str | None) -> bool:
+    return bool(name) and any(name in text for text in rule_index(plan).unparsed)
 
 
-def _resolve_plan(result: LookupResult, plan: ZoningPlan, parts, point) -> None:
+def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point) -> None:
     """Text rules first (the official text wins), then the gazetteer point in the zone polygons."""
     rule_hits, ambiguous = _rule_matches(plan, parts) if parts is not None else ([], False)
     zone_hits, near = _zone_matches(plan, *point) if point is not None else ([], False)
@@ -218,8 +265,7 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     tried = []
     for district in districts_for(district_code):
         parts = parse_address(text, _district_prefixes(district))
-        found = find_address(district, parts)
-        point = (found.point.x, found.point.y) if found is not None else None
+        point = find_point(district, parts)
         result = LookupResult(district=district, point=point, normalized=parts.normalized)
         for plan in _plans(district, year, stage):
             _resolve_plan(result, plan, parts, point)
@@ -287,10 +333,12 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
 
     :param limit: at most this many examples of each kind are kept (all are counted in ``checked``).
     """
-    plan = get_plan(actor, plan_id)
+    orm_plan = get_plan(actor, plan_id)
+    district_id, plan = orm_plan.district_id, PlanInfo.of(orm_plan)
+    has_rules, has_zones = bool(rule_index(plan).by_name), bool(zone_locator(plan)[1])
     report = CrossCheck()
     addresses = db.session.execute(select(Address.address, Address.normalized, Address.point)
-                                   .where(Address.district_id == plan.district_id)).all()
+                                   .where(Address.district_id == district_id)).all()
     for address, normalized, point in addresses:
         report.checked += 1
         rule_hits, _ = _rule_matches(plan, parse_address(normalized))
@@ -301,10 +349,10 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
             if len(report.uncovered) < limit:
                 report.uncovered.append({"address": address})
         elif not zone_names:
-            report.text_only += 1
+            report.text_only += has_zones
         elif not rule_names:
-            report.map_only += 1
-        elif rule_names != zone_names and len(report.mismatches) < limit:
+            report.map_only += has_rules
+        elif has_rules and has_zones and rule_names != zone_names and len(report.mismatches) < limit:
             report.mismatches.append({"address": address, "rule": rule_names, "zone": zone_names})
     return report
 

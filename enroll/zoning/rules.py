@@ -24,7 +24,6 @@ from enroll.review.services import record
 from enroll.schools.services import schools_of
 from enroll.zoning.models import ZoneRule, ZoningPlan
 from enroll.zoning.services import (
-    _identity,
     _memo,
     check_scope,
     copy_zones,
@@ -125,20 +124,44 @@ def import_rules(actor, district_code: str, year: int, path, *, context: Context
     return plans
 
 
-def _rule_index(plan: ZoningPlan) -> dict[str, list[RuleEntry]]:
+@dataclass(frozen=True)
+class PlanInfo:
+    """A published plan as lookups need it, detached from any database session."""
+
+    id: int
+    year: int
+    stage: str
+    version: int
+    created: str  # creation time (ISO): with the id, identifies the plan's content
+
+    @classmethod
+    def of(cls, plan: ZoningPlan) -> PlanInfo:
+        return cls(plan.id, plan.year, plan.stage, plan.version, plan.created_at.isoformat())
+
+    @property
+    def identity(self) -> tuple:
+        return self.id, self.created
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    by_name: dict[str, list[RuleEntry]]  # parsed clauses by road, estate or village name
+    unparsed: tuple[str, ...]            # texts of the clauses the grammar could not parse
+
+
+def _rule_index(plan: ZoningPlan) -> RuleIndex:
     index: dict[str, list[RuleEntry]] = defaultdict(list)
     for rule in plan.rules:
-        if rule.kind == "unparsed":
-            continue
-        clause = Clause.from_dict(rule.clause)
-        key = clause.road or clause.estate or clause.village
-        index[key].append(RuleEntry(clause, rule.school_id, rule.school.name, rule.id))
-    return dict(index)
+        if rule.kind != "unparsed":
+            clause = Clause.from_dict(rule.clause)
+            key = clause.road or clause.estate or clause.village
+            index[key].append(RuleEntry(clause, rule.school_id, rule.school.name, rule.id))
+    return RuleIndex(dict(index), tuple(r.text for r in plan.rules if r.kind == "unparsed"))
 
 
-def rule_index(plan: ZoningPlan) -> dict[str, list[RuleEntry]]:
-    """The plan's parsed clauses by road, estate or village name (memoised per plan)."""
-    return _memo(("rules", _identity(plan)), lambda: _rule_index(plan))
+def rule_index(info: PlanInfo) -> RuleIndex:
+    """The plan's clauses indexed for lookups (memoised per plan; the plan is read only on a miss)."""
+    return _memo(("rules", info.identity), lambda: _rule_index(db.session.get(ZoningPlan, info.id)))
 
 
 @dataclass(frozen=True)
@@ -152,10 +175,12 @@ class ZoneEntry:
     schools: tuple[tuple[int, str], ...]
 
 
-def zone_locator(plan: ZoningPlan) -> tuple[STRtreeLocator, dict[int, ZoneEntry]]:
-    """An STRtree locator over the plan's zones, and the zones by id (memoised per plan)."""
-    def build():
-        zones = {z.id: ZoneEntry(z.id, z.feature_index, z.kind, z.label, tuple((s.id, s.name) for s in z.schools))
-                 for z in plan.zones}
-        return STRtreeLocator([(z.id, z.geometry) for z in plan.zones]), zones
-    return _memo(("locator", _identity(plan)), build)
+def _zone_locator(plan: ZoningPlan) -> tuple[STRtreeLocator, dict[int, ZoneEntry]]:
+    zones = {z.id: ZoneEntry(z.id, z.feature_index, z.kind, z.label, tuple((s.id, s.name) for s in z.schools))
+             for z in plan.zones}
+    return STRtreeLocator([(z.id, z.geometry) for z in plan.zones]), zones
+
+
+def zone_locator(info: PlanInfo) -> tuple[STRtreeLocator, dict[int, ZoneEntry]]:
+    """An STRtree locator over the plan's zones and the zones by id (memoised per plan)."""
+    return _memo(("locator", info.identity), lambda: _zone_locator(db.session.get(ZoningPlan, info.id)))
