@@ -124,14 +124,14 @@ def compare_locate(label: str, zones: list, keys: list, locator, pts: np.ndarray
 
 def bench_points() -> None:
     from enroll.districts.services import get_district
-    from enroll.zoning.rules import zone_locator
+    from enroll.zoning.rules import PlanInfo, zone_locator
     from enroll.zoning.services import published_plans
 
     print(f"## 1. Point lookup vs a bare shapely STRtree query loop ({POINTS:,} random points, "
           "median of 5 interleaved runs)")
     district = get_district(DEMO_CODE)
     plan = next(p for p in published_plans(district.id) if p.stage == "primary")
-    locator, _ = zone_locator(plan)  # the locator the service uses (memoised per plan)
+    locator, _ = zone_locator(PlanInfo.of(plan))  # the locator the service uses (memoised per plan)
     zones = list(plan.zones)
     compare_locate(f"demo district 青溪区, published primary plan ({len(zones)} zones, "
                    f"{len(locator.keys)} locator pieces)",

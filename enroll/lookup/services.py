@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 
 from enroll.core.context import Context
 from enroll.core.errors import BadRequest, Invalid
@@ -21,7 +21,6 @@ from enroll.geo.address import normalize, parse_address
 from enroll.geo.rules import clause_matches
 from enroll.lookup.models import Address
 from enroll.review import states
-from enroll.review.models import AuditEvent
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
@@ -136,6 +135,7 @@ class Catalogue:
 
 
 _catalogue: tuple[int | None, Catalogue | None] = (None, None)
+_CATALOGUE_VERSION = text("SELECT max(id) FROM audit_events")  # plain SQL: this runs on every lookup
 
 
 def catalogue() -> Catalogue:
@@ -145,7 +145,7 @@ def catalogue() -> Catalogue:
     is a cheap, exact version number, valid across worker processes sharing one database.
     """
     global _catalogue
-    version = db.session.scalar(select(func.max(AuditEvent.id)))
+    version = db.session.execute(_CATALOGUE_VERSION).scalar()
     if _catalogue[0] != version or _catalogue[1] is None:
         districts = tuple(DistrictInfo(*row) for row in db.session.execute(
             select(District.id, District.code, District.name, District.phone).order_by(District.code)))
@@ -157,9 +157,9 @@ def catalogue() -> Catalogue:
     return _catalogue[1]
 
 
-def districts_for(district_code: str | None) -> list[DistrictInfo]:
+def districts_for(cat: Catalogue, district_code: str | None) -> list[DistrictInfo]:
     """:raises NotFound: for an unknown code."""
-    districts = catalogue().districts
+    districts = cat.districts
     if district_code is None:
         return list(districts)
     found = [d for d in districts if d.code == district_code]
@@ -206,10 +206,10 @@ class LookupResult:
     normalized: str | None = None
 
 
-def _plans(district, year: int | None, stage: str | None) -> list[PlanInfo]:
+def _plans(cat: Catalogue, district, year: int | None, stage: str | None) -> list[PlanInfo]:
     """The published plans a lookup answers from: the given or else the latest year, per stage."""
     plans: dict[str, PlanInfo] = {}
-    for plan in catalogue().plans.get(district.id, ()):  # newest year first
+    for plan in cat.plans.get(district.id, ()):  # newest year first
         if (stage is None or plan.stage == stage) and (year is None or plan.year == year):
             plans.setdefault(plan.stage, plan)
     return list(plans.values())
@@ -262,12 +262,12 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     :raises BadRequest: empty, overlong or unintelligible queries.
     """
     text = check_query(text)
-    tried = []
-    for district in districts_for(district_code):
+    tried, cat = [], catalogue()
+    for district in districts_for(cat, district_code):
         parts = parse_address(text, _district_prefixes(district))
         point = find_point(district, parts)
         result = LookupResult(district=district, point=point, normalized=parts.normalized)
-        for plan in _plans(district, year, stage):
+        for plan in _plans(cat, district, year, stage):
             _resolve_plan(result, plan, parts, point)
         if result.matches:
             return result
@@ -306,9 +306,10 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
         raise BadRequest(_l("经纬度必须是数字。")) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
-    for district in districts_for(district_code):
+    cat = catalogue()
+    for district in districts_for(cat, district_code):
         result = LookupResult(district=district, point=(lon, lat))
-        for plan in _plans(district, year, stage):
+        for plan in _plans(cat, district, year, stage):
             _resolve_plan(result, plan, None, (lon, lat))
         if result.matches:
             return result
