@@ -30,6 +30,12 @@ def list_districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.code)))
 
 
+def district_summaries() -> list[tuple[int, str, str, str]]:
+    """(id, code, name, phone) of every district, without loading boundaries."""
+    return [tuple(row) for row in db.session.execute(
+        select(District.id, District.code, District.name, District.phone).order_by(District.code))]
+
+
 def read_boundary(path, *, filename: str | None = None, crs: str | None = None):
     """The union of every polygon in a boundary file, in EPSG:4326.
 

@@ -14,17 +14,15 @@ from enroll.core.errors import BadRequest, Invalid
 from enroll.core.i18n import _l
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
-from enroll.districts.models import District
-from enroll.districts.services import get_district, list_districts
+from enroll.districts.services import district_summaries, get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
 from enroll.geo.rules import clause_matches
 from enroll.lookup.models import Address
-from enroll.review import states
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
-from enroll.zoning.services import get_plan, published_plans
+from enroll.zoning.services import all_published_plans, get_plan, published_plans
 
 MAX_QUERY = 200
 
@@ -147,11 +145,9 @@ def catalogue() -> Catalogue:
     global _catalogue
     version = db.session.execute(_CATALOGUE_VERSION).scalar()
     if _catalogue[0] != version or _catalogue[1] is None:
-        districts = tuple(DistrictInfo(*row) for row in db.session.execute(
-            select(District.id, District.code, District.name, District.phone).order_by(District.code)))
+        districts = tuple(DistrictInfo(*row) for row in district_summaries())
         plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
-        for plan in db.session.scalars(select(ZoningPlan).where(ZoningPlan.status == states.PUBLISHED)
-                                       .order_by(ZoningPlan.year.desc(), ZoningPlan.stage)):
+        for plan in all_published_plans():  # newest year first
             plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan))
         _catalogue = (version, Catalogue(districts, {k: tuple(v) for k, v in plans.items()}))
     return _catalogue[1]

@@ -233,6 +233,12 @@ def published_plan(district_id: int, year: int, stage: str, *, lock: bool = Fals
     return db.session.scalar(query)
 
 
+def all_published_plans() -> list[ZoningPlan]:
+    """Every published plan of every district, newest year first."""
+    return list(db.session.scalars(select(ZoningPlan).where(ZoningPlan.status == states.PUBLISHED)
+                                   .order_by(ZoningPlan.year.desc(), ZoningPlan.stage)))
+
+
 def published_plans(district_id: int) -> list[ZoningPlan]:
     """Every published plan of a district (one per year and stage), newest year first, in one query."""
     return list(db.session.scalars(select(ZoningPlan).where(
