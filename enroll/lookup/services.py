@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select
 
 from enroll.core.context import Context
 from enroll.core.errors import BadRequest, Invalid
@@ -87,10 +87,23 @@ def import_addresses(actor, district_code: str, path, *, context: Context = Cont
     return len(rows)
 
 
+def _driver_sql(sql: str, *params):
+    """A plain statement on the session's connection: the hot path skips SQL compilation."""
+    connection = db.session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return connection.exec_driver_sql(sql.replace("?", marker), tuple(params))
+
+
+def _exact_point(district_id: int, normalized: str):
+    wkb = _driver_sql("SELECT point FROM addresses WHERE district_id = ? AND normalized = ? LIMIT 1",
+                      district_id, normalized).scalar()
+    return shapely.from_wkb(wkb) if wkb is not None else None  # WKB bytes, or hex EWKB from PostGIS
+
+
 def find_point(district, parts) -> tuple[float, float] | None:
     """The gazetteer point of a parsed address: the same normalized text, else the same door."""
     base = select(Address.point).where(Address.district_id == district.id)
-    point = db.session.scalar(base.where(Address.normalized == parts.normalized).limit(1))
+    point = _exact_point(district.id, parts.normalized)
     if point is None:
         number = parts.lane if parts.lane is not None else parts.number
         if parts.road and number is not None:
@@ -133,7 +146,6 @@ class Catalogue:
 
 
 _catalogue: tuple[int | None, Catalogue | None] = (None, None)
-_CATALOGUE_VERSION = text("SELECT max(id) FROM audit_events")  # plain SQL: this runs on every lookup
 
 
 def catalogue() -> Catalogue:
@@ -143,7 +155,7 @@ def catalogue() -> Catalogue:
     is a cheap, exact version number, valid across worker processes sharing one database.
     """
     global _catalogue
-    version = db.session.execute(_CATALOGUE_VERSION).scalar()
+    version = _driver_sql("SELECT max(id) FROM audit_events").scalar()
     if _catalogue[0] != version or _catalogue[1] is None:
         districts = tuple(DistrictInfo(*row) for row in district_summaries())
         plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
