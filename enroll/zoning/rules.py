@@ -24,10 +24,11 @@ from enroll.review.services import record
 from enroll.schools.services import schools_of
 from enroll.zoning.models import ZoneRule, ZoningPlan
 from enroll.zoning.services import (
-    _memo,
     check_scope,
     copy_zones,
     latest_plan,
+    memo,
+    plan_identity,
 )
 
 STAGE_WORDS = {"小学": "primary", "初中": "junior", "primary": "primary", "junior": "junior"}
@@ -136,10 +137,12 @@ class PlanInfo:
 
     @classmethod
     def of(cls, plan: ZoningPlan) -> PlanInfo:
-        return cls(plan.id, plan.year, plan.stage, plan.version, plan.created_at.isoformat())
+        _, created = plan_identity(plan)
+        return cls(plan.id, plan.year, plan.stage, plan.version, created)
 
     @property
     def identity(self) -> tuple:
+        """The same key as ``plan_identity`` of the plan, so memoised values are shared."""
         return self.id, self.created
 
 
@@ -161,7 +164,7 @@ def _rule_index(plan: ZoningPlan) -> RuleIndex:
 
 def rule_index(info: PlanInfo) -> RuleIndex:
     """The plan's clauses indexed for lookups (memoised per plan; the plan is read only on a miss)."""
-    return _memo(("rules", info.identity), lambda: _rule_index(db.session.get(ZoningPlan, info.id)))
+    return memo(("rules", info.identity), lambda: _rule_index(db.session.get(ZoningPlan, info.id)))
 
 
 @dataclass(frozen=True)
@@ -183,4 +186,4 @@ def _zone_locator(plan: ZoningPlan) -> tuple[STRtreeLocator, dict[int, ZoneEntry
 
 def zone_locator(info: PlanInfo) -> tuple[STRtreeLocator, dict[int, ZoneEntry]]:
     """An STRtree locator over the plan's zones and the zones by id (memoised per plan)."""
-    return _memo(("locator", info.identity), lambda: _zone_locator(db.session.get(ZoningPlan, info.id)))
+    return memo(("locator", info.identity), lambda: _zone_locator(db.session.get(ZoningPlan, info.id)))

@@ -273,12 +273,12 @@ def zones_of_school(school_id: int) -> list[Zone]:
 _derived: dict[tuple, object] = {}
 
 
-def _identity(plan: ZoningPlan) -> tuple:
+def plan_identity(plan: ZoningPlan) -> tuple:
     """Identifies a plan's content across databases too (ids alone repeat after a reset)."""
     return plan.id, plan.created_at.isoformat()
 
 
-def _memo(key: tuple, compute):
+def memo(key: tuple, compute):
     """Values derived from plans, which never change once imported; bounded, per process."""
     if key not in _derived:
         if len(_derived) >= 256:
@@ -296,7 +296,7 @@ def plan_geojson(plan: ZoningPlan) -> dict:
     Geometries are simplified as a coverage, so neighbours keep shared edges; each feature carries
     a colour index that differs from its neighbours', its label and its schools.
     """
-    return _memo(("geojson", _identity(plan)), lambda: _plan_geojson(plan))
+    return memo(("geojson", plan_identity(plan)), lambda: _plan_geojson(plan))
 
 
 def _plan_geojson(plan: ZoningPlan) -> dict:
@@ -342,7 +342,7 @@ def plan_changes(plan: ZoningPlan) -> tuple[ZoningPlan | None, list[SchoolChange
         ).order_by(ZoningPlan.year.desc()).limit(1))
     if base is None or not plan.zones:
         return base, []
-    changes = _memo(("changes", _identity(base), _identity(plan)),
+    changes = memo(("changes", plan_identity(base), plan_identity(plan)),
                     lambda: compare_zonings(_zone_pairs(base), _zone_pairs(plan)))
     return base, [c for c in changes if c.changed]
 
