@@ -9,22 +9,22 @@ Every figure is printed with its ratio against a baseline measured in the same r
    numbers on the demo roads, imported with ``import_addresses``): ``lookup_address`` against the bare
    gazetteer SELECT by normalized text, for the same 2,000 queries drawn from the real demo addresses.
 3. HTTP lookups per second with gunicorn (2 sync workers on 127.0.0.1) under a bounded closed-loop load
-   (8 clients, 4,000 requests per endpoint, 60 s cap each): point and text lookups against the
-   constant ``/api/v1/ping`` ceiling. Targets: point >= 0.7x ping, text >= 0.5x ping; every
-   response must be 200.
+   from wrk (8 connections, a separate process; Debian package ``wrk``): point and text lookups
+   against the constant ``/api/v1/ping`` ceiling, the three endpoints interleaved over 3 rounds of
+   5 s each (medians). Targets: point >= 0.7x ping, text >= 0.5x ping; every response must be 200
+   and name a school.
 """
 from __future__ import annotations
 
 import http.client
-import json
 import os
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -45,10 +45,10 @@ CITY_ZONES = 10_000
 GAZETTEER_ROWS = 1_000_000
 SYNTHETIC_FIRST_NUMBER = 10_001  # the demo's highest door number is 1014
 TEXT_QUERIES = 2_000
-HTTP_REQUESTS = 4_000
+HTTP_PATHS = 4_000        # distinct request paths per lookup endpoint
 HTTP_CLIENTS = 8
-HTTP_CAP_S = 60.0
-HTTP_WARMUP = 64
+HTTP_SECONDS = 5.0
+HTTP_ROUNDS = 3
 POINT_TARGET = 2.0        # locate <= 2x the bare STRtree query
 HTTP_POINT_TARGET = 0.7   # point lookups >= 0.7x ping requests/s
 HTTP_TEXT_TARGET = 0.5    # text lookups >= 0.5x ping requests/s
@@ -210,10 +210,14 @@ def bench_text(tmp: Path) -> list[str]:
     district_id = district.id
     normalized = [normalize(q, _district_prefixes(district)) for q in queries]  # outside the timing
 
-    def bare():
+    def bare():  # one indexed SELECT per query on a raw DBAPI connection: the floor of any text lookup
+        connection = db.engine.raw_connection()
+        cursor = connection.cursor()
         for text in normalized:
-            db.session.scalar(select(Address).where(Address.district_id == district_id,
-                                                    Address.normalized == text).limit(1))
+            cursor.execute("SELECT point FROM addresses WHERE district_id = ? AND normalized = ? LIMIT 1",
+                           (district_id, text))
+            cursor.fetchone()
+        connection.close()
 
     def lookup():
         for text in queries:
@@ -231,7 +235,7 @@ def bench_text(tmp: Path) -> list[str]:
         bases.update({m.basis for m in result.matches} or {"none"})
         caveats.update(c.code for c in result.caveats)
     n = len(queries)
-    print(f"baseline  bare gazetteer SELECT by normalized text  {n / times['bare']:8,.0f} lookups/s "
+    print(f"baseline  bare gazetteer SELECT by normalized text (DBAPI)  {n / times['bare']:8,.0f} lookups/s "
           f"({times['bare'] / n * 1e3:6.3f} ms each)")
     print(f"enroll    lookup_address (no district given, as the API)  {n / times['lookup']:8,.0f} lookups/s "
           f"({times['lookup'] / n * 1e3:6.3f} ms each)   {times['bare'] / times['lookup']:5.3f}x baseline "
@@ -280,54 +284,55 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def drive(port: int, paths: list[str], total: int, clients: int = HTTP_CLIENTS, cap: float = HTTP_CAP_S,
-          check=None) -> dict:
-    """A closed loop: ``clients`` threads each send the next request when their last one has answered."""
-    lock = threading.Lock()
-    state = {"next": 0, "done": 0, "ok": 0, "empty": 0}
-    errors: Counter = Counter()
-    deadline = time.perf_counter() + cap
-
-    def client():
-        while True:
-            with lock:
-                i = state["next"]
-                if i >= total or time.perf_counter() > deadline:
-                    return
-                state["next"] += 1
-            try:
-                status, body = get(port, paths[i % len(paths)])
-                empty = status == 200 and check is not None and not check(body)
-            except Exception as exc:  # noqa: BLE001 - every failure is counted, by kind
-                status, empty = type(exc).__name__, False
-            with lock:
-                state["done"] += 1
-                state["empty"] += empty
-                if status == 200:
-                    state["ok"] += 1
-                else:
-                    errors[status] += 1
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    state["seconds"] = time.perf_counter() - start
-    state["errors"] = errors
-    state["capped"] = state["done"] < total
-    return state
+def wrk(port: int, paths_file: Path, seconds: float, check: bool) -> dict:
+    """A closed loop of ``HTTP_CLIENTS`` connections from wrk (one thread, a separate process)."""
+    out = subprocess.run(["wrk", "-t1", f"-c{HTTP_CLIENTS}", f"-d{seconds:g}s", "--timeout", "10s",
+                          "-s", str(ROOT / "bench" / "wrk_paths.lua"), f"http://127.0.0.1:{port}", "--",
+                          str(paths_file), "check" if check else ""],
+                         capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("ENROLL-WRK "))
+    requests, micros, non200, empty, errors, p99 = (float(v) for v in line.split()[1:])
+    return {"done": int(requests), "seconds": micros / 1e6, "non200": int(non200), "empty": int(empty),
+            "errors": int(errors), "p99_ms": p99 / 1e3}
 
 
-def has_match(body: bytes) -> bool:
-    return bool(json.loads(body)["matches"])
+def start_gunicorn(db_path: Path, tmp: Path):
+    port = free_port()
+    env = dict(os.environ, ENROLL_DATABASE_URL=f"sqlite:///{db_path}", ENROLL_SECRET_KEY="bench",
+               ENROLL_MAP_TILES="none")
+    env.pop("ENROLL_ENV", None)
+    log = tmp / "gunicorn.log"
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "wsgi:app"],
+                              cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n" + log.read_text(errors="replace"))
+        try:
+            if get(port, "/api/v1/ping", timeout=2)[0] == 200:
+                return server, port
+        except (OSError, http.client.HTTPException):
+            pass
+        if time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError("gunicorn did not answer /api/v1/ping within 60 s")
+        time.sleep(0.2)
+
+
+def stop(server) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def bench_http(db_path: Path, queries: list[str], tmp: Path) -> None:
-    print(f"\n## 3. HTTP lookups per second: gunicorn -w 2 on 127.0.0.1, closed loop, {HTTP_CLIENTS} clients, "
-          f"{HTTP_REQUESTS:,} requests per endpoint (cap {HTTP_CAP_S:.0f} s), gazetteer of section 2")
-    district_boundary = None
+    print(f"\n## 3. HTTP lookups per second: gunicorn -w 2 on 127.0.0.1, wrk closed loop ({HTTP_CLIENTS} "
+          f"connections), {HTTP_SECONDS:g} s per endpoint, endpoints interleaved over {HTTP_ROUNDS} rounds "
+          "(median), gazetteer of section 2")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "MAP_TILES": "none"})
     with app.app_context():
         from enroll.districts.services import get_district
@@ -336,75 +341,59 @@ def bench_http(db_path: Path, queries: list[str], tmp: Path) -> None:
         db.session.remove()
         db.engine.dispose()
     rng = np.random.default_rng(41)
-    pts = points_inside(district_boundary, HTTP_REQUESTS, seed=42)
+    pts = points_inside(district_boundary, HTTP_PATHS, seed=42)
     endpoints = {
         "ping": ["/api/v1/ping"],
         "point": [f"/api/v1/lookup?lon={x:.6f}&lat={y:.6f}" for x, y in pts.tolist()],
-        "text": ["/api/v1/lookup?address=" + quote(queries[i]) for i in rng.integers(0, len(queries), HTTP_REQUESTS)],
+        "text": ["/api/v1/lookup?address=" + quote(queries[i]) for i in rng.integers(0, len(queries), HTTP_PATHS)],
     }
-    port = free_port()
-    env = dict(os.environ, ENROLL_DATABASE_URL=f"sqlite:///{db_path}", ENROLL_SECRET_KEY="bench",
-               ENROLL_MAP_TILES="none")
-    env.pop("ENROLL_ENV", None)
-    log = (tmp / "gunicorn.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    files = {}
+    for name, paths in endpoints.items():
+        files[name] = tmp / f"{name}.paths"
+        files[name].write_text("\n".join(paths) + "\n")
+    server, port = start_gunicorn(db_path, tmp)
+    runs: dict[str, list[dict]] = {name: [] for name in endpoints}
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {server.returncode}:\n"
-                                   + (tmp / "gunicorn.log").read_text(errors="replace"))
-            try:
-                if get(port, "/api/v1/ping", timeout=2)[0] == 200:
-                    break
-            except (OSError, http.client.HTTPException):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer /api/v1/ping within 60 s")
-            time.sleep(0.2)
-        for paths in endpoints.values():  # both workers build their memoised locators and indexes
-            drive(port, paths, HTTP_WARMUP)
+        for name in endpoints:  # both workers build their memoised locators and indexes
+            wrk(port, files[name], 2, check=False)
         workers = worker_pids(server.pid)
-        results = {}
-        for name, paths in endpoints.items():
-            cpu = cpu_seconds(workers)
-            results[name] = drive(port, paths, HTTP_REQUESTS, check=None if name == "ping" else has_match)
-            results[name]["cpu"] = cpu_seconds(workers) - cpu
+        for _ in range(HTTP_ROUNDS):
+            for name in endpoints:
+                cpu = cpu_seconds(workers)
+                run = wrk(port, files[name], HTTP_SECONDS, check=name != "ping")
+                run["cpu"] = cpu_seconds(workers) - cpu
+                runs[name].append(run)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        stop(server)
 
-    ceiling = results["ping"]["done"] / results["ping"]["seconds"]
+    def rate(run: dict) -> float:
+        return run["done"] / run["seconds"]
+
+    ceiling = statistics.median(rate(r) for r in runs["ping"])
+    cpu_ping = sum(r["cpu"] for r in runs["ping"]) / sum(r["done"] for r in runs["ping"])
     labels = {"ping": "ceiling  /api/v1/ping (constant JSON)", "point": "enroll   /api/v1/lookup?lon=&lat=",
               "text": "enroll   /api/v1/lookup?address="}
     targets = {"point": HTTP_POINT_TARGET, "text": HTTP_TEXT_TARGET}
-    for name, r in results.items():
-        rate = r["done"] / r["seconds"]
-        line = f"{labels[name]:38s} {rate:8,.0f} requests/s"
+    for name, rs in runs.items():
+        median = statistics.median(rate(r) for r in rs)
+        done = sum(r["done"] for r in rs)
+        failed = sum(r["non200"] + r["errors"] for r in rs)
+        line = f"{labels[name]:38s} {median:8,.0f} requests/s (rounds: {', '.join(f'{rate(r):,.0f}' for r in rs)})"
         if name in targets:
-            ratio = rate / ceiling
-            line += f"   {ratio:5.2f}x ping ({verdict(ratio >= targets[name] and not r['errors'])}: >= {targets[name]})"
+            ratio = median / ceiling
+            line += f"   {ratio:5.2f}x ping ({verdict(ratio >= targets[name] and not failed)}: >= {targets[name]})"
         print(line)
-        cpu = f"{r['cpu'] / r['done'] * 1e3:5.2f} ms/request" if r["cpu"] and r["done"] else "n/a"
-        if name != "ping" and r["cpu"] and results["ping"]["cpu"]:
-            per_ping = results["ping"]["cpu"] / results["ping"]["done"]
-            cpu += f" ({r['cpu'] / r['done'] / per_ping:.1f}x ping's)"
-        errors = ", ".join(f"{k}: {v}" for k, v in r["errors"].items()) or "none"
-        print(f"         {r['done']:,} requests in {r['seconds']:.1f} s{' (TIME CAP HIT)' if r['capped'] else ''}; "
-              f"non-200/errors: {errors}; worker CPU {cpu}"
-              + ("" if name == "ping" else f"; answers without a school: {r['empty']}"))
-    print(f"         (load generator: {HTTP_CLIENTS} Python threads in this process, sharing the cores with "
-          f"the 2 workers; {os.cpu_count()} CPUs)")
+        cpu = sum(r["cpu"] for r in rs) / done if done else 0.0
+        cpu_text = f"{cpu * 1e3:5.2f} ms/request" + (f" ({cpu / cpu_ping:.1f}x ping's)" if name != "ping" and cpu_ping else "")
+        print(f"         {done:,} requests; non-200 or socket errors: {failed}; worker CPU {cpu_text}; "
+              f"p99 latency {statistics.median(r['p99_ms'] for r in rs):.1f} ms"
+              + ("" if name == "ping" else f"; answers without a school: {sum(r['empty'] for r in rs)}"))
+    print(f"         (wrk: 1 thread in its own process on the same {os.cpu_count()} CPUs as the 2 workers)")
 
 
 def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("bench/lookup.py needs wrk, the HTTP load generator (Debian: apt install wrk)")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="enroll-bench-") as name:
         tmp = Path(name)

@@ -30,9 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from enroll.core.web import select_locale
+    from enroll.core.web import OrjsonProvider, select_locale
     from enroll.extensions import babel, csrf, db, login_manager, migrate
 
+    app.json = OrjsonProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale,

@@ -13,26 +13,26 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-def _scope() -> dict:
-    year = request.args.get("year")
+def _scope(args: dict) -> dict:
+    year = args.get("year")
     if year is not None and not year.isdigit():
         raise BadRequest(_("year 必须是四位数字年份。"))
-    stage = request.args.get("stage") or None
+    stage = args.get("stage") or None
     if stage not in (None, "primary", "junior"):
         raise BadRequest(_("stage 必须是 primary 或 junior。"))
-    return {"district_code": request.args.get("district") or None, "year": int(year) if year else None,
-            "stage": stage}
+    return {"district_code": args.get("district") or None, "year": int(year) if year else None, "stage": stage}
 
 
 @bp.get("/lookup")
 def lookup():
     """Which school serves an address (``?address=``) or a point (``?lon=&lat=``)."""
-    if request.args.get("lon") is not None or request.args.get("lat") is not None:
-        result = services.lookup_point(request.args.get("lon"), request.args.get("lat"), **_scope())
+    args = request.args.to_dict()  # first value of each; a plain dict is cheaper to ask for absent keys
+    if args.get("lon") is not None or args.get("lat") is not None:
+        result = services.lookup_point(args.get("lon"), args.get("lat"), **_scope(args))
     else:
-        result = services.lookup_address(request.args.get("address"), **_scope())
+        result = services.lookup_address(args.get("address"), **_scope(args))
     response = jsonify(lookup_to_dict(result))
-    response.cache_control.no_store = True
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

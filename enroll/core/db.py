@@ -1,6 +1,7 @@
 """Database base class, naming convention and the portable geometry column type."""
 from __future__ import annotations
 
+import struct
 from datetime import UTC, datetime
 
 import shapely
@@ -82,3 +83,20 @@ class Geometry(TypeDecorator):
         if isinstance(value, memoryview):
             value = bytes(value)
         return shapely.from_wkb(value)
+
+
+_EWKB_SRID = 0x20000000
+
+
+def point_xy(value) -> tuple[float, float]:
+    """(x, y) of a stored 2-D point as read by a plain DBAPI query: WKB bytes (SQLite) or hex EWKB (PostGIS).
+
+    Decoded with ``struct``: for one value that is several times faster than ``shapely.from_wkb``.
+    """
+    data = bytes.fromhex(value) if isinstance(value, str) else bytes(value)
+    order = "<" if data[0] == 1 else ">"
+    kind = struct.unpack_from(order + "I", data, 1)[0]
+    offset = 9 if kind & _EWKB_SRID else 5
+    if kind & 0xFFFF != 1:
+        raise ValueError("not a point")
+    return struct.unpack_from(order + "dd", data, offset)

@@ -1,7 +1,9 @@
 """Web glue: locale selection, domain errors → HTTP answers, request context for the audit log."""
 from __future__ import annotations
 
+import orjson
 from flask import Flask, jsonify, render_template, request
+from flask.json.provider import JSONProvider
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -19,6 +21,26 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=MAX_ID)
+
+
+class OrjsonProvider(JSONProvider):
+    """Flask's JSON through orjson: sorted keys, UTF-8 text unescaped, a few times faster than json.
+
+    Lazy translated strings and other objects with a text form are written as that text.
+    """
+
+    _options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+    def dumps(self, obj, **kwargs) -> str:
+        return orjson.dumps(obj, default=str, option=self._options).decode()
+
+    def loads(self, s, **kwargs):
+        return orjson.loads(s)
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(orjson.dumps(obj, default=str, option=self._options),
+                                        mimetype="application/json")
 
 
 def select_locale() -> str:

@@ -128,7 +128,30 @@ class Tracked:
         return self.map_chars(fn)
 
 
-def _canonical_chars(tracked: Tracked, keep_punctuation: bool) -> Tracked:
+class Plain:
+    """Tracked's interface without the spans: what normalize needs, about twice as fast."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def sub(self, pattern: re.Pattern, repl: str | Callable[[re.Match], str]) -> Plain:
+        """As Tracked.sub: empty matches are left alone."""
+        def replace(m: re.Match) -> str:
+            if m.start() == m.end():
+                return ""
+            return repl(m) if callable(repl) else m.expand(repl)
+
+        self.text = pattern.sub(replace, self.text)
+        return self
+
+    def convert(self, fn: Callable[[str], str]) -> Plain:
+        """As Tracked.convert, to the character: per character when the whole text changes length."""
+        converted = fn(self.text)
+        self.text = converted if len(converted) == len(self.text) else "".join(map(fn, self.text))
+        return self
+
+
+def _canonical_chars(tracked: Tracked | Plain, keep_punctuation: bool) -> Tracked | Plain:
     """The character rules shared by normalize and canonicalize (see the module docstring)."""
     tracked.convert(_nfkc).convert(_t2s)
     if not keep_punctuation:
@@ -146,7 +169,7 @@ def _canonical_chars(tracked: Tracked, keep_punctuation: bool) -> Tracked:
 
 def canonicalize(text: str) -> str:
     """normalize's character rules, keeping punctuation, parentheses and prefixes (for the rule parser)."""
-    return _canonical_chars(Tracked(text), keep_punctuation=True).text
+    return _canonical_chars(Plain(text), keep_punctuation=True).text
 
 
 def canonicalize_with_spans(text: str) -> Tracked:
@@ -166,7 +189,7 @@ def normalize(text: str, strip_prefixes: tuple[str, ...] = ()) -> str:
     strings, e.g. a city and district) and a leading province name are removed, repeatedly,
     as long as something is left. Estate words such as 幸福小区 are never stripped.
     """
-    result = _canonical_chars(Tracked(text), keep_punctuation=False).text
+    result = _canonical_chars(Plain(text), keep_punctuation=False).text
     prefixes = _prefixes(tuple(strip_prefixes))
     changed = True
     while changed:
@@ -180,7 +203,7 @@ def normalize(text: str, strip_prefixes: tuple[str, ...] = ()) -> str:
 @lru_cache(maxsize=64)
 def _prefixes(strip_prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """The given prefixes, normalized like the text, then every province."""
-    given = (_canonical_chars(Tracked(p), keep_punctuation=False).text for p in strip_prefixes)
+    given = (_canonical_chars(Plain(p), keep_punctuation=False).text for p in strip_prefixes)
     return tuple(p for p in given if p) + PROVINCES
 
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy.orm import Session
 
 from enroll.core.context import Context
+from enroll.core.db import point_xy
 from enroll.core.errors import BadRequest, Invalid
 from enroll.core.i18n import _l
 from enroll.core.security import authorize
@@ -87,36 +90,48 @@ def import_addresses(actor, district_code: str, path, *, context: Context = Cont
     return len(rows)
 
 
-def _driver_sql(sql: str, *params):
-    """A plain statement on the session's connection: the hot path skips SQL compilation."""
-    connection = db.session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return connection.exec_driver_sql(sql.replace("?", marker), tuple(params))
+def _read_scalar(sql: str, *params):
+    """One value of a plain read on a pooled DBAPI connection, outside the ORM session.
+
+    The lookup hot path uses it for its one or two small reads: no SQL compilation, no session
+    to open and tear down per request.
+    """
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        marker = "?" if db.engine.dialect.paramstyle == "qmark" else "%s"
+        cursor.execute(sql.replace("?", marker), params)
+        row = cursor.fetchone()
+        cursor.close()
+        return row[0] if row is not None else None
+    finally:
+        connection.close()
 
 
-def _exact_point(district_id: int, normalized: str):
-    wkb = _driver_sql("SELECT point FROM addresses WHERE district_id = ? AND normalized = ? LIMIT 1",
-                      district_id, normalized).scalar()
-    return shapely.from_wkb(wkb) if wkb is not None else None  # WKB bytes, or hex EWKB from PostGIS
+def _exact_point(district_id: int, normalized: str) -> tuple[float, float] | None:
+    wkb = _read_scalar("SELECT point FROM addresses WHERE district_id = ? AND normalized = ? LIMIT 1",
+                       district_id, normalized)
+    return point_xy(wkb) if wkb is not None else None
 
 
 def find_point(district, parts) -> tuple[float, float] | None:
     """The gazetteer point of a parsed address: the same normalized text, else the same door."""
+    exact = _exact_point(district.id, parts.normalized)
+    if exact is not None:
+        return exact
     base = select(Address.point).where(Address.district_id == district.id)
-    point = _exact_point(district.id, parts.normalized)
-    if point is None:
-        number = parts.lane if parts.lane is not None else parts.number
-        if parts.road and number is not None:
-            query = base.where(Address.road == parts.road, Address.number == number)
-        elif parts.estate:
-            query = base.where(Address.estate == parts.estate,
-                               Address.building == parts.building if parts.building else True)
-        elif parts.village:
-            query = base.where(Address.village == parts.village,
-                               Address.group_no == parts.group if parts.group else True)
-        else:
-            return None
-        point = db.session.scalar(query.order_by(Address.id).limit(1))
+    number = parts.lane if parts.lane is not None else parts.number
+    if parts.road and number is not None:
+        query = base.where(Address.road == parts.road, Address.number == number)
+    elif parts.estate:
+        query = base.where(Address.estate == parts.estate,
+                           Address.building == parts.building if parts.building else True)
+    elif parts.village:
+        query = base.where(Address.village == parts.village,
+                           Address.group_no == parts.group if parts.group else True)
+    else:
+        return None
+    point = db.session.scalar(query.order_by(Address.id).limit(1))
     return (point.x, point.y) if point is not None else None
 
 
@@ -145,24 +160,41 @@ class Catalogue:
     plans: dict[int, tuple[PlanInfo, ...]]
 
 
-_catalogue: tuple[int | None, Catalogue | None] = (None, None)
+CATALOGUE_TTL_S = 1.0  # another worker's publication or withdrawal reaches this one within this time
+
+# per database URL: (monotonic time of the last check, audit version, catalogue)
+_snapshots: dict[str, tuple[float, int | None, Catalogue]] = {}
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_snapshots(session) -> None:
+    """A commit in this process (a publication, say) is seen by its very next lookup."""
+    _snapshots.clear()
 
 
 def catalogue() -> Catalogue:
-    """A per-process snapshot of the published catalogue, rebuilt when the audit log has grown.
+    """A per-process snapshot of the published catalogue, revalidated at most every ``CATALOGUE_TTL_S``.
 
     Every publication, withdrawal and district change writes an audit event, so the newest event id
-    is a cheap, exact version number, valid across worker processes sharing one database.
+    is a cheap, exact version number, valid across worker processes sharing one database; within
+    the TTL the snapshot is used without asking the database, and a commit in this process drops it.
     """
-    global _catalogue
-    version = _driver_sql("SELECT max(id) FROM audit_events").scalar()
-    if _catalogue[0] != version or _catalogue[1] is None:
+    url = db.engine.url.render_as_string()
+    now = time.monotonic()
+    snapshot = _snapshots.get(url)
+    if snapshot is not None and now - snapshot[0] < CATALOGUE_TTL_S:
+        return snapshot[2]
+    version = _read_scalar("SELECT max(id) FROM audit_events")
+    if snapshot is not None and snapshot[1] == version:
+        cat = snapshot[2]
+    else:
         districts = tuple(DistrictInfo(*row) for row in district_summaries())
         plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
         for plan in all_published_plans():  # newest year first
             plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan))
-        _catalogue = (version, Catalogue(districts, {k: tuple(v) for k, v in plans.items()}))
-    return _catalogue[1]
+        cat = Catalogue(districts, {k: tuple(v) for k, v in plans.items()})
+    _snapshots[url] = (now, version, cat)
+    return cat
 
 
 def districts_for(cat: Catalogue, district_code: str | None) -> list[DistrictInfo]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from enroll.geo.address import (
@@ -130,6 +132,19 @@ def test_all_34_provinces_are_stripped():
 )  # fmt: skip
 def test_chinese_numeral(text, value):
     assert chinese_numeral(text) == value
+
+
+def test_fast_path_rewrites_exactly_as_the_tracked_one():
+    """normalize skips span tracking; on every demo address and clause it must give the same text."""
+    from enroll.geo.address import Plain, Tracked, _canonical_chars
+
+    demo = Path(__file__).resolve().parents[2] / "gis_data" / "demo"
+    texts = [line.split(",")[0] for line in (demo / "addresses.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    texts += (demo / "rules_primary.csv").read_text(encoding="utf-8-sig").splitlines()
+    texts += [text for text, _ in NORMALIZED] + ["㈠号", "Ａ座３棟", "文瀾路 一至九十九號（單號）、２－８８号", ""]
+    for keep in (True, False):
+        for text in texts:
+            assert _canonical_chars(Plain(text), keep).text == _canonical_chars(Tracked(text), keep).text, text
 
 
 def test_canonicalize_keeps_punctuation_and_maps_back_to_the_source():

@@ -113,3 +113,31 @@ def test_rule_and_zone_disagreement_is_reported(client, editor, reviewer, gazett
     _, data = get(client, address="学院路130号")
     assert [m["school"]["name"] for m in data["matches"]] == ["青溪区东湖小学"]  # the text wins
     assert "rule_zone_mismatch" in {c["code"] for c in data["caveats"]}
+
+
+def test_own_withdrawal_is_seen_by_the_next_lookup(client, published, reviewer):
+    assert get(client, address="学院路130号")[1]["matches"]
+    zoning.withdraw_plan(reviewer, published.id)
+    assert get(client, address="学院路130号")[1]["matches"] == []
+
+
+def test_another_workers_withdrawal_is_seen_within_the_snapshot_ttl(client, published, reviewer, db, monkeypatch):
+    """Another process withdraws (its commit fires no event here): the snapshot expires after the TTL."""
+    import sqlalchemy as sa
+
+    from enroll.lookup import services
+
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    assert get(client, address="学院路130号")[1]["matches"]
+    other = sa.create_engine(db.engine.url)  # a separate connection, as another worker would have
+    with other.begin() as conn:
+        conn.execute(sa.text("UPDATE zoning_plans SET status = 'withdrawn' WHERE id = :id"), {"id": published.id})
+        conn.execute(sa.text("INSERT INTO audit_events (at, actor_name, action, object_type, object_id, ip, channel,"
+                             " detail, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'other', 'zoning.withdraw',"
+                             " 'zoning_plan', :id, '', 'web', '{}', '', '')"), {"id": str(published.id)})
+    other.dispose()
+    clock[0] += services.CATALOGUE_TTL_S / 2
+    assert get(client, address="学院路130号")[1]["matches"]  # within the TTL: the snapshot still answers
+    clock[0] += services.CATALOGUE_TTL_S
+    assert get(client, address="学院路130号")[1]["matches"] == []
