@@ -6,7 +6,7 @@ import json
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from enroll.accounts import services as accounts
@@ -215,7 +215,8 @@ def addresses_import(file, district_code, as_user, as_json):
 @domain_errors
 def lookup_command(address, district_code, year, stage, as_json):
     """Which school serves ADDRESS, and why (same answer as /api/v1/lookup)."""
-    data = lookup_to_dict(lookup.lookup_address(address, district_code=district_code, year=year, stage=stage))
+    data = lookup_to_dict(lookup.lookup_address(address, district_code=district_code, year=year, stage=stage,
+                                                locator=current_app.config["ZONE_LOCATOR"]))
     lines = [f"{m['school']['name']} ({m['stage']}) — {m['basis']['type']}: {m['basis']['text']}" for m in data["matches"]]
     lines += [f"! {c['code']}: {c['message']}" for c in data["caveats"]]
     _emit(as_json, data, "\n".join(lines))

@@ -33,6 +33,7 @@ def from_env() -> dict:
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
         "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),
         "PROXY_COUNT": int(_env("ENROLL_PROXY_COUNT", "0")),
+        "ZONE_LOCATOR": _env("ENROLL_ZONE_LOCATOR", "memory"),
         "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
@@ -54,6 +55,11 @@ def check(config: dict) -> None:
         if not lenient:
             raise ConfigError("ENROLL_SECRET_KEY must be set outside development and testing")
         config["SECRET_KEY"] = "dev-only-not-secret"
+    locator = config.get("ZONE_LOCATOR", "memory")
+    if locator not in ("memory", "postgis"):
+        raise ConfigError(f"ENROLL_ZONE_LOCATOR must be memory or postgis, not {locator!r}")
+    if locator == "postgis" and not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        raise ConfigError("ENROLL_ZONE_LOCATOR=postgis needs a PostgreSQL+PostGIS ENROLL_DATABASE_URL")
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:
         raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")

@@ -1,7 +1,7 @@
 """Public JSON API, version 1 (docs/api.md)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from enroll.core.errors import BadRequest
 from enroll.core.i18n import _
@@ -20,7 +20,8 @@ def _scope(args: dict) -> dict:
     stage = args.get("stage") or None
     if stage not in (None, "primary", "junior"):
         raise BadRequest(_("stage 必须是 primary 或 junior。"))
-    return {"district_code": args.get("district") or None, "year": int(year) if year else None, "stage": stage}
+    return {"district_code": args.get("district") or None, "year": int(year) if year else None, "stage": stage,
+            "locator": current_app.config["ZONE_LOCATOR"]}
 
 
 @bp.get("/lookup")

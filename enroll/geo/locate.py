@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import shapely
@@ -24,6 +25,12 @@ class Located:
 
 
 NOWHERE = Located((), False)
+
+
+class ZoneLocator(Protocol):
+    """Which zones contain a point, and whether it is near a zone edge (in-process or in PostGIS)."""
+
+    def locate(self, lon: float, lat: float) -> Located: ...
 
 
 def _split(geom: BaseGeometry, parts: int) -> list[BaseGeometry]:

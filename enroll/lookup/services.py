@@ -267,8 +267,8 @@ def _rule_matches(plan: PlanInfo, parts) -> tuple[list[Match], bool]:
     return matches, ambiguous
 
 
-def _zone_matches(plan: PlanInfo, lon: float, lat: float) -> tuple[list[Match], bool]:
-    locator, zones = zone_locator(plan)
+def _zone_matches(plan: PlanInfo, lon: float, lat: float, locator_kind: str = "memory") -> tuple[list[Match], bool]:
+    locator, zones = zone_locator(plan, locator_kind)
     located = locator.locate(lon, lat)
     matches = [Match(school_id, name, plan.stage, "zone", zones[key].label, plan)
                for key in located.keys for school_id, name in zones[key].schools]
@@ -279,10 +279,10 @@ def _unparsed_about(plan: PlanInfo, name: str | None) -> bool:
     return bool(name) and any(name in text for text in rule_index(plan).unparsed)
 
 
-def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point) -> None:
+def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point, locator_kind: str) -> None:
     """Text rules first (the official text wins), then the gazetteer point in the zone polygons."""
     rule_hits, ambiguous = _rule_matches(plan, parts) if parts is not None else ([], False)
-    zone_hits, near = _zone_matches(plan, *point) if point is not None else ([], False)
+    zone_hits, near = _zone_matches(plan, *point, locator_kind) if point is not None else ([], False)
     result.matches += rule_hits or zone_hits
     if rule_hits and zone_hits and {m.school_id for m in rule_hits} != {m.school_id for m in zone_hits}:
         result.caveats.append(Caveat("rule_zone_mismatch", _l(
@@ -296,9 +296,10 @@ def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point) -> None:
 
 
 def lookup_address(text: str, *, district_code: str | None = None, year: int | None = None,
-                   stage: str | None = None) -> LookupResult:
+                   stage: str | None = None, locator: str = "memory") -> LookupResult:
     """Which school(s) serve an address typed by a parent, with the basis of each and caveats.
 
+    :param locator: how zones are located, ``memory`` or ``postgis`` (``zoning.rules.zone_locator``).
     :raises BadRequest: empty, overlong or unintelligible queries.
     """
     text = check_query(text)
@@ -308,7 +309,7 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
         point = find_point(district, parts)
         result = LookupResult(district=district, point=point, normalized=parts.normalized)
         for plan in _plans(cat, district, year, stage):
-            _resolve_plan(result, plan, parts, point)
+            _resolve_plan(result, plan, parts, point, locator)
         if result.matches:
             return result
         tried.append(result)
@@ -335,7 +336,7 @@ def _not_found(tried: list[LookupResult], text: str) -> LookupResult:
 
 
 def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None = None,
-                 stage: str | None = None) -> LookupResult:
+                 stage: str | None = None, locator: str = "memory") -> LookupResult:
     """Which school(s) serve a point (map click or geolocation).
 
     :raises BadRequest: coordinates that are not numbers or outside valid ranges.
@@ -350,7 +351,7 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
     for district in districts_for(cat, district_code):
         result = LookupResult(district=district, point=(lon, lat))
         for plan in _plans(cat, district, year, stage):
-            _resolve_plan(result, plan, None, (lon, lat))
+            _resolve_plan(result, plan, None, (lon, lat), locator)
         if result.matches:
             return result
     result = LookupResult(district=get_district(district_code) if district_code else None, point=(lon, lat))

@@ -16,7 +16,8 @@ def page():
     result, error = None, None
     if query is not None:
         try:
-            result = services.lookup_address(query, district_code=request.args.get("district") or None)
+            result = services.lookup_address(query, district_code=request.args.get("district") or None,
+                                             locator=current_app.config["ZONE_LOCATOR"])
         except BadRequest as exc:
             error = exc.message
     return render_template("public/lookup.html", q=query or "", result=result, error=error, map=_map(),

@@ -17,12 +17,13 @@ from enroll.core.text import decode_upload
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.geo.findings import ERROR, WARNING, warning
-from enroll.geo.locate import STRtreeLocator
+from enroll.geo.locate import STRtreeLocator, ZoneLocator
 from enroll.geo.rules import Clause, parse_rules
 from enroll.review import states
 from enroll.review.services import record
 from enroll.schools.services import schools_of
 from enroll.zoning.models import ZoneRule, ZoningPlan
+from enroll.zoning.postgis import PostGISLocator
 from enroll.zoning.services import (
     check_scope,
     copy_zones,
@@ -178,12 +179,18 @@ class ZoneEntry:
     schools: tuple[tuple[int, str], ...]
 
 
-def _zone_locator(plan: ZoningPlan) -> tuple[STRtreeLocator, dict[int, ZoneEntry]]:
+def _zone_locator(plan: ZoningPlan, kind: str) -> tuple[ZoneLocator, dict[int, ZoneEntry]]:
     zones = {z.id: ZoneEntry(z.id, z.feature_index, z.kind, z.label, tuple((s.id, s.name) for s in z.schools))
              for z in plan.zones}
+    if kind == "postgis":
+        return PostGISLocator(plan.id), zones
     return STRtreeLocator([(z.id, z.geometry) for z in plan.zones]), zones
 
 
-def zone_locator(info: PlanInfo) -> tuple[STRtreeLocator, dict[int, ZoneEntry]]:
-    """An STRtree locator over the plan's zones and the zones by id (memoised per plan)."""
-    return memo(("locator", info.identity), lambda: _zone_locator(db.session.get(ZoningPlan, info.id)))
+def zone_locator(info: PlanInfo, kind: str = "memory") -> tuple[ZoneLocator, dict[int, ZoneEntry]]:
+    """A locator over the plan's zones and the zones by id (memoised per plan).
+
+    :param kind: ``memory`` (an in-process grid and STRtree, the default) or ``postgis`` (a query per
+        point against the zones table; ENROLL_ZONE_LOCATOR).
+    """
+    return memo(("locator", kind, info.identity), lambda: _zone_locator(db.session.get(ZoningPlan, info.id), kind))

@@ -80,6 +80,21 @@ def test_unknown_address_and_points_outside(client, published):
     assert data["matches"] == [] and [c["code"] for c in data["caveats"]] == ["outside_district"]
 
 
+@pytest.mark.parametrize("app", [pytest.param("postgis", marks=pytest.mark.postgis)], indirect=True)
+def test_the_postgis_locator_answers_as_the_in_process_one(app, client, published):
+    """ENROLL_ZONE_LOCATOR=postgis: the same JSON for map clicks and addresses, point for point."""
+    zone = published.zones[1]
+    lon, lat = zone.geometry.exterior.coords[0]
+    queries = [{"lon": "120.1745", "lat": "30.2399"}, {"lon": str(lon + 0.00005), "lat": str(lat)},
+               {"lon": "116.40", "lat": "39.90"}, {"address": "学院路130号"}, {"address": "学院路99999号"}]
+    answers = {}
+    for kind in ("memory", "postgis"):
+        app.config["ZONE_LOCATOR"] = kind
+        answers[kind] = [get(client, **q) for q in queries]
+    assert answers["postgis"] == answers["memory"]
+    assert "near_boundary" in {c["code"] for c in answers["postgis"][1][1]["caveats"]}
+
+
 def test_near_a_boundary_is_a_caveat(client, published):
     zone = published.zones[1]
     lon, lat = zone.geometry.exterior.coords[0]  # a vertex: on the boundary

@@ -19,6 +19,8 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 @pytest.mark.parametrize("env, message", [
     ({"ENROLL_MAP_TILES": "google"}, "ENROLL_MAP_TILES"),
     ({"ENROLL_MAP_TILES": "tianditu"}, "ENROLL_TIANDITU_KEY"),
+    ({"ENROLL_ZONE_LOCATOR": "redis"}, "ENROLL_ZONE_LOCATOR"),
+    ({"ENROLL_ZONE_LOCATOR": "postgis", "ENROLL_DATABASE_URL": "sqlite:///x.sqlite3"}, "PostgreSQL"),
 ])
 def test_unusable_tile_settings_fail_at_start(monkeypatch, env, message):
     monkeypatch.setenv("ENROLL_SECRET_KEY", "s")
