@@ -45,11 +45,10 @@ def register_extensions(app: Flask) -> None:
     _import_models()
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from enroll.accounts.models import User
+    def load_user(session_id: str):
+        from enroll.accounts.services import user_for_session
 
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return user_for_session(session_id)
 
 
 def _import_models() -> None:

@@ -94,16 +94,19 @@ def schools_import(file, district_code, as_user, as_json):
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(accounts.ROLES))
 @click.option("--district", "district_code")
+@click.option("--school", "school_id", type=int, help="School id, for a school_editor.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               envvar="ENROLL_NEW_PASSWORD", help="Or set ENROLL_NEW_PASSWORD.")
 @click.option("--as", "as_user", metavar="USERNAME", help="Acting city admin (not needed for the first user).")
 @json_option
 @domain_errors
-def users_create(username, role, district_code, password, as_user, as_json):
+def users_create(username, role, district_code, school_id, password, as_user, as_json):
     """Create a user. The very first user may be created without --as."""
     actor = accounts.get_user(as_user) if as_user else None
-    user = accounts.create_user(actor, username, role, password, district_code=district_code, context=CLI)
-    _emit(as_json, {"id": user.id, "username": user.username, "role": user.role, "district": district_code},
+    user = accounts.create_user(actor, username, role, password, district_code=district_code, school_id=school_id,
+                                context=CLI)
+    _emit(as_json, {"id": user.id, "username": user.username, "role": user.role,
+                    "district": user.district.code if user.district else None, "school": user.school_id},
           f"created user {user.username} ({user.role})")
 
 

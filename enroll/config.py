@@ -39,6 +39,11 @@ def from_env() -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_Hans", "zh_Hant", "en"],
+        "SESSION_IDLE_MINUTES": int(_env("ENROLL_SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(_env("ENROLL_SESSION_MAX_HOURS", "12")),
+        "LOGIN_LOCK_AFTER": int(_env("ENROLL_LOGIN_LOCK_AFTER", "5")),
+        "LOGIN_LOCK_MINUTES": int(_env("ENROLL_LOGIN_LOCK_MINUTES", "15")),
+        "TOTP": _env("ENROLL_TOTP", "optional"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -60,6 +65,8 @@ def check(config: dict) -> None:
         raise ConfigError(f"ENROLL_ZONE_LOCATOR must be memory or postgis, not {locator!r}")
     if locator == "postgis" and not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
         raise ConfigError("ENROLL_ZONE_LOCATOR=postgis needs a PostgreSQL+PostGIS ENROLL_DATABASE_URL")
+    if config.get("TOTP", "optional") not in ("off", "optional", "required"):
+        raise ConfigError(f"ENROLL_TOTP must be off, optional or required, not {config.get('TOTP')!r}")
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:
         raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")

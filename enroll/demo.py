@@ -44,6 +44,12 @@ def load_demo() -> str:
         users[name] = existing.get(name) or accounts.create_user(
             admin, name, role, password, district_code=district, context=CONTEXT)
     schools.import_schools(users["editor"], CODE, DEMO / "schools.csv", context=CONTEXT)
+    district_id = districts.get_district(CODE).id
+    first_primary = next(s for s in schools.schools_of(district_id, "primary") if s.kind == "public")
+    for name, role, school_id in (("school", "school_editor", first_primary.id), ("auditor", "auditor", None)):
+        users[name] = existing.get(name) or accounts.create_user(
+            admin, name, role, password, district_code=CODE if school_id else None, school_id=school_id,
+            context=CONTEXT)
     published = []
     for stage in zoning.ZONING_STAGES:
         plan = zoning.import_plan(users["editor"], CODE, YEAR, stage, DEMO / f"zones_{stage}.zip", context=CONTEXT)
@@ -55,4 +61,5 @@ def load_demo() -> str:
         published.append(f"{stage}: {len(plan.zones)} zones, {len(plan.rules)} clauses")
     count = lookup.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
     published.append(f"{count} addresses")
-    return "demo district 990101 青溪区 loaded; users admin/editor/reviewer; " + "; ".join(published)
+    return ("demo district 990101 青溪区 loaded; users admin/editor/reviewer/school/auditor; "
+            + "; ".join(published))

@@ -78,8 +78,14 @@ def district(app, admin):
 def make_user(app, admin):
     from enroll.accounts.services import create_user
 
-    def make(username: str, role: str, district_code: str | None = "990101"):
-        return create_user(admin, username, role, PASSWORD, district_code=district_code)
+    def make(username: str, role: str, district_code: str | None = "990101", school_id: int | None = None):
+        """A user; a school editor gets ``school_id`` or else the district's first school."""
+        if role == "school_editor" and school_id is None:
+            from enroll.districts.services import get_district
+            from enroll.schools.services import schools_of
+
+            school_id = schools_of(get_district(district_code).id)[0].id
+        return create_user(admin, username, role, PASSWORD, district_code=district_code, school_id=school_id)
     return make
 
 

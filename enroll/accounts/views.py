@@ -1,9 +1,14 @@
-"""Sign in and out; the read-only audit log for auditors and city admins."""
+"""Sign in (password, then the optional TOTP code) and out, session timeouts, the second factor's
+setup, and the read-only audit log for auditors and city admins."""
 from urllib.parse import urlsplit
 
+import time
+
+import segno
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -12,14 +17,31 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
-from enroll.accounts.forms import LoginForm
-from enroll.accounts.services import authenticate
+from enroll.accounts.forms import CodeForm, LoginForm
+from enroll.accounts.services import (
+    LoginPolicy,
+    check_password,
+    complete_login,
+    disable_totp,
+    enable_totp,
+    end_sessions,
+    new_totp_secret,
+    totp_uri,
+    user_for_session,
+    verify_totp,
+)
+from enroll.core.errors import Unauthenticated
 from enroll.core.i18n import _
+from enroll.core.web import request_context
 from enroll.core.security import can
 from enroll.review.services import recent_events, verify_chain
 
 bp = Blueprint("accounts", __name__)
+PENDING = "pending_login"    # session key: a user who passed the password step, for PENDING_SECONDS
+PENDING_SECONDS = 300
+SETUP = "totp_setup_secret"  # session key: the secret being set up, until a code confirms it
 
 
 def _safe_next(target: str | None) -> str:
@@ -28,22 +50,125 @@ def _safe_next(target: str | None) -> str:
     return url_for("bureau.dashboard")
 
 
+def _policy() -> LoginPolicy:
+    cfg = current_app.config
+    return LoginPolicy(lock_after=cfg["LOGIN_LOCK_AFTER"], lock_minutes=cfg["LOGIN_LOCK_MINUTES"])
+
+
+def _start_session(user, next_url: str | None):
+    """A fresh session for a user who passed every factor (no session fixation)."""
+    complete_login(user, context=request_context())
+    session.clear()
+    login_user(user)
+    session["auth_at"] = session["seen_at"] = time.time()
+    return redirect(_safe_next(next_url))
+
+
+def _pending_user():
+    """The user who passed the password step in this session, if recently enough and still valid."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return user_for_session(pending.get("id", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
-        if user is not None:
-            session.clear()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        flash(_("用户名或密码错误。"), "error")
+        try:
+            user = check_password(form.username.data, form.password.data, policy=_policy(),
+                                  context=request_context())
+        except Unauthenticated as exc:
+            flash(str(exc.message), "error")
+            return render_template("accounts/login.html", form=form), 401
+        mode, next_url = current_app.config["TOTP"], request.args.get("next")
+        if mode == "off" or (mode == "optional" and not user.totp_secret):
+            return _start_session(user, next_url)
+        session.clear()
+        session[PENDING] = {"id": user.get_id(), "at": time.time(), "next": next_url}
+        return redirect(url_for("accounts.login_code" if user.totp_secret else "accounts.totp_setup"))
     return render_template("accounts/login.html", form=form), 200 if request.method == "GET" else 401
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    user = _pending_user()
+    if user is None or not user.totp_secret:
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            verify_totp(user, form.code.data, policy=_policy(), context=request_context())
+        except Unauthenticated as exc:
+            flash(str(exc.message), "error")
+            return render_template("accounts/code.html", form=form), 401
+        return _start_session(user, session.get(PENDING, {}).get("next"))
+    return render_template("accounts/code.html", form=form)
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+def totp_setup():
+    """Set up the second factor: while signed in, or right after the password when it is required."""
+    user = current_user._get_current_object() if current_user.is_authenticated else _pending_user()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    secret = session.get(SETUP) or new_totp_secret()
+    session[SETUP] = secret
+    if form.validate_on_submit():
+        try:
+            enable_totp(user, secret, form.code.data, policy=_policy(), context=request_context())
+        except Unauthenticated as exc:
+            flash(str(exc.message), "error")
+        else:
+            session.pop(SETUP, None)
+            if not current_user.is_authenticated:
+                return _start_session(user, session.get(PENDING, {}).get("next"))
+            flash(_("动态验证码已启用。"), "info")
+            return redirect(url_for("accounts.security"))
+    uri = totp_uri(user, secret)
+    qr = segno.make(uri, error="m").svg_inline(scale=4, title=_("用验证器应用扫描此二维码"))
+    return render_template("accounts/totp_setup.html", form=form, secret=secret, qr=Markup(qr),
+                           required=current_app.config["TOTP"] == "required"), 200 if request.method == "GET" else 401
+
+
+@bp.get("/account/security")
+@login_required
+def security():
+    return render_template("accounts/security.html", mode=current_app.config["TOTP"])
+
+
+@bp.post("/account/totp/disable")
+@login_required
+def totp_disable():
+    if current_app.config["TOTP"] == "required":
+        abort(403)
+    disable_totp(current_user._get_current_object(), context=request_context())
+    flash(_("动态验证码已关闭。"), "info")
+    return redirect(url_for("accounts.security"))
+
+
+@bp.before_app_request
+def session_timeouts():
+    """End staff sessions idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS."""
+    if "_user_id" not in session or request.endpoint in (None, "static") or request.path.startswith("/api/"):
+        return None
+    now, cfg = time.time(), current_app.config
+    auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)
+    if now - seen_at > cfg["SESSION_IDLE_MINUTES"] * 60 or now - auth_at > cfg["SESSION_MAX_HOURS"] * 3600:
+        logout_user()
+        session.clear()
+        flash(_("登录已超时，请重新登录。"), "info")
+        return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+    session["seen_at"] = now
+    return None
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    end_sessions(current_user._get_current_object(), context=request_context())
     logout_user()
     session.clear()
     flash(_("您已退出登录。"), "info")

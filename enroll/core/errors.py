@@ -17,6 +17,12 @@ class NotFound(DomainError):
     status = 404
 
 
+class Unauthenticated(DomainError):
+    """Credentials refused, or an account locked after repeated failures."""
+
+    status = 401
+
+
 class Forbidden(DomainError):
     status = 403
 

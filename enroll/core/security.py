@@ -1,6 +1,7 @@
 """Who may do what: roles and the permission check shared by web, API and CLI.
 
-Works on any object with ``role``, ``district_id`` and ``active`` attributes, so it needs no model.
+Works on any object with ``role``, ``district_id``, ``school_id`` and ``active`` attributes, so it
+needs no model. District roles act within their district; a school editor only on their school.
 """
 from __future__ import annotations
 
@@ -32,16 +33,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
 
 
-def can(actor, action: str, district_id: int | None = None) -> bool:
-    """Whether ``actor`` may perform ``action`` in ``district_id`` (None: not district-bound)."""
+def can(actor, action: str, district_id: int | None = None, school_id: int | None = None) -> bool:
+    """Whether ``actor`` may perform ``action`` in ``district_id`` (None: not district-bound).
+
+    A school editor may act only on their own school: ``school_id`` must be given and be theirs.
+    """
     if actor is None or not actor.active or actor.role not in PERMISSIONS.get(action, ()):
         return False
+    if actor.role == SCHOOL_EDITOR:
+        return school_id is not None and actor.school_id == school_id and (
+            district_id is None or actor.district_id == district_id)
     if actor.role in SCOPED_ROLES and district_id is not None:
         return actor.district_id == district_id
     return True
 
 
-def authorize(actor, action: str, district_id: int | None = None) -> None:
+def authorize(actor, action: str, district_id: int | None = None, school_id: int | None = None) -> None:
     """:raises Forbidden: when :func:`can` says no."""
-    if not can(actor, action, district_id):
+    if not can(actor, action, district_id, school_id):
         raise Forbidden(_l("您没有执行此操作的权限。"), action=action)
