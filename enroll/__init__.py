@@ -56,6 +56,7 @@ def _import_models() -> None:
     import enroll.accounts.models  # noqa: F401
     import enroll.districts.models  # noqa: F401
     import enroll.lookup.models  # noqa: F401
+    import enroll.policies.models  # noqa: F401
     import enroll.review.models  # noqa: F401
     import enroll.schools.models  # noqa: F401
     import enroll.zoning.models  # noqa: F401
@@ -66,6 +67,9 @@ def register_blueprints(app: Flask) -> None:
     from enroll.api.views import bp as api
     from enroll.districts.views import bp as public
     from enroll.lookup.views import bp as lookup
+    from enroll.policies.views import bp as policies_bureau
+    from enroll.policies.views import public as policies
+    from enroll.review.views import bp as review
     from enroll.zoning.views import bp as bureau
     from enroll.zoning.views import public as zoning
 
@@ -75,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)
+    app.register_blueprint(review)
+    app.register_blueprint(policies)
+    app.register_blueprint(policies_bureau)
 
 
 def register_errors(app: Flask) -> None:
@@ -90,6 +97,7 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from enroll.cli import register
+    from enroll import cli, content_cli
 
-    register(app)
+    cli.register(app)
+    content_cli.register(app)

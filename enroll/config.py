@@ -35,6 +35,7 @@ def from_env() -> dict:
         "PROXY_COUNT": int(_env("ENROLL_PROXY_COUNT", "0")),
         "ZONE_LOCATOR": _env("ENROLL_ZONE_LOCATOR", "memory"),
         "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

@@ -13,6 +13,8 @@ from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
 from enroll.lookup import services as lookup
+from enroll.policies import services as policies
+from enroll.review import content
 from enroll.schools import services as schools
 from enroll.zoning import rules as zoning_rules
 from enroll.zoning import services as zoning
@@ -59,6 +61,13 @@ def load_demo() -> str:
         zoning.submit_plan(users["editor"], plan.id, context=CONTEXT)
         zoning.approve_plan(users["reviewer"], plan.id, context=CONTEXT)
         published.append(f"{stage}: {len(plan.zones)} zones, {len(plan.rules)} clauses")
+    revisions = policies.import_documents(users["editor"], CODE, DEMO / "policies.json", context=CONTEXT)
+    for revision in revisions:
+        content.submit_revision(users["editor"], revision.id, context=CONTEXT)
+    for revision in revisions:
+        if revision.object_type == "policy":  # interpretations are published with their documents
+            content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
+    published.append(f"{sum(r.object_type == 'policy' for r in revisions)} policy documents")
     count = lookup.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
     published.append(f"{count} addresses")
     return ("demo district 990101 青溪区 loaded; users admin/editor/reviewer/school/auditor; "

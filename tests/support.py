@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from enroll import create_app
 from enroll.extensions import db as _db
@@ -21,9 +22,27 @@ both_databases = pytest.mark.parametrize(
     "app", ["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)], indirect=True)
 
 
+class FreshClient(FlaskClient):
+    """A test client whose requests start from an empty ``g``, as on a real server.
+
+    Tests keep one app context open (to call services between requests), so ``g`` would outlive a
+    request: Flask-Login's signed-in user and Flask-Babel's locale are cached there.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for name in ("_login_user", "_flask_babel"):
+                g.pop(name, None)
+        return super().open(*args, **kwargs)
+
+
 def make_app(url: str, **extra):
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAP_TILES": "none",
-                       "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost", **extra})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAP_TILES": "none",
+                      "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost", **extra})
+    app.test_client_class = FreshClient
+    return app
 
 
 def migrate(app) -> None:

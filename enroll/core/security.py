@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "districts.create": frozenset({CITY_ADMIN}),
     "users.create": frozenset({CITY_ADMIN}),
     "audit.read": frozenset({CITY_ADMIN, AUDITOR}),
+    "policies.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "policies.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
 }
 SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
 

@@ -83,6 +83,9 @@ def _answer(status: int, message: str, detail: dict | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
+        from enroll.extensions import db
+
+        db.session.rollback()  # a refused operation leaves nothing half-done behind, even unflushed
         detail = {k: v for k, v in exc.detail.items() if isinstance(v, (str, int, float, bool, type(None)))}
         return _answer(exc.status, str(exc.message), detail)
 
@@ -106,6 +109,14 @@ def register_error_handlers(app: Flask) -> None:
         return _answer(500, _("服务器内部错误，请稍后再试。"))
 
 
+def localized(item, field: str):
+    """A content field in the reader's language where the item carries a translation, else Chinese."""
+    from flask_babel import get_locale
+
+    translated = (getattr(item, "translations", None) or {}).get(str(get_locale()), {}).get(field)
+    return translated or getattr(item, field)
+
+
 def register_locale_cookie(app: Flask) -> None:
     @app.after_request
     def remember_language(response):
@@ -118,5 +129,5 @@ def register_locale_cookie(app: Flask) -> None:
     def inject():
         from flask_babel import get_locale
 
-        return {"current_user": current_user, "current_locale": str(get_locale()),
+        return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized,
                 "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}

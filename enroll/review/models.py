@@ -1,12 +1,12 @@
-"""The append-only, hash-chained audit log."""
+"""The append-only, hash-chained audit log, and the revisions every reviewable content item goes through."""
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enroll.core.db import UTCDateTime, utcnow
 from enroll.extensions import db
@@ -57,3 +57,63 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper, connection, target):
     raise RuntimeError("audit_events is append-only")
+
+
+class Revision(db.Model):
+    """One version of a reviewable content item's fields, moving through 先审后发.
+
+    The item's own table holds what is published; its drafts live only here, so nothing published
+    changes until a reviewer approves the next revision. Published and superseded revisions are the
+    public version history.
+    """
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        UniqueConstraint("object_type", "object_id", "number", name="uq_revisions_object_number"),
+        Index("ix_revisions_queue", "district_id", "status"),
+        # at most one open (draft or in review) and one published revision per item
+        Index("uq_revisions_open", "object_type", "object_id", unique=True,
+              sqlite_where=text("status IN ('draft', 'in_review')"),
+              postgresql_where=text("status IN ('draft', 'in_review')")),
+        Index("uq_revisions_published", "object_type", "object_id", unique=True,
+              sqlite_where=text("status = 'published'"), postgresql_where=text("status = 'published'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")           # the author's "what changed"
+    reject_reason: Mapped[str] = mapped_column(Text, default="")
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.object_type}:{self.object_id} #{self.number} {self.status}>"
+
+
+class PublishedMixin:
+    """Columns of a content item that goes through revisions (see ``Revision``).
+
+    ``status`` is the item's public state: ``draft`` (never published), ``published`` or
+    ``withdrawn``; ``version`` is the number of the revision now published.
+    """
+
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

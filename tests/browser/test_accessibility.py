@@ -8,7 +8,10 @@ import pytest
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/", "/schools/1", "/login",
-         "/lookup", "/lookup?q=文澜路128号", "/lookup?q=不存在路5号"]
+         "/lookup", "/lookup?q=文澜路128号", "/lookup?q=不存在路5号",
+         # policies of the demo: 1 is the abolished 2025 rules, 2 the normative 2026 rules with their interpretation
+         "/d/990101/policies/", "/d/990101/policies/1", "/d/990101/policies/2", "/d/990101/policies/2/interpretation",
+         "/d/990101/policies/2/history"]
 
 
 def axe_violations(page) -> list[dict]:
@@ -24,7 +27,7 @@ def axe_violations(page) -> list[dict]:
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 @pytest.mark.parametrize("path", PAGES)
 def test_public_page_has_no_axe_violations(live_server, page, path, lang):
-    page.goto(f"{live_server}{path}?lang={lang}")
+    page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
     if "/2026/" in path:
         page.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)
     assert axe_violations(page) == []

@@ -1,0 +1,366 @@
+"""One review workflow for every kind of published content (先审后发).
+
+A content item (a policy document, a school profile, ...) keeps in its own table what the public
+sees. Every change is a ``Revision``: draft → in_review → published (the previous one superseded),
+rejected back to draft with a reason, recalled by its author, or withdrawn from the public. The
+approver is never anyone who wrote or submitted that revision. Every step writes an audit event in
+the same transaction.
+
+Domains describe their content with a ``ContentKind`` and register it here; this module never
+imports them. ``save_draft`` adds to the session for the domain service to commit; the
+transitions are whole use cases and commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from enroll.core.context import Context
+from enroll.core.errors import Conflict, Invalid, NotFound
+from enroll.core.i18n import _l
+from enroll.core.security import authorize, can
+from enroll.extensions import db
+from enroll.review import states
+from enroll.review.models import AuditEvent, Revision
+from enroll.review.services import record, require, transition
+
+OPEN_STATUSES = (states.DRAFT, states.IN_REVIEW)
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """What the workflow needs to know about one kind of content.
+
+    :param name: the revisions' ``object_type``.
+    :param model: the item's ORM class (with ``PublishedMixin``, ``id`` and ``district_id``; a
+        ``school_id`` when school editors may edit it).
+    :param permission: ``<permission>.edit`` writes and submits, ``<permission>.review`` approves,
+        rejects and withdraws (see ``enroll.core.security``).
+    :param fields: data key → label, in display order (history and review diffs).
+    :param apply: copies a revision's data onto the item when it is published.
+    :param title: a display title for an item and revision data.
+    :param before_publish: ``(actor, item, revision, context)``, may raise Conflict or publish
+        linked items in the same transaction (三同步).
+    :param after_withdraw: ``(actor, item, context)``.
+    :param edit_endpoint: the bureau page that edits an item (endpoint name; ``edit_args(item)`` its arguments).
+    :param public_endpoint: the public page of an item (endpoint name; ``public_args(item)`` its arguments).
+    :param html_fields: data keys holding sanitized HTML (shown rendered in reviews).
+    """
+
+    name: str
+    model: type
+    permission: str
+    label: object
+    fields: dict[str, object]
+    apply: Callable[[object, dict], None]
+    title: Callable[[object, dict], str]
+    before_publish: Callable | None = None
+    after_withdraw: Callable | None = None
+    edit_endpoint: str | None = None
+    edit_args: Callable[[object], dict] | None = None
+    public_endpoint: str | None = None
+    public_args: Callable[[object], dict] | None = None
+    html_fields: tuple[str, ...] = ("body",)
+
+
+KINDS: dict[str, ContentKind] = {}
+
+
+def register(kind: ContentKind) -> ContentKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def scope(item) -> tuple[int | None, int | None]:
+    """(district id, school id) an item belongs to."""
+    return item.district_id, getattr(item, "school_id", None)
+
+
+def data_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def revisions_of(kind: ContentKind, item_id: int) -> list[Revision]:
+    return list(db.session.scalars(select(Revision).where(
+        Revision.object_type == kind.name, Revision.object_id == item_id).order_by(Revision.number)))
+
+
+def open_revision(kind: ContentKind, item_id: int) -> Revision | None:
+    """The item's draft or revision in review (there is at most one)."""
+    return db.session.scalar(select(Revision).where(
+        Revision.object_type == kind.name, Revision.object_id == item_id, Revision.status.in_(OPEN_STATUSES)))
+
+
+def published_revision(kind: ContentKind, item_id: int) -> Revision | None:
+    return db.session.scalar(select(Revision).where(
+        Revision.object_type == kind.name, Revision.object_id == item_id, Revision.status == states.PUBLISHED))
+
+
+def save_draft(actor, kind: ContentKind, item, data: dict, note: str = "", *,
+               context: Context = Context()) -> Revision:
+    """Write ``data`` into the item's draft, starting one when there is none. Does not commit.
+
+    :raises Forbidden: without ``<permission>.edit`` in the item's scope.
+    :raises Conflict: while a revision is in review (recall it first).
+    """
+    authorize(actor, f"{kind.permission}.edit", *scope(item))
+    db.session.flush()  # a new item needs its id
+    revision = open_revision(kind, item.id)
+    if revision is not None and revision.status == states.IN_REVIEW:
+        raise Conflict(_l("该内容正在审核中，请先撤回再修改。"))
+    if revision is None:
+        number = 1 + (db.session.scalar(select(func.max(Revision.number)).where(
+            Revision.object_type == kind.name, Revision.object_id == item.id)) or 0)
+        district_id, school_id = scope(item)
+        revision = Revision(object_type=kind.name, object_id=item.id, number=number, status=states.DRAFT,
+                            district_id=district_id, school_id=school_id, created_by_id=actor.id)
+        db.session.add(revision)
+    revision.data, revision.note, revision.updated_at = data, (note or "").strip(), _now()
+    db.session.flush()
+    record(actor, "content.save", "revision", revision.id, context=context,
+           detail={"type": kind.name, "object": item.id, "number": revision.number, "data": data_hash(data)})
+    return revision
+
+
+@dataclass
+class Found:
+    revision: Revision
+    kind: ContentKind
+    item: object
+
+
+def _locate(revision_id: int, *, lock: bool = False) -> Found:
+    revision = db.session.get(Revision, revision_id, with_for_update=lock, populate_existing=lock)
+    if revision is None or revision.object_type not in KINDS:
+        raise NotFound(_l("该版本不存在。"))
+    kind = KINDS[revision.object_type]
+    item = db.session.get(kind.model, revision.object_id, with_for_update=lock, populate_existing=lock)
+    if item is None:
+        raise NotFound(_l("该版本不存在。"))
+    return Found(revision, kind, item)
+
+
+def _locked(actor, revision_id: int, action: str) -> Found:
+    """The revision and its item, row-locked until commit (PostgreSQL), after the permission and
+    state checks. :raises NotFound, Forbidden, Conflict:"""
+    found = _locate(revision_id, lock=True)
+    verb = "review" if action in ("approve", "reject") else "edit"
+    authorize(actor, f"{found.kind.permission}.{verb}", *scope(found.item))
+    require(found.revision, action)
+    return found
+
+
+def can_manage(actor, kind: ContentKind, district_id: int | None, school_id: int | None = None) -> bool:
+    """Whether ``actor`` edits or reviews this kind of content in that scope (and so sees its drafts)."""
+    return any(can(actor, f"{kind.permission}.{verb}", district_id, school_id) for verb in ("edit", "review"))
+
+
+def can_see(actor, kind: ContentKind, item) -> bool:
+    """Whether ``actor`` may read the item's drafts: its editors and reviewers."""
+    return can_manage(actor, kind, *scope(item))
+
+
+def get_revision(actor, revision_id: int) -> Found:
+    """A revision for its editors and reviewers. :raises NotFound: for anyone else, so drafts do not leak."""
+    found = _locate(revision_id)
+    if not can_see(actor, found.kind, found.item):
+        raise NotFound(_l("该版本不存在。"))
+    return found
+
+
+def _audit(actor, action: str, found: Found, context: Context, **detail) -> None:
+    record(actor, f"content.{action}", "revision", found.revision.id, context=context,
+           detail={"type": found.kind.name, "object": found.item.id, "number": found.revision.number, **detail})
+
+
+def submit_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+    """draft → in_review."""
+    found = _locked(actor, revision_id, "submit")
+    transition(found.revision, "submit")
+    found.revision.submitted_by_id, found.revision.submitted_at = actor.id, _now()
+    found.revision.reject_reason = ""
+    _audit(actor, "submit", found, context, data=data_hash(found.revision.data))
+    db.session.commit()
+    return found.revision
+
+
+def recall_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+    """in_review → draft, by its editors (to change it before review)."""
+    found = _locked(actor, revision_id, "recall")
+    transition(found.revision, "recall")
+    _audit(actor, "recall", found, context)
+    db.session.commit()
+    return found.revision
+
+
+def reject_revision(actor, revision_id: int, reason: str, *, context: Context = Context()) -> Revision:
+    """in_review → draft with the reviewer's reason. :raises Invalid: without a reason."""
+    found = _locked(actor, revision_id, "reject")
+    if not (reason or "").strip():
+        raise Invalid(_l("退回时必须填写理由。"))
+    transition(found.revision, "reject")
+    found.revision.reject_reason, found.revision.reviewed_by_id = reason.strip(), actor.id
+    _audit(actor, "reject", found, context, reason=reason.strip())
+    db.session.commit()
+    return found.revision
+
+
+def took_part(actor, revision: Revision) -> bool:
+    """Whether ``actor`` wrote or submitted this revision, in any round of review."""
+    if actor.id in (revision.created_by_id, revision.submitted_by_id):
+        return True
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.object_type == "revision", AuditEvent.object_id == str(revision.id),
+        AuditEvent.actor_id == actor.id, AuditEvent.action.in_(("content.save", "content.submit"))
+    ).limit(1)) is not None
+
+
+def publish(actor, found: Found, context: Context, *, linked: bool = False) -> None:
+    """Publish an approved revision onto its item, superseding the previous one. Does not commit.
+
+    :param linked: published as part of another item's approval (its ``before_publish`` is skipped).
+    :raises Conflict: the actor took part in the revision, or ``before_publish`` refuses.
+    """
+    revision, kind, item = found.revision, found.kind, found.item
+    require(revision, "approve")
+    if took_part(actor, revision):
+        raise Conflict(_l("审核人不能是起草或提交该版本的人（先审后发须由第二人审核）。"))
+    if kind.before_publish is not None and not linked:
+        kind.before_publish(actor, item, revision, context)
+    previous = published_revision(kind, item.id)
+    if previous is not None:
+        transition(previous, "supersede")
+        db.session.flush()  # the old row first, so the one-published-per-item index holds
+    transition(revision, "approve")
+    now = _now()
+    revision.reviewed_by_id, revision.published_at = actor.id, now
+    kind.apply(item, revision.data)
+    item.status, item.version, item.published_at = states.PUBLISHED, revision.number, now
+    item.first_published_at = item.first_published_at or now
+    _audit(actor, "approve", found, context, replaces=previous.number if previous else None,
+           data=data_hash(revision.data))
+
+
+def approve_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+    """in_review → published. :raises Conflict: see :func:`publish`; a concurrent approval."""
+    found = _locked(actor, revision_id, "approve")
+    publish(actor, found, context)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("该内容的另一版本刚刚发布，请刷新后重试。")) from None
+    return found.revision
+
+
+def publish_linked(actor, kind: ContentKind, item_id: int, context: Context) -> bool:
+    """Publish another item's revision in review within the current approval (三同步).
+
+    :returns: False when that item has no revision in review.
+    """
+    revision = open_revision(kind, item_id)
+    if revision is None or revision.status != states.IN_REVIEW:
+        return False
+    found = _locate(revision.id, lock=True)
+    authorize(actor, f"{kind.permission}.review", *scope(found.item))
+    publish(actor, found, context, linked=True)
+    return True
+
+
+def withdraw_item(actor, kind: ContentKind, item_id: int, reason: str, *, context: Context = Context()):
+    """published → withdrawn: the item leaves the public pages (its history stays). Commits.
+
+    :raises Invalid: without a reason. :raises Conflict: when it is not published.
+    """
+    item = db.session.get(kind.model, item_id, with_for_update=True, populate_existing=True)
+    if item is None:
+        raise NotFound(_l("该内容不存在。"))
+    authorize(actor, f"{kind.permission}.review", *scope(item))
+    if not (reason or "").strip():
+        raise Invalid(_l("撤下已发布的内容时必须填写理由。"))
+    withdraw_published(actor, kind, item, reason.strip(), context)
+    db.session.commit()
+    return item
+
+
+def withdraw_published(actor, kind: ContentKind, item, reason: str, context: Context) -> None:
+    """Withdraw an item's published revision, within the caller's transaction. :raises Conflict:"""
+    revision = published_revision(kind, item.id)
+    if revision is None:
+        raise Conflict(_l("只有已发布的内容才能撤下。"))
+    transition(revision, "withdraw")
+    item.status = states.WITHDRAWN
+    _audit(actor, "withdraw", Found(revision, kind, item), context, reason=reason)
+    if kind.after_withdraw is not None:
+        kind.after_withdraw(actor, item, context)
+
+
+def discard_revision(actor, revision_id: int, *, context: Context = Context()) -> None:
+    """Delete a draft; an item that was never published goes with its only draft. Commits."""
+    found = _locked(actor, revision_id, "discard")
+    _audit(actor, "discard", found, context)
+    db.session.delete(found.revision)
+    db.session.flush()
+    if found.item.status == states.DRAFT and not revisions_of(found.kind, found.item.id):
+        db.session.delete(found.item)
+    db.session.commit()
+
+
+@dataclass
+class Change:
+    field: str
+    label: object
+    before: object
+    after: object
+
+
+def changes(kind: ContentKind, before: dict | None, after: dict) -> list[Change]:
+    """The fields that differ between two revisions' data, in the kind's order."""
+    before = before or {}
+    return [Change(key, label, before.get(key), after.get(key))
+            for key, label in kind.fields.items() if before.get(key) != after.get(key)]
+
+
+@dataclass
+class HistoryEntry:
+    number: int
+    status: str
+    published_at: datetime
+    note: str
+    changed: list = field(default_factory=list)  # labels of the fields this version changed
+
+
+def history(kind: ContentKind, item_id: int) -> list[HistoryEntry]:
+    """Every version ever published, newest first, each with what it changed (public)."""
+    entries, previous = [], None
+    for revision in revisions_of(kind, item_id):
+        if revision.published_at is None:
+            continue
+        entries.append(HistoryEntry(revision.number, revision.status, revision.published_at, revision.note,
+                                    [c.label for c in changes(kind, previous, revision.data)]))
+        previous = revision.data
+    return entries[::-1]
+
+
+def pending(actor, statuses: tuple[str, ...]) -> list[Found]:
+    """Revisions in ``statuses`` the actor may act on: in review for reviewers, drafts for editors."""
+    verb = "review" if statuses == (states.IN_REVIEW,) else "edit"
+    found = []
+    for revision in db.session.scalars(select(Revision).where(Revision.status.in_(statuses))
+                                       .order_by(Revision.updated_at.desc())):
+        kind = KINDS.get(revision.object_type)
+        if kind is not None and can(actor, f"{kind.permission}.{verb}", revision.district_id, revision.school_id):
+            item = db.session.get(kind.model, revision.object_id)
+            if item is not None:
+                found.append(Found(revision, kind, item))
+    return found
