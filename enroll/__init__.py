@@ -54,22 +54,39 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Register every model on the metadata (migrations and create_all need them all)."""
     import enroll.accounts.models  # noqa: F401
+    import enroll.disclosure.models  # noqa: F401
     import enroll.districts.models  # noqa: F401
     import enroll.lookup.models  # noqa: F401
+    import enroll.migrant.models  # noqa: F401
     import enroll.policies.models  # noqa: F401
     import enroll.review.models  # noqa: F401
     import enroll.schools.models  # noqa: F401
+    import enroll.timeline.models  # noqa: F401
     import enroll.zoning.models  # noqa: F401
+    # the kinds of reviewable content register with enroll.review.content when imported
+    import enroll.policies.services  # noqa: F401
+    import enroll.schools.profiles  # noqa: F401
+    import enroll.timeline.services  # noqa: F401
+    import enroll.migrant.services  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from enroll.accounts.views import bp as accounts
     from enroll.api.views import bp as api
+    from enroll.disclosure.views import bp as calendar_bureau
+    from enroll.disclosure.views import public as disclosure
     from enroll.districts.views import bp as public
     from enroll.lookup.views import bp as lookup
+    from enroll.migrant.views import bp as migrant_bureau
+    from enroll.migrant.views import public as migrant
     from enroll.policies.views import bp as policies_bureau
     from enroll.policies.views import public as policies
     from enroll.review.views import bp as review
+    from enroll.review.views import public as history
+    from enroll.schools.views import bp as schools_bureau
+    from enroll.search.views import bp as search
+    from enroll.timeline.views import bp as timeline_bureau
+    from enroll.timeline.views import public as timeline
     from enroll.zoning.views import bp as bureau
     from enroll.zoning.views import public as zoning
 
@@ -80,8 +97,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)
     app.register_blueprint(review)
+    app.register_blueprint(history)
     app.register_blueprint(policies)
     app.register_blueprint(policies_bureau)
+    app.register_blueprint(schools_bureau)
+    app.register_blueprint(timeline)
+    app.register_blueprint(timeline_bureau)
+    app.register_blueprint(migrant)
+    app.register_blueprint(migrant_bureau)
+    app.register_blueprint(disclosure)
+    app.register_blueprint(calendar_bureau)
+    app.register_blueprint(search)
 
 
 def register_errors(app: Flask) -> None:

@@ -141,25 +141,33 @@ def zones_import(file, district_code, year, stage, crs, gcj02, school_field, as_
         sys.exit(1)
 
 
-def _transition_command(name: str, service, help_text: str, needs_reason: bool = False):
-    @click.argument("plan_id", type=int)
+def transition_command(group, name: str, service, help_text: str, describe, needs_reason: bool = False) -> None:
+    """``flask GROUP NAME ID --as USER [--reason TEXT] [--json]`` running ``service(actor, ID, ...)``.
+
+    :param describe: the changed object → (JSON dict, one-line text).
+    """
+    @click.argument("object_id", type=int)
     @as_option
     @json_option
     @domain_errors
-    def command(plan_id, as_user, as_json, reason=None):
+    def command(object_id, as_user, as_json, reason=None):
         actor = accounts.get_user(as_user)
-        args = (reason,) if needs_reason else ()
-        plan = service(actor, plan_id, *args, context=CLI)
-        _emit(as_json, _plan_dict(plan), f"plan {plan.id}: {plan.status}")
+        changed = service(actor, object_id, *((reason,) if needs_reason else ()), context=CLI)
+        _emit(as_json, *describe(changed))
     if needs_reason:
         command = click.option("--reason", required=True)(command)
-    zones_cli.command(name, help=help_text)(command)
+    group.command(name, help=help_text)(command)
 
 
-_transition_command("submit", zoning.submit_plan, "Submit a draft for review.")
-_transition_command("approve", zoning.approve_plan, "Approve and publish (reviewer ≠ uploader).")
-_transition_command("reject", zoning.reject_plan, "Send back to draft with a reason.", needs_reason=True)
-_transition_command("withdraw", zoning.withdraw_plan, "Recall from review, or unpublish.")
+def _plan_line(plan) -> tuple[dict, str]:
+    return _plan_dict(plan), f"plan {plan.id}: {plan.status}"
+
+
+transition_command(zones_cli, "submit", zoning.submit_plan, "Submit a draft for review.", _plan_line)
+transition_command(zones_cli, "approve", zoning.approve_plan, "Approve and publish (reviewer ≠ uploader).", _plan_line)
+transition_command(zones_cli, "reject", zoning.reject_plan, "Send back to draft with a reason.", _plan_line,
+                   needs_reason=True)
+transition_command(zones_cli, "withdraw", zoning.withdraw_plan, "Recall from review, or unpublish.", _plan_line)
 
 
 @zones_cli.command("import-rules")

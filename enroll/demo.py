@@ -1,7 +1,9 @@
 """The demo district (青溪区, fictional): what ``make run`` shows. See gis_data/README.md."""
 from __future__ import annotations
 
+import json
 import os
+from collections import Counter
 
 from sqlalchemy import select
 
@@ -9,12 +11,16 @@ from enroll.accounts import services as accounts
 from enroll.accounts.models import User
 from enroll.config import ROOT
 from enroll.core.context import Context
+from enroll.disclosure import services as disclosure
 from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
 from enroll.lookup import services as lookup
 from enroll.policies import services as policies
 from enroll.review import content
+from enroll.schools import profiles as school_profiles
+from enroll.migrant import services as migrant
+from enroll.timeline import services as timeline
 from enroll.schools import services as schools
 from enroll.zoning import rules as zoning_rules
 from enroll.zoning import services as zoning
@@ -39,6 +45,7 @@ def load_demo() -> str:
     admin = existing.get("admin")
     if admin is None:
         admin = accounts.create_user(None, "admin", "city_admin", password, context=CONTEXT)
+    disclosure.import_calendar_file(admin, ROOT / "gis_data" / "calendar" / "cn_2026.csv", context=CONTEXT)
     districts.create_district(admin, CODE, "青溪区", boundary_path=DEMO / "boundary.geojson",
                               phone="0000-86000000", address="江城市青溪区文澜路1号 教育局招生办", context=CONTEXT)
     users = {"admin": admin}
@@ -62,12 +69,20 @@ def load_demo() -> str:
         zoning.approve_plan(users["reviewer"], plan.id, context=CONTEXT)
         published.append(f"{stage}: {len(plan.zones)} zones, {len(plan.rules)} clauses")
     revisions = policies.import_documents(users["editor"], CODE, DEMO / "policies.json", context=CONTEXT)
+    revisions += school_profiles.import_feeders(users["editor"], CODE, DEMO / "feeders.csv", context=CONTEXT)
+    revisions += school_profiles.import_enrollment_plans(users["editor"], CODE, DEMO / "enrollment_plans.csv",
+                                                         context=CONTEXT)
+    revisions.append(timeline.import_timeline(users["editor"], CODE, YEAR, DEMO / "timeline_2026.csv", context=CONTEXT))
+    for stage, rules in json.loads((DEMO / "migrant_2026.json").read_text(encoding="utf-8")).items():
+        revisions.append(migrant.save_requirement(users["editor"], CODE, YEAR, stage, rules, context=CONTEXT))
     for revision in revisions:
         content.submit_revision(users["editor"], revision.id, context=CONTEXT)
     for revision in revisions:
-        if revision.object_type == "policy":  # interpretations are published with their documents
+        if revision.object_type != "interpretation":  # interpretations are published with their documents
             content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
-    published.append(f"{sum(r.object_type == 'policy' for r in revisions)} policy documents")
+    kinds = Counter(r.object_type for r in revisions)
+    published.append(f"{kinds['policy']} policy documents, {kinds['school_profile']} school profiles, "
+                     f"{kinds['enrollment_plan']} enrollment plans")
     count = lookup.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
     published.append(f"{count} addresses")
     return ("demo district 990101 青溪区 loaded; users admin/editor/reviewer/school/auditor; "

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from enroll.extensions import db as _db
+from policy_data import document, interpretation
 from support import DEMO, PASSWORD, create_pg_database, drop_pg_database, make_app, migrate
 
 
@@ -107,3 +108,20 @@ def login(client):
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return sign_in
+
+
+@pytest.fixture
+def publish(editor, reviewer):
+    """Draft, submit and approve a document; returns its id."""
+    from enroll.policies import services
+    from enroll.review import content
+
+    def run(data=None, *, with_interpretation=False) -> int:
+        revision = services.save_document(editor, "990101", data or document())
+        if with_interpretation:
+            ri = services.save_interpretation(editor, revision.object_id, interpretation())
+            content.submit_revision(editor, ri.id)
+        content.submit_revision(editor, revision.id)
+        content.approve_revision(reviewer, revision.id)
+        return revision.object_id
+    return run

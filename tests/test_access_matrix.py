@@ -1,4 +1,4 @@
-"""Every role × every protected route of accounts, review and policies: allowed or denied."""
+"""Every role × every protected route of accounts, review, policies and schools: allowed or denied."""
 from __future__ import annotations
 
 import pytest
@@ -28,6 +28,15 @@ MATRIX = {
     ("POST", "/bureau/revisions/{submitted}/approve"): {"district_reviewer"},  # the admin wrote it
     ("POST", "/bureau/revisions/{submitted}/reject"): {"city_admin", "district_reviewer"},
     ("POST", "/bureau/content/policy/{published}/withdraw"): {"city_admin", "district_reviewer"},
+    ("GET", "/bureau/d/990101/schools/"): DISTRICT_STAFF,
+    ("GET", "/bureau/schools/{school}"): DISTRICT_STAFF | {"school_editor"},   # the school editor's own school
+    ("GET", "/bureau/schools/{school}/profile"): EDITORS | {"school_editor"},
+    ("POST", "/bureau/schools/{school}/profile"): EDITORS | {"school_editor"},
+    ("GET", "/bureau/schools/{school}/plans/2026"): EDITORS | {"school_editor"},
+    ("GET", "/bureau/schools/{other_school}/profile"): EDITORS,
+    ("GET", "/bureau/d/990101/timeline/2026"): EDITORS,
+    ("GET", "/bureau/d/990101/migrant/2026/primary"): EDITORS,
+    ("GET", "/bureau/calendar"): {"city_admin"},
 }
 # the city admin may approve in general, but not what they wrote themselves: 409 with the reason
 REFUSED_BY_RULE = {(("POST", "/bureau/revisions/{submitted}/approve"), "city_admin")}
@@ -39,6 +48,7 @@ def test_access_matrix(role, route, client, make_user, admin, district):
     from enroll.districts.services import create_district
     from enroll.policies import services
     from enroll.review import content
+    from enroll.schools.services import schools_of
 
     create_district(admin, "990102", "另一区")
     draft = services.save_document(admin, "990101", document())
@@ -53,8 +63,11 @@ def test_access_matrix(role, route, client, make_user, admin, district):
                 make_user("u1", role, None if role == "auditor" else "990101"))
         assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
     method, url = route
-    url = url.format(doc=draft.object_id, rev=draft.id, submitted=submitted.id, published=published.object_id)
-    data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0"} if method == "POST" else None
+    first, second = schools_of(district.id)[:2]  # a school editor works for the first (see make_user)
+    url = url.format(doc=draft.object_id, rev=draft.id, submitted=submitted.id, published=published.object_id,
+                     school=first.id, other_school=second.id)
+    data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0", "feeder": "0"} \
+        if method == "POST" else None
     response = client.open(url, method=method, data=data)
     if role in MATRIX[route]:
         assert response.status_code in (200, 302) and "/login" not in response.headers.get("Location", ""), \

@@ -31,6 +31,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({CITY_ADMIN, AUDITOR}),
     "policies.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "policies.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "schools.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR, SCHOOL_EDITOR}),
+    "schools.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "timeline.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "timeline.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "migrant.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "migrant.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "calendar.edit": frozenset({CITY_ADMIN}),
 }
 SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
 

@@ -109,6 +109,21 @@ def register_error_handlers(app: Flask) -> None:
         return _answer(500, _("服务器内部错误，请稍后再试。"))
 
 
+def problem_lines(exc: DomainError) -> list[str]:
+    """A refused save's message and each of its (line, column, message) errors, for the form page."""
+    return [str(exc.message)] + [_("第 %(line)d 行 %(column)s：%(message)s", line=line, column=column, message=message)
+                                 for line, column, message in exc.detail.get("errors", [])]
+
+
+def today():
+    """Today's date where the service is (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai): deadlines are local."""
+    from datetime import datetime
+
+    from flask_babel import get_timezone
+
+    return datetime.now(get_timezone()).date()
+
+
 def localized(item, field: str):
     """A content field in the reader's language where the item carries a translation, else Chinese."""
     from flask_babel import get_locale

@@ -5,7 +5,7 @@ formed"). Which days are working days changes every year with the State Council'
 notice, so the calendar is data: a list of overrides on top of the Monday–Friday week, usually
 read from a CSV such as ``gis_data/calendar/cn_2026.csv``.
 
-Pure module: standard library only, nothing else of enroll.
+Messages go through Babel (enroll.core.i18n); otherwise standard library only.
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import accumulate
+
+from enroll.core.i18n import _l
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"
@@ -155,11 +157,11 @@ def _parse_date(raw: str) -> date:
     """A date written ``YYYY-MM-DD`` (or ``YYYY/M/D``); raises ValueError with a Chinese message."""
     match = _DATE_RE.fullmatch(raw)
     if match is None:
-        raise ValueError("日期格式应为 YYYY-MM-DD" if raw else "缺少日期")
+        raise ValueError(str(_l("日期格式应为 YYYY-MM-DD") if raw else _l("缺少日期")))
     try:
         return date(int(match[1]), int(match[3]), int(match[4]))
     except ValueError:
-        raise ValueError(f"日期不存在：{raw}") from None
+        raise ValueError(str(_l("日期不存在：%(date)s", date=raw))) from None
 
 
 def _header_columns(header: list[str]) -> dict[str, int] | CalendarError:
@@ -167,7 +169,7 @@ def _header_columns(header: list[str]) -> dict[str, int] | CalendarError:
     names = [h.strip().lower() for h in header]
     missing = [col for col in ("date", "kind", "name") if col not in names]
     if missing:
-        return CalendarError(1, "header", f"表头应为 date,kind,name，缺少：{','.join(missing)}")
+        return CalendarError(1, "header", str(_l("表头应为 date,kind,name，缺少：%(columns)s", columns=",".join(missing))))
     return {col: names.index(col) for col in ("date", "kind", "name")}
 
 
@@ -177,7 +179,7 @@ def _parse_row(
     """One data row: the parsed override (None if unusable) and the errors found on it."""
     errors: list[CalendarError] = []
     if len(row) > len(cols) and any(cell.strip() for cell in row[len(cols):]):
-        errors.append(CalendarError(line, "row", f"列数过多：应为 {len(cols)} 列（date,kind,name）"))
+        errors.append(CalendarError(line, "row", str(_l("列数过多：应为 %(n)d 列（date,kind,name）", n=len(cols)))))
     cell = {col: (row[i].strip() if i < len(row) else "") for col, i in cols.items()}
     day = None
     try:
@@ -186,10 +188,10 @@ def _parse_row(
         errors.append(CalendarError(line, "date", str(exc)))
     kind = _KIND_ALIASES.get(cell["kind"].lower())
     if kind is None:
-        errors.append(CalendarError(line, "kind", "类型应为 holiday 或 workday（也可写 休/班、放假/上班）"))
+        errors.append(CalendarError(line, "kind", str(_l("类型应为 holiday 或 workday（也可写 休/班、放假/上班）"))))
     elif day is not None and kind == WORKDAY and not _is_weekend(day):
         errors.append(CalendarError(
-            line, "kind", f"该日期本就是工作日（星期{_WEEKDAY_NAMES[day.weekday()]}），调休上班日应为周六或周日"))
+            line, "kind", str(_l("该日期本就是工作日（星期%(day)s），调休上班日应为周六或周日", day=_WEEKDAY_NAMES[day.weekday()]))))
     if day is None or kind is None:
         return None, errors
     return (day, kind, cell["name"]), errors
@@ -214,7 +216,7 @@ def parse_calendar_csv(text: str) -> list[tuple[date, str, str]]:
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     header = next(reader, None)
     if header is None:
-        raise CalendarErrors([CalendarError(1, "header", "文件为空，缺少表头 date,kind,name")])
+        raise CalendarErrors([CalendarError(1, "header", str(_l("文件为空，缺少表头 date,kind,name")))])
     cols = _header_columns(header)
     if isinstance(cols, CalendarError):
         raise CalendarErrors([cols])
@@ -232,7 +234,7 @@ def parse_calendar_csv(text: str) -> list[tuple[date, str, str]]:
         if parsed is None:
             continue
         if parsed[0] in seen:
-            errors.append(CalendarError(line, "date", f"日期重复：与第 {seen[parsed[0]]} 行相同"))
+            errors.append(CalendarError(line, "date", str(_l("日期重复：与第 %(line)d 行相同", line=seen[parsed[0]]))))
             continue
         seen[parsed[0]] = line
         if not row_errors:

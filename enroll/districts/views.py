@@ -4,6 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from enroll.districts.services import get_district, list_districts
+from enroll.core.web import today
+from enroll.schools import profiles
+from enroll.migrant import services as migrant
+from enroll.timeline import services as timeline
 from enroll.schools.services import get_school
 from enroll.zoning.services import published_scopes, zones_of_school
 
@@ -18,10 +22,21 @@ def index():
 @bp.get("/d/<code>/")
 def district(code: str):
     district = get_district(code)
-    return render_template("public/district.html", district=district, scopes=published_scopes(district.id))
+    now = today()
+    scopes, migrant_scopes = published_scopes(district.id), migrant.published_scopes(district.id)
+    timeline_years = timeline.published_years(district.id)
+    # the catalogue of the admission year being prepared, and of every year with something published
+    years = sorted({now.year + (now.month >= 9), *(y for y, _ in scopes), *(y for y, _ in migrant_scopes),
+                    *timeline_years}, reverse=True)
+    return render_template("public/district.html", district=district, scopes=scopes, migrant_scopes=migrant_scopes,
+                           upcoming=timeline.upcoming(district.id, now), timeline_years=timeline_years,
+                           catalogue_years=years)
 
 
 @bp.get("/schools/<id:school_id>")
 def school(school_id: int):
     school = get_school(school_id)
-    return render_template("public/school.html", school=school, zones=zones_of_school(school.id))
+    return render_template("public/school.html", school=school, zones=zones_of_school(school.id),
+                           profile=profiles.published_profile(school.id),
+                           plans=profiles.published_enrollment_plans(school.id),
+                           feeders=profiles.feeder_primaries(school.id))

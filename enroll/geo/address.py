@@ -55,7 +55,7 @@ _WHITESPACE = re.compile(r"\s+")
 _converter = None
 
 
-def _t2s(text: str) -> str:
+def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese; the OpenCC converter is built once, on first use."""
     global _converter
     if _converter is None:
@@ -153,7 +153,7 @@ class Plain:
 
 def _canonical_chars(tracked: Tracked | Plain, keep_punctuation: bool) -> Tracked | Plain:
     """The character rules shared by normalize and canonicalize (see the module docstring)."""
-    tracked.convert(_nfkc).convert(_t2s)
+    tracked.convert(_nfkc).convert(to_simplified)
     if not keep_punctuation:
         while _PARENTHESISED.search(tracked.text):
             tracked.sub(_PARENTHESISED, "")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Forbidden, Invalid, NotFound
 from enroll.core.files import check_pdf, safe_filename, store_file
@@ -22,32 +23,6 @@ from enroll.review.services import record
 
 TRANSLATED = ("en", "zh_Hant")  # locales a document may carry its own translation for
 MAX_BODY = 200_000
-
-
-def _text(data: dict, key: str, label, *, required: bool = False, limit: int = 200) -> str:
-    value = str(data.get(key) or "").strip()
-    if required and not value:
-        raise Invalid(_l("请填写“%(field)s”。", field=label), field=key)
-    if len(value) > limit:
-        raise Invalid(_l("“%(field)s”最多 %(n)d 个字。", field=label, n=limit), field=key)
-    return value
-
-
-def _date(data: dict, key: str, label) -> str | None:
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        return (value if isinstance(value, date) else date.fromisoformat(str(value))).isoformat()
-    except ValueError:
-        raise Invalid(_l("“%(field)s”不是有效日期（YYYY-MM-DD）。", field=label), field=key) from None
-
-
-def _choice(data: dict, key: str, choices: tuple, default: str) -> str:
-    value = data.get(key) or default
-    if value not in choices:
-        raise Invalid(_l("“%(value)s”不是可选的值。", value=value), field=key)
-    return value
 
 
 def _body(value) -> str:
@@ -67,15 +42,6 @@ def _translations(data: dict) -> dict:
     return found
 
 
-def _year(data: dict) -> int | None:
-    value = data.get("year")
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit() or not 2000 <= int(value) <= 2100:
-        raise Invalid(_l("招生年度“%(year)s”无效。", year=value), field="year")
-    return int(value)
-
-
 def document_data(district_id: int, data: dict, document_id: int | None = None) -> dict:
     """A document revision's data, checked and normalized (HTML sanitized). :raises Invalid:"""
     replaced_by = data.get("replaced_by") or None
@@ -92,15 +58,15 @@ def document_data(district_id: int, data: dict, document_id: int | None = None) 
             raise Invalid(_l("附件 %(id)s 不存在。", id=attachment_id), field="attachments")
         attachments.append({"id": found.id, "filename": found.filename, "pages": found.pages, "size": found.size})
     return {
-        "title": _text(data, "title", _l("标题"), required=True),
-        "doc_number": _text(data, "doc_number", _l("文号"), limit=100),
-        "issuer": _text(data, "issuer", _l("发文机关"), required=True, limit=100),
-        "category": _choice(data, "category", CATEGORIES, "policy"),
+        "title": fields.text(data, "title", _l("标题"), required=True),
+        "doc_number": fields.text(data, "doc_number", _l("文号"), limit=100),
+        "issuer": fields.text(data, "issuer", _l("发文机关"), required=True, limit=100),
+        "category": fields.choice(data, "category", CATEGORIES, "policy"),
         "normative": bool(data.get("normative")),
-        "signed_on": _date(data, "signed_on", _l("成文日期")),
-        "issued_on": _date(data, "issued_on", _l("发布日期")),
-        "year": _year(data),
-        "validity": _choice(data, "validity", VALIDITY, "current"),
+        "signed_on": fields.iso_date(data, "signed_on", _l("成文日期")),
+        "issued_on": fields.iso_date(data, "issued_on", _l("发布日期")),
+        "year": fields.year(data),
+        "validity": fields.choice(data, "validity", VALIDITY, "current"),
         "replaced_by": replaced_by,
         "body": _body(data.get("body")),
         "attachments": attachments,
@@ -113,8 +79,8 @@ def interpretation_data(data: dict) -> dict:
     body = _body(data.get("body"))
     if not html_to_text(body):
         raise Invalid(_l("请填写解读正文。"), field="body")
-    return {"title": _text(data, "title", _l("标题"), required=True),
-            "form": _choice(data, "form", INTERPRETATION_FORMS, "text"),
+    return {"title": fields.text(data, "title", _l("标题"), required=True),
+            "form": fields.choice(data, "form", INTERPRETATION_FORMS, "text"),
             "body": body, "translations": _translations(data)}
 
 

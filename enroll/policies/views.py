@@ -51,8 +51,7 @@ def public_interpretation(code: str, document_id: int):
 @public.get("/d/<code>/policies/<id:document_id>/history")
 def history(code: str, document_id: int):
     doc = services.public_document(code, document_id)
-    return render_template("public/history.html", district=doc.district, doc=doc,
-                           entries=content.history(services.POLICY, doc.id))
+    return redirect(url_for("history.history", kind=services.POLICY.name, item_id=doc.id))
 
 
 @public.get("/attachments/<id:attachment_id>/<path:filename>")

@@ -23,9 +23,11 @@ from sqlalchemy.exc import IntegrityError
 
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
+from enroll.core.html import html_to_text
 from enroll.core.i18n import _l
 from enroll.core.security import authorize, can
 from enroll.extensions import db
+from enroll.geo.address import to_simplified
 from enroll.review import states
 from enroll.review.models import AuditEvent, Revision
 from enroll.review.services import record, require, transition
@@ -80,6 +82,39 @@ def register(kind: ContentKind) -> ContentKind:
 def scope(item) -> tuple[int | None, int | None]:
     """(district id, school id) an item belongs to."""
     return item.district_id, getattr(item, "school_id", None)
+
+
+def search_text(kind: ContentKind, item, data: dict) -> str:
+    """Everything a reader could search for in a revision: its title and every text value (HTML
+    reduced to its text, translations included), lower-cased, traditional characters simplified."""
+    parts = [str(kind.title(item, data))]
+
+    def walk(key, value):
+        if isinstance(value, str):
+            parts.append(html_to_text(value) if key in kind.html_fields else value)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(k, v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(key, v)
+
+    for key, value in data.items():
+        walk(key, value)
+    return to_simplified("\n".join(p for p in parts if p)).lower()
+
+
+def reindex() -> int:
+    """Recompute ``search_text`` of every published revision. Commits. :returns: how many."""
+    count = 0
+    for revision in db.session.scalars(select(Revision).where(Revision.status == states.PUBLISHED)):
+        kind = KINDS.get(revision.object_type)
+        item = kind and db.session.get(kind.model, revision.object_id)
+        if item is not None:
+            revision.search_text = search_text(kind, item, revision.data)
+            count += 1
+    db.session.commit()
+    return count
 
 
 def data_hash(data: dict) -> str:
@@ -245,6 +280,7 @@ def publish(actor, found: Found, context: Context, *, linked: bool = False) -> N
     now = _now()
     revision.reviewed_by_id, revision.published_at = actor.id, now
     kind.apply(item, revision.data)
+    revision.search_text = search_text(kind, item, revision.data)
     item.status, item.version, item.published_at = states.PUBLISHED, revision.number, now
     item.first_published_at = item.first_published_at or now
     _audit(actor, "approve", found, context, replaces=previous.number if previous else None,
@@ -350,6 +386,24 @@ def history(kind: ContentKind, item_id: int) -> list[HistoryEntry]:
                                     [c.label for c in changes(kind, previous, revision.data)]))
         previous = revision.data
     return entries[::-1]
+
+
+@dataclass
+class PublicHistory:
+    kind: ContentKind
+    item: object
+    title: str
+    entries: list[HistoryEntry]
+
+
+def public_history(kind_name: str, item_id: int) -> PublicHistory:
+    """The version history of a published item. :raises NotFound: for anything not published now."""
+    kind = KINDS.get(kind_name)
+    item = kind and db.session.get(kind.model, item_id)
+    if item is None or item.status != states.PUBLISHED or kind.public_endpoint is None:
+        raise NotFound(_l("该内容不存在或尚未发布。"))
+    published = published_revision(kind, item.id)
+    return PublicHistory(kind, item, str(kind.title(item, published.data)), history(kind, item.id))
 
 
 def pending(actor, statuses: tuple[str, ...]) -> list[Found]:

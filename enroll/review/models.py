@@ -87,6 +87,7 @@ class Revision(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")           # the author's "what changed"
     reject_reason: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str | None] = mapped_column(Text)  # plain text of a published revision, for site search
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

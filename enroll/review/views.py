@@ -11,6 +11,15 @@ from enroll.review import content, states
 from enroll.review.forms import ActionForm, ReasonForm
 
 bp = Blueprint("review", __name__, url_prefix="/bureau")
+public = Blueprint("history", __name__)
+
+
+@public.get("/history/<kind>/<id:item_id>")
+def history(kind: str, item_id: int):
+    """The public version history of any published item: every version, when, and what it changed."""
+    found = content.public_history(kind, item_id)
+    return render_template("public/history.html", title=found.title, back_url=url_for(
+        found.kind.public_endpoint, **found.kind.public_args(found.item)), entries=found.entries)
 
 
 @bp.before_request

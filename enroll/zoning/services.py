@@ -152,8 +152,10 @@ def _commit_publication() -> None:
 def submit_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
     """draft → in_review. :raises Conflict: when the report has errors or there are no zones."""
     plan = _locked(actor, plan_id, "submit")
-    if plan.error_count or not plan.zones:
+    if plan.error_count:
         raise Conflict(_l("该方案的校验报告有 %(n)d 个错误，不能提交审核。", n=plan.error_count))
+    if not plan.zones:
+        raise Conflict(_l("该方案还没有片区（请先上传划片文件），不能提交审核。"))
     _act(actor, plan, "submit", context)
     plan.submitted_by = actor
     plan.submitted_at = datetime.now(UTC)

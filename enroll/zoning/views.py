@@ -19,7 +19,7 @@ from markupsafe import escape
 
 from enroll.core.i18n import _
 from enroll.core.security import can
-from enroll.core.web import request_context
+from enroll.core.web import request_context, today
 from enroll.districts.services import get_district, list_districts
 from enroll.lookup.services import cross_check
 from enroll.maps import build_map
@@ -76,7 +76,9 @@ def require_login():
 def dashboard():
     districts = [d for d in list_districts() if can(current_user, "zoning.view_drafts", d.id)]
     plans = {d.code: services.plans_of(current_user, d.code) for d in districts}
-    return render_template("bureau/dashboard.html", districts=districts, plans=plans)
+    now = today()
+    return render_template("bureau/dashboard.html", districts=districts, plans=plans,
+                           current_year=now.year + (now.month >= 9))  # the admission year being prepared
 
 
 @bp.route("/d/<code>/upload", methods=["GET", "POST"])

@@ -62,7 +62,7 @@ def test_editor_writes_with_a_pdf_reviewer_publishes_parent_reads(as_editor, as_
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
     assert pdf.headers["X-Content-Type-Options"] == "nosniff"
-    history = client.get(f"/d/990101/policies/{doc_id}/history").get_data(as_text=True)
+    history = client.get(f"/d/990101/policies/{doc_id}/history", follow_redirects=True).get_data(as_text=True)
     assert "第 1 版" in history and "当前版本" in history
 
 

@@ -1,0 +1,38 @@
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from enroll.core.i18n import _l
+
+
+class ProfileForm(FlaskForm):
+    intro = TextAreaField(_l("学校简介（可用 HTML）"), validators=[Optional(), Length(max=20_000)])
+    address = StringField(_l("地址"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("电话"), validators=[Optional(), Length(max=50)])
+    email = StringField(_l("电子邮件"), validators=[Optional(), Length(max=120)])
+    website = StringField(_l("网站"), validators=[Optional(), Length(max=200)])
+    consult_hours = StringField(_l("咨询时间（如 工作日 8:30-17:00）"), validators=[Optional(), Length(max=100)])
+    students = IntegerField(_l("在校生人数"), validators=[Optional(), NumberRange(0, 100_000)])
+    classes = IntegerField(_l("班级数"), validators=[Optional(), NumberRange(0, 2_000)])
+    teachers = IntegerField(_l("教职工人数"), validators=[Optional(), NumberRange(0, 20_000)])
+    site_area = IntegerField(_l("占地面积（平方米）"), validators=[Optional(), NumberRange(0, 10**7)])
+    facilities = TextAreaField(_l("设施设备"), validators=[Optional(), Length(max=5_000)])
+    feeder = SelectField(_l("对口初中"), coerce=int, choices=[])
+    intro_en = TextAreaField(_l("英文简介（可选）"), validators=[Optional(), Length(max=20_000)])
+    note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])
+
+
+class PlanForm(FlaskForm):
+    classes = IntegerField(_l("计划班数"), validators=[DataRequired(), NumberRange(0, 200)])
+    places = IntegerField(_l("计划招生人数"), validators=[DataRequired(), NumberRange(0, 20_000)])
+    notes = TextAreaField(_l("招生说明（如民办学校的面谈范围、摇号办法）"), validators=[Optional(), Length(max=5_000)])
+    note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])
+
+
+class YearForm(FlaskForm):
+    year = IntegerField(_l("招生年度"), validators=[DataRequired(), NumberRange(2000, 2100)],
+                        default=lambda: date.today().year + (date.today().month >= 9))
+
+

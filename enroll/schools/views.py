@@ -1,0 +1,108 @@
+"""School pages for staff: a school's profile and enrollment plans, edited by the school, reviewed
+by the district (the public school page is in ``enroll.districts.views``)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from enroll.core.security import can
+from enroll.core.web import request_context
+from enroll.districts.services import get_district
+from enroll.review import content
+from enroll.schools import profiles
+from enroll.schools.forms import PlanForm, ProfileForm, YearForm
+from enroll.schools.services import get_school, schools_of
+
+bp = Blueprint("schools_bureau", __name__, url_prefix="/bureau")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every bureau page needs a signed-in user."""
+
+
+def _editable(school_id: int):
+    school = get_school(school_id)
+    if not can(current_user, "schools.edit", school.district_id, school.id):
+        abort(403)
+    return school
+
+
+@bp.get("/d/<code>/schools/")
+def district_schools(code: str):
+    district = get_district(code)
+    if not content.can_manage(current_user, profiles.PROFILE, district.id):
+        abort(403)
+    rows = []
+    for school in schools_of(district.id):
+        profile = profiles.profile_of(school.id)
+        rows.append((school, profile, profile and content.open_revision(profiles.PROFILE, profile.id)))
+    return render_template("bureau/schools.html", district=district, rows=rows)
+
+
+@bp.get("/schools/<id:school_id>")
+def school(school_id: int):
+    school = get_school(school_id)
+    if not content.can_manage(current_user, profiles.PROFILE, school.district_id, school.id):
+        abort(403)
+    profile = profiles.profile_of(school.id)
+    plans = list(profiles.enrollment_plans_of(school.id))
+    return render_template("bureau/school.html", school=school, profile=profile, plans=plans,
+                           profile_revisions=content.revisions_of(profiles.PROFILE, profile.id) if profile else [],
+                           plan_revisions={p.id: content.revisions_of(profiles.PLAN, p.id) for p in plans},
+                           year_form=YearForm(),
+                           may_edit=can(current_user, "schools.edit", school.district_id, school.id))
+
+
+@bp.route("/schools/<id:school_id>/profile", methods=["GET", "POST"])
+def profile(school_id: int):
+    school = _editable(school_id)
+    data = profiles.current_profile_data(current_user, school.id)
+    form = ProfileForm()
+    juniors = [s for s in schools_of(school.district_id, "junior") if s.stage in ("junior", "nine_year")]
+    form.feeder.choices = [(0, "—")] + [(s.id, s.name) for s in juniors]
+    if not request.form:
+        for name in ("intro", "address", "phone", "email", "website", "consult_hours", "students", "classes",
+                     "teachers", "site_area", "facilities"):
+            form[name].data = data.get(name)
+        form.feeder.data = data.get("feeder") or 0
+        form.intro_en.data = (data.get("translations") or {}).get("en", {}).get("intro", "")
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in ("intro", "address", "phone", "email", "website",
+                                                     "consult_hours", "students", "classes", "teachers",
+                                                     "site_area", "facilities")}
+        values.update(feeder=form.feeder.data or None, translations={"en": {"intro": form.intro_en.data or ""}})
+        revision = profiles.save_profile(current_user, school.id, values, note=form.note.data or "",
+                                         context=request_context())
+        return redirect(url_for("review.revision", revision_id=revision.id))
+    return render_template("bureau/school_profile.html", school=school, form=form,
+                           primary=school.stage == "primary"), 422 if form.errors else 200
+
+
+@bp.route("/schools/<id:school_id>/plans/<id:year>", methods=["GET", "POST"])
+def enrollment_plan(school_id: int, year: int):
+    school = _editable(school_id)
+    form = PlanForm()
+    plan = profiles.enrollment_plan_of(school.id, year)
+    if plan is not None and not request.form:
+        revision = content.open_revision(profiles.PLAN, plan.id) or content.published_revision(profiles.PLAN, plan.id)
+        for name in ("classes", "places", "notes"):
+            form[name].data = revision.data.get(name) if revision else None
+    if form.validate_on_submit():
+        revision = profiles.save_enrollment_plan(
+            current_user, school.id, {"year": year, "classes": form.classes.data, "places": form.places.data,
+                                      "notes": form.notes.data or ""},
+            note=form.note.data or "", context=request_context())
+        return redirect(url_for("review.revision", revision_id=revision.id))
+    return render_template("bureau/enrollment_plan.html", school=school, year=year, form=form), \
+        422 if form.errors else 200
+
+
+@bp.post("/schools/<id:school_id>/plans/")
+def new_enrollment_plan(school_id: int):
+    school = _editable(school_id)
+    form = YearForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return redirect(url_for("schools_bureau.enrollment_plan", school_id=school.id, year=form.year.data))

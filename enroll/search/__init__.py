@@ -1,0 +1,1 @@
+"""Site search over everything published."""

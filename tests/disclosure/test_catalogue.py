@@ -1,0 +1,84 @@
+"""The disclosure catalogue: every required item marked published (with date), partial or missing;
+late publication counted in working days from the editable calendar."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from policy_data import document
+from support import ROOT
+from enroll.core.errors import Forbidden, Invalid
+from enroll.disclosure import services
+from enroll.policies import services as policies
+from enroll.review import content
+
+CALENDAR = (ROOT / "gis_data" / "calendar" / "cn_2026.csv").read_text(encoding="utf-8")
+
+
+def items(code="990101", year=2026) -> dict:
+    return {item.key: item for item in services.catalogue(code, year)[1]}
+
+
+def test_an_empty_district_has_every_item_missing(district):
+    found = items()
+    assert list(found) == ["policy", "interpretation", "enrollment_plan", "zoning", "migrant", "school_profiles",
+                           "timeline", "results", "contacts"]
+    assert all(item.status == "missing" for item in found.values())
+
+
+def test_a_document_published_within_20_working_days_is_on_time(admin, editor, reviewer):
+    services.import_calendar(admin, CALENDAR)
+    with time_machine.travel("2026-09-28 10:00 +0800", tick=False):  # signed 09-21; National Day between
+        revision = policies.save_document(editor, "990101", document(signed_on="2026-09-21"))
+        content.submit_revision(editor, revision.id)
+    with time_machine.travel("2026-10-26 10:00 +0800", tick=False):  # the 20th working day after 09-21
+        content.approve_revision(reviewer, revision.id)
+    policy = items()["policy"]
+    assert policy.status == "published" and policy.published == date(2026, 10, 26)
+    assert policy.working_days == 20 and not policy.late
+
+
+def test_one_working_day_more_is_flagged(admin, editor, reviewer):
+    services.import_calendar(admin, CALENDAR)
+    revision = policies.save_document(editor, "990101", document(signed_on="2026-09-21"))
+    content.submit_revision(editor, revision.id)
+    with time_machine.travel("2026-10-27 10:00 +0800", tick=False):
+        content.approve_revision(reviewer, revision.id)
+    policy = items()["policy"]
+    assert policy.working_days == 21 and policy.late
+
+
+def test_without_the_holiday_calendar_the_count_differs(editor, reviewer):
+    """No calendar loaded: National Day's seven days count as working days, so 10-26 is late."""
+    revision = policies.save_document(editor, "990101", document(signed_on="2026-09-21"))
+    content.submit_revision(editor, revision.id)
+    with time_machine.travel("2026-10-26 10:00 +0800", tick=False):
+        content.approve_revision(reviewer, revision.id)
+    assert items()["policy"].late
+
+
+def test_the_page_shows_partial_and_missing_items(client, admin, district, editor, reviewer):
+    from enroll.migrant import services as migrant
+
+    rules = {"permit_required": True, "insurance_months": 12, "housing": ["own"], "documents": "居住证",
+             "office": "招生办"}
+    revision = migrant.save_requirement(editor, "990101", 2026, "primary", rules)
+    content.submit_revision(editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    page = client.get("/d/990101/2026/disclosure").get_data(as_text=True)
+    assert "随迁子女入学条件和办法" in page and "部分公开" in page and "1 / 2 个学段" in page
+    assert "录取结果" in page and "未公开" in page
+
+
+def test_the_calendar_is_edited_by_the_city_admin_with_line_errors(admin, editor):
+    with pytest.raises(Forbidden):
+        services.import_calendar(editor, CALENDAR)
+    with pytest.raises(Invalid) as info:
+        services.import_calendar(admin, "date,kind,name\n2026-10-01,holiday,国庆\n2026-10-12,workday,周一\n")
+    assert info.value.detail["errors"][0][:2] == (3, "kind")
+    assert services.calendar_days() == []  # nothing written
+    assert services.import_calendar(admin, CALENDAR) == 39
+    assert services.import_calendar(admin, "date,kind,name\n2026-10-01,休,国庆节\n") == 1  # replaces 2026
+    assert [d.day for d in services.calendar_days(2026)] == [date(2026, 10, 1)]
