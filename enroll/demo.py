@@ -32,6 +32,17 @@ CONTEXT = Context(channel="cli")
 USERS = (("admin", "city_admin", None), ("editor", "district_editor", CODE), ("reviewer", "district_reviewer", CODE))
 
 
+def _replace_2025_rules(users) -> None:
+    """The 2025 rules, abolished, name the 2026 rules as their replacement (a second reviewed version)."""
+    documents = {d.title: d for d in policies.published_documents(districts.get_district(CODE).id)}
+    old, new = documents["青溪区2025年义务教育招生入学工作实施细则"], documents["青溪区2026年义务教育招生入学工作实施细则"]
+    data = dict(content.published_revision(policies.POLICY, old.id).data, replaced_by=new.id)
+    revision = policies.save_document(users["editor"], CODE, data, document_id=old.id, note="注明替代文件",
+                                      context=CONTEXT)
+    content.submit_revision(users["editor"], revision.id, context=CONTEXT)
+    content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
+
+
 def load_demo() -> str:
     """Create the demo users, district, schools and publish its 2026 primary and junior zoning.
 
@@ -80,6 +91,7 @@ def load_demo() -> str:
     for revision in revisions:
         if revision.object_type != "interpretation":  # interpretations are published with their documents
             content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
+    _replace_2025_rules(users)
     kinds = Counter(r.object_type for r in revisions)
     published.append(f"{kinds['policy']} policy documents, {kinds['school_profile']} school profiles, "
                      f"{kinds['enrollment_plan']} enrollment plans")

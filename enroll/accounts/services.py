@@ -74,7 +74,8 @@ def check_password(username: str, password: str, *, policy: LoginPolicy = LoginP
         the account is locked.
     """
     now = _now()
-    user = db.session.scalar(select(User).where(User.username == username))
+    # row-locked (PostgreSQL) so parallel guesses are counted one after another
+    user = db.session.scalar(select(User).where(User.username == username).with_for_update())
     if user is None or not user.active or not user.password_hash:
         _hasher.hash(password)  # same cost whether or not the user exists
         raise _refused()
@@ -127,6 +128,7 @@ def verify_totp(user: User, code: str, *, secret: str | None = None, policy: Log
     :raises Unauthenticated:
     """
     now = _now()
+    db.session.refresh(user, with_for_update=True)  # one code check at a time per user (replay, count)
     _check_not_locked(user, now)
     step = _totp_step(secret or user.totp_secret or "", code, now)
     if step is None or step <= (user.totp_last_step or 0):
@@ -144,7 +146,9 @@ def enable_totp(user: User, secret: str, code: str, *, policy: LoginPolicy = Log
     db.session.commit()
 
 
-def disable_totp(user: User, *, context: Context = Context()) -> None:
+def disable_totp(user: User, code: str, *, policy: LoginPolicy = LoginPolicy(), context: Context = Context()) -> None:
+    """Turn the second factor off, proven by a current code. Commits. :raises Unauthenticated:"""
+    verify_totp(user, code, policy=policy, context=context)
     user.totp_secret = None
     record(user, "totp.disable", "user", user.id, context=context)
     db.session.commit()

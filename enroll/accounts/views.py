@@ -113,6 +113,8 @@ def totp_setup():
     user = current_user._get_current_object() if current_user.is_authenticated else _pending_user()
     if user is None:
         return redirect(url_for("accounts.login"))
+    if user.totp_secret:  # replacing a second factor needs the current one: turn it off first (with a code)
+        return redirect(url_for("accounts.security" if current_user.is_authenticated else "accounts.login_code"))
     form = CodeForm()
     secret = session.get(SETUP) or new_totp_secret()
     session[SETUP] = secret
@@ -136,15 +138,24 @@ def totp_setup():
 @bp.get("/account/security")
 @login_required
 def security():
-    return render_template("accounts/security.html", mode=current_app.config["TOTP"])
+    return render_template("accounts/security.html", mode=current_app.config["TOTP"], form=CodeForm())
 
 
 @bp.post("/account/totp/disable")
 @login_required
 def totp_disable():
+    """Turning the second factor off needs a current code, so a stolen session cannot do it."""
     if current_app.config["TOTP"] == "required":
         abort(403)
-    disable_totp(current_user._get_current_object(), context=request_context())
+    form = CodeForm()
+    if not form.validate_on_submit():
+        flash(_("请输入验证器应用显示的 6 位数字。"), "error")
+        return redirect(url_for("accounts.security"))
+    try:
+        disable_totp(current_user._get_current_object(), form.code.data, policy=_policy(), context=request_context())
+    except Unauthenticated as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("accounts.security"))
     flash(_("动态验证码已关闭。"), "info")
     return redirect(url_for("accounts.security"))
 

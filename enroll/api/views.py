@@ -15,7 +15,7 @@ csrf.exempt(bp)
 
 def _scope(args: dict) -> dict:
     year = args.get("year")
-    if year is not None and not year.isdigit():
+    if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
         raise BadRequest(_("year 必须是四位数字年份。"))
     stage = args.get("stage") or None
     if stage not in (None, "primary", "junior"):

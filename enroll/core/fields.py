@@ -11,6 +11,11 @@ from enroll.core.i18n import _l
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only ("²" and "١" are digits to str.isdigit but not to int)."""
+    return value.isascii() and value.isdigit()
+
+
 def text(data: dict, key: str, label, *, required: bool = False, limit: int = 200) -> str:
     value = str(data.get(key) or "").strip()
     if required and not value:
@@ -45,7 +50,7 @@ def year(data: dict, key: str = "year", *, required: bool = False) -> int | None
         if required:
             raise Invalid(_l("请填写招生年度。"), field=key)
         return None
-    if not str(value).isdigit() or not 2000 <= int(value) <= 2100:
+    if not _digits(str(value)) or not 2000 <= int(value) <= 2100:
         raise Invalid(_l("招生年度“%(year)s”无效。", year=value), field=key)
     return int(value)
 
@@ -57,7 +62,7 @@ def count(data: dict, key: str, label, *, required: bool = False, limit: int = 1
         if required:
             raise Invalid(_l("请填写“%(field)s”。", field=label), field=key)
         return None
-    if not str(value).strip().isdigit() or int(value) > limit:
+    if not _digits(str(value).strip()) or int(value) > limit:
         raise Invalid(_l("“%(field)s”必须是 0 到 %(n)d 之间的整数。", field=label, n=limit), field=key)
     return int(value)
 

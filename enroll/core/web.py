@@ -80,7 +80,20 @@ def _answer(status: int, message: str, detail: dict | None = None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def refuse_nul_bytes():
+    """A NUL character is never meaningful input, and PostgreSQL refuses text containing one (a 500)."""
+    from werkzeug.exceptions import BadRequest as HTTPBadRequest
+
+    values = [v for vs in request.args.listvalues() for v in vs]
+    if request.method == "POST" and request.mimetype != "multipart/form-data":
+        values += [v for vs in request.form.listvalues() for v in vs]
+    if "\x00" in request.path or any("\x00" in v for v in values):
+        raise HTTPBadRequest()
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         from enroll.extensions import db

@@ -34,6 +34,7 @@ ESTATE_SUFFIXES = (
     "苑", "城", "里", "坊", "府", "庭", "园", "湾", "邸", "居", "阁", "院", "墅",
 )  # fmt: skip
 VILLAGE_SUFFIX = "村"  # but not 新村, which is an estate
+MAX_NUMBER = 10**7  # larger "door numbers" are typing errors (and overflow 32-bit integer columns)
 
 NAME_CHARS = "A-Za-z\u3400-\u4dbf\u4e00-\u9fff"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
@@ -338,4 +339,7 @@ def parse_address(text: str, strip_prefixes: tuple[str, ...] = ()) -> AddressPar
     pos = _estate_part(normalized, pos, parts)
     _village_part(normalized, pos, parts)
     fields = ("road", "number", "suffix", "lane", "lane_number", "estate", "building", "unit", "village", "group")
+    for key in ("number", "lane", "lane_number", "building", "unit", "group"):
+        if isinstance(parts.get(key), int) and parts[key] > MAX_NUMBER:
+            parts[key] = None  # no door has such a number; it would not fit the gazetteer's columns either
     return AddressParts(**{f: parts.get(f) for f in fields}, normalized=normalized)

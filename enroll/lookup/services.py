@@ -166,9 +166,13 @@ CATALOGUE_TTL_S = 1.0  # another worker's publication or withdrawal reaches this
 _snapshots: dict[str, tuple[float, int | None, Catalogue]] = {}
 
 
+_generation = [0]  # bumped by every commit in this process; a snapshot built across one is not kept
+
+
 @event.listens_for(Session, "after_commit")
 def _forget_snapshots(session) -> None:
     """A commit in this process (a publication, say) is seen by its very next lookup."""
+    _generation[0] += 1
     _snapshots.clear()
 
 
@@ -184,6 +188,7 @@ def catalogue() -> Catalogue:
     snapshot = _snapshots.get(url)
     if snapshot is not None and now - snapshot[0] < CATALOGUE_TTL_S:
         return snapshot[2]
+    generation = _generation[0]
     version = _read_scalar("SELECT max(id) FROM audit_events")
     if snapshot is not None and snapshot[1] == version:
         cat = snapshot[2]
@@ -193,7 +198,8 @@ def catalogue() -> Catalogue:
         for plan in all_published_plans():  # newest year first
             plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan))
         cat = Catalogue(districts, {k: tuple(v) for k, v in plans.items()})
-    _snapshots[url] = (now, version, cat)
+    if generation == _generation[0]:  # another thread committed meanwhile: answer, but do not keep it
+        _snapshots[url] = (now, version, cat)
     return cat
 
 

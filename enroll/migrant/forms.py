@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from enroll.core.i18n import _l
@@ -12,7 +12,7 @@ HOUSING_CHOICES = [("own", _l("自有住房（有不动产权证）")), ("regist
 class RequirementForm(FlaskForm):
     permit_required = BooleanField(_l("须持本地居住证"))
     insurance_months = IntegerField(_l("监护人社会保险最少缴纳月数（0 为不要求）"),
-                                    validators=[DataRequired(message=_l("请填写月数。")), NumberRange(0, 120)])
+                                    validators=[InputRequired(message=_l("请填写月数。")), NumberRange(0, 120)])
     housing = SelectMultipleField(_l("认可的住所"), choices=HOUSING_CHOICES, option_widget=CheckboxInput(),
                                   widget=ListWidget(prefix_label=False))
     documents = TextAreaField(_l("所需材料（每行一项：名称：说明）"), validators=[DataRequired(), Length(max=10_000)])

@@ -161,7 +161,7 @@ class CheckResult:
 def answers_from(form: dict) -> Answers:
     """:raises BadRequest: answers that cannot be read."""
     months = str(form.get("insurance_months") or "0").strip()
-    if not months.isdigit() or int(months) > 600:
+    if not (months.isascii() and months.isdigit()) or int(months) > 600:
         raise BadRequest(_l("社会保险缴纳月数应是 0 到 600 之间的整数。"))
     housing = form.get("housing") or ""
     if housing not in HOUSING:

@@ -47,8 +47,9 @@ def document_data(district_id: int, data: dict, document_id: int | None = None) 
     replaced_by = data.get("replaced_by") or None
     if replaced_by is not None:
         other = db.session.get(PolicyDocument, int(replaced_by))
-        if other is None or other.district_id != district_id or other.id == document_id:
-            raise Invalid(_l("替代文件必须是本区县的另一份文件。"), field="replaced_by")
+        if other is None or other.district_id != district_id or other.id == document_id \
+                or other.status != states.PUBLISHED:
+            raise Invalid(_l("替代文件必须是本区县已发布的另一份文件。"), field="replaced_by")
         replaced_by = other.id
     attachments = []
     for entry in data.get("attachments") or []:
@@ -121,7 +122,13 @@ def _document_first(actor, item: Interpretation, revision, context: Context) -> 
 def _withdraw_interpretation(actor, doc: PolicyDocument, context: Context) -> None:
     interpretation = doc.interpretation
     if interpretation is not None and interpretation.status == states.PUBLISHED:
-        content.withdraw_published(actor, INTERPRETATION, interpretation, "随文件撤下", context)
+        content.withdraw_published(actor, INTERPRETATION, interpretation, "随文件撤下", context, linked=True)
+
+
+def _keep_with_document(actor, item: Interpretation, linked: bool) -> None:
+    """A published normative document keeps its interpretation: withdraw the document instead."""
+    if not linked and item.document.status == states.PUBLISHED and item.document.normative:
+        raise Conflict(_l("规范性文件已发布，其政策解读不能单独撤下：请撤下文件本身，或发布新版解读。"))
 
 
 DOCUMENT_FIELDS = {
@@ -135,12 +142,13 @@ POLICY = content.register(content.ContentKind(
     fields=DOCUMENT_FIELDS, apply=_apply_document, title=lambda item, data: data.get("title") or item.title,
     before_publish=_three_sync, after_withdraw=_withdraw_interpretation,
     edit_endpoint="policies_bureau.edit", edit_args=lambda doc: {"document_id": doc.id},
+    attachment_endpoint="policies_bureau.attachment",
     public_endpoint="policies.document", public_args=lambda doc: {"code": doc.district.code, "document_id": doc.id}))
 INTERPRETATION = content.register(content.ContentKind(
     name="interpretation", model=Interpretation, permission="policies", label=_l("政策解读"),
     fields={"title": _l("标题"), "form": _l("解读形式"), "body": _l("正文"), "translations": _l("译文")},
     apply=_apply_interpretation, title=lambda item, data: data.get("title") or item.title,
-    before_publish=_document_first,
+    before_publish=_document_first, before_withdraw=_keep_with_document,
     edit_endpoint="policies_bureau.interpretation", edit_args=lambda item: {"document_id": item.document_id},
     public_endpoint="policies.interpretation",
     public_args=lambda item: {"code": item.document.district.code, "document_id": item.document_id}))
@@ -153,6 +161,13 @@ def save_document(actor, district_code: str, data: dict, *, document_id: int | N
 
     :returns: the draft revision. :raises Invalid, Forbidden, Conflict, NotFound:
     """
+    revision = _draft_document(actor, district_code, data, document_id, note, upload, context)
+    db.session.commit()
+    return revision
+
+
+def _draft_document(actor, district_code: str, data: dict, document_id: int | None, note: str,
+                    upload: Upload | None, context: Context):
     district = get_district(district_code)
     if document_id is None:
         authorize(actor, "policies.edit", district.id)
@@ -163,23 +178,24 @@ def save_document(actor, district_code: str, data: dict, *, document_id: int | N
     if upload is not None:
         attachment = _store_attachment(actor, doc.district_id, upload, context)
         data = dict(data, attachments=[*(data.get("attachments") or []), attachment.id])
-    revision = content.save_draft(actor, POLICY, doc, document_data(doc.district_id, data, doc.id), note,
-                                  context=context)
-    db.session.commit()
-    return revision
+    return content.save_draft(actor, POLICY, doc, document_data(doc.district_id, data, doc.id), note, context=context)
 
 
 def save_interpretation(actor, document_id: int, data: dict, *, note: str = "", context: Context = Context()):
     """Write the draft interpretation of a document (creating it on first use). Commits."""
+    revision = _draft_interpretation(actor, document_id, data, note, context)
+    db.session.commit()
+    return revision
+
+
+def _draft_interpretation(actor, document_id: int, data: dict, note: str, context: Context):
     doc = get_document(actor, document_id)
     item = doc.interpretation
     if item is None:
         authorize(actor, "policies.edit", doc.district_id)
         item = Interpretation(district_id=doc.district_id, document=doc)
         db.session.add(item)
-    revision = content.save_draft(actor, INTERPRETATION, item, interpretation_data(data), note, context=context)
-    db.session.commit()
-    return revision
+    return content.save_draft(actor, INTERPRETATION, item, interpretation_data(data), note, context=context)
 
 
 def get_document(actor, document_id: int) -> PolicyDocument:
@@ -257,6 +273,16 @@ def public_interpretation(district_code: str, document_id: int) -> Interpretatio
     return doc.interpretation
 
 
+def revision_attachment(actor, revision_id: int, attachment_id: int) -> Attachment:
+    """An attachment a revision lists, for those who may see that revision. :raises NotFound:"""
+    found = content.get_revision(actor, revision_id)
+    listed = any(entry.get("id") == attachment_id for entry in found.revision.data.get("attachments") or [])
+    attachment = db.session.get(Attachment, attachment_id)
+    if not listed or attachment is None:
+        raise NotFound(_l("附件不存在。"))
+    return attachment
+
+
 def public_attachment(attachment_id: int) -> Attachment:
     """An attachment listed by a published document. :raises NotFound: otherwise."""
     attachment = db.session.get(Attachment, attachment_id)
@@ -269,7 +295,8 @@ def public_attachment(attachment_id: int) -> Attachment:
 
 def import_documents(actor, district_code: str, path, *, context: Context = Context()) -> list:
     """Drafts from a JSON list of documents (fields as in ``document_data``, optionally an
-    ``interpretation`` object, and ``replaced_by_title`` naming another document of the file).
+    ``interpretation`` object, and ``replaced_by_title`` naming a published document of the
+    district). All or nothing: one commit.
 
     :returns: the draft revisions, documents and interpretations. :raises Invalid: naming the entry.
     """
@@ -277,20 +304,21 @@ def import_documents(actor, district_code: str, path, *, context: Context = Cont
         entries = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise Invalid(_l("无法读取文件 %(file)s：%(detail)s", file=Path(path).name, detail=str(exc))) from None
-    revisions, by_title = [], {}
+    revisions = []
     for number, entry in enumerate(entries, start=1):
         data = {k: v for k, v in entry.items() if k not in ("interpretation", "replaced_by_title")}
+        if entry.get("replaced_by_title"):
+            district = get_district(district_code)
+            match = [d.id for d in published_documents(district.id) if d.title == entry["replaced_by_title"]]
+            data["replaced_by"] = match[0] if match else -1  # -1: refused below, naming the entry
         try:
-            revision = save_document(actor, district_code, data, context=context)
+            revision = _draft_document(actor, district_code, data, None, "", None, context)
+            revisions.append(revision)
+            if entry.get("interpretation"):
+                revisions.append(_draft_interpretation(actor, revision.object_id, entry["interpretation"], "",
+                                                       context))
         except Invalid as exc:
+            db.session.rollback()
             raise Invalid(_l("第 %(n)d 份文件：%(message)s", n=number, message=exc.message), entry=number) from None
-        by_title[data.get("title")] = revision
-        revisions.append(revision)
-        if entry.get("interpretation"):
-            revisions.append(save_interpretation(actor, revision.object_id, entry["interpretation"], context=context))
-    for entry in entries:  # replacements may point forward in the file
-        if entry.get("replaced_by_title") in by_title:
-            revision = by_title[entry["title"]]
-            data = dict(revision.data, replaced_by=by_title[entry["replaced_by_title"]].object_id)
-            save_document(actor, district_code, data, document_id=revision.object_id, context=context)
+    db.session.commit()
     return revisions

@@ -56,10 +56,13 @@ def history(code: str, document_id: int):
 
 @public.get("/attachments/<id:attachment_id>/<path:filename>")
 def attachment(attachment_id: int, filename: str):
-    found = services.public_attachment(attachment_id)
+    return _send(services.public_attachment(attachment_id), max_age=3600)
+
+
+def _send(found, max_age: int):
     path = open_stored(_storage() / "attachments", found.sha256)
     response = send_file(path, mimetype="application/pdf", download_name=found.filename, as_attachment=False,
-                         max_age=3600)
+                         max_age=max_age)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -75,6 +78,15 @@ def _storage() -> Path:
 @login_required
 def require_login():
     """Every bureau page needs a signed-in user."""
+
+
+@bp.get("/revisions/<id:revision_id>/attachments/<id:attachment_id>", endpoint="attachment")
+def draft_attachment(revision_id: int, attachment_id: int):
+    """A PDF a revision lists, for the staff who review it before it is published."""
+    found = services.revision_attachment(current_user, revision_id, attachment_id)
+    response = _send(found, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/d/<code>/policies/")
@@ -102,6 +114,8 @@ def _fill(form, data: dict) -> None:
     english = (data.get("translations") or {}).get("en", {})
     if not request.form:
         form.title_en.data, form.body_en.data = english.get("title", ""), english.get("body", "")
+        if "attachments" in form:
+            form.attachments.data = [a["id"] for a in data.get("attachments") or []]
 
 
 def _translations(form) -> dict:
@@ -109,8 +123,9 @@ def _translations(form) -> dict:
 
 
 def _document_choices(form, district, document_id: int | None, data: dict) -> None:
-    others = [d for d in services.documents_of(current_user, district.code) if d.id != document_id]
-    form.replaced_by.choices = [(0, "—")] + [(d.id, d.title or f"#{d.id}") for d in others if d.title]
+    others = [d for d in services.documents_of(current_user, district.code)
+              if d.id != document_id and d.status == "published"]  # only what the public can follow
+    form.replaced_by.choices = [(0, "—")] + [(d.id, d.title) for d in others]
     current = services.attachments_of(data.get("attachments") or [])
     form.attachments.choices = [(a.id, _("%(file)s（%(pages)d 页）", file=a.filename, pages=a.pages)) for a in current]
 

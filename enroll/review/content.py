@@ -49,10 +49,12 @@ class ContentKind:
     :param title: a display title for an item and revision data.
     :param before_publish: ``(actor, item, revision, context)``, may raise Conflict or publish
         linked items in the same transaction (三同步).
+    :param before_withdraw: ``(actor, item, linked)``, may raise Conflict (``linked``: withdrawn with another item).
     :param after_withdraw: ``(actor, item, context)``.
     :param edit_endpoint: the bureau page that edits an item (endpoint name; ``edit_args(item)`` its arguments).
     :param public_endpoint: the public page of an item (endpoint name; ``public_args(item)`` its arguments).
     :param html_fields: data keys holding sanitized HTML (shown rendered in reviews).
+    :param attachment_endpoint: where reviewers open the files a revision lists, if it has any.
     """
 
     name: str
@@ -63,12 +65,14 @@ class ContentKind:
     apply: Callable[[object, dict], None]
     title: Callable[[object, dict], str]
     before_publish: Callable | None = None
+    before_withdraw: Callable | None = None
     after_withdraw: Callable | None = None
     edit_endpoint: str | None = None
     edit_args: Callable[[object], dict] | None = None
     public_endpoint: str | None = None
     public_args: Callable[[object], dict] | None = None
     html_fields: tuple[str, ...] = ("body",)
+    attachment_endpoint: str | None = None  # a revision's attachment for its reviewers (revision_id, attachment_id)
 
 
 KINDS: dict[str, ContentKind] = {}
@@ -151,7 +155,9 @@ def save_draft(actor, kind: ContentKind, item, data: dict, note: str = "", *,
     authorize(actor, f"{kind.permission}.edit", *scope(item))
     db.session.flush()  # a new item needs its id
     revision = open_revision(kind, item.id)
-    if revision is not None and revision.status == states.IN_REVIEW:
+    if revision is not None:  # row-locked and re-read (PostgreSQL): a concurrent submit wins, then we see it
+        revision = db.session.get(Revision, revision.id, with_for_update=True, populate_existing=True)
+    if revision is not None and revision.status != states.DRAFT:
         raise Conflict(_l("该内容正在审核中，请先撤回再修改。"))
     if revision is None:
         number = 1 + (db.session.scalar(select(func.max(Revision.number)).where(
@@ -329,11 +335,13 @@ def withdraw_item(actor, kind: ContentKind, item_id: int, reason: str, *, contex
     return item
 
 
-def withdraw_published(actor, kind: ContentKind, item, reason: str, context: Context) -> None:
+def withdraw_published(actor, kind: ContentKind, item, reason: str, context: Context, *, linked: bool = False) -> None:
     """Withdraw an item's published revision, within the caller's transaction. :raises Conflict:"""
     revision = published_revision(kind, item.id)
     if revision is None:
         raise Conflict(_l("只有已发布的内容才能撤下。"))
+    if kind.before_withdraw is not None:
+        kind.before_withdraw(actor, item, linked)
     transition(revision, "withdraw")
     item.status = states.WITHDRAWN
     _audit(actor, "withdraw", Found(revision, kind, item), context, reason=reason)
@@ -346,9 +354,14 @@ def discard_revision(actor, revision_id: int, *, context: Context = Context()) -
     found = _locked(actor, revision_id, "discard")
     _audit(actor, "discard", found, context)
     db.session.delete(found.revision)
-    db.session.flush()
-    if found.item.status == states.DRAFT and not revisions_of(found.kind, found.item.id):
-        db.session.delete(found.item)
+    try:
+        db.session.flush()
+        if found.item.status == states.DRAFT and not revisions_of(found.kind, found.item.id):
+            db.session.delete(found.item)
+            db.session.flush()
+    except IntegrityError:  # something else still refers to the item (a document's interpretation)
+        db.session.rollback()
+        raise Conflict(_l("还有内容关联到它（例如该文件的政策解读），请先删除那些草稿。")) from None
     db.session.commit()
 
 

@@ -43,6 +43,9 @@ def revision(revision_id: int):
     district_id, school_id = content.scope(found.item)
     return render_template("bureau/revision.html", found=found, changes=changes, published=published,
                            action_form=ActionForm(), reason_form=ReasonForm(),
+                           attachment_url=(lambda attachment_id: url_for(
+                               found.kind.attachment_endpoint, revision_id=revision_id, attachment_id=attachment_id))
+                           if found.kind.attachment_endpoint else None,
                            may=lambda verb: can(current_user, f"{found.kind.permission}.{verb}", district_id, school_id))
 
 

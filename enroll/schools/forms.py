@@ -2,7 +2,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from enroll.core.i18n import _l
 
@@ -25,8 +25,8 @@ class ProfileForm(FlaskForm):
 
 
 class PlanForm(FlaskForm):
-    classes = IntegerField(_l("计划班数"), validators=[DataRequired(), NumberRange(0, 200)])
-    places = IntegerField(_l("计划招生人数"), validators=[DataRequired(), NumberRange(0, 20_000)])
+    classes = IntegerField(_l("计划班数"), validators=[InputRequired(), NumberRange(0, 200)])
+    places = IntegerField(_l("计划招生人数"), validators=[InputRequired(), NumberRange(0, 20_000)])
     notes = TextAreaField(_l("招生说明（如民办学校的面谈范围、摇号办法）"), validators=[Optional(), Length(max=5_000)])
     note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])
 

@@ -102,14 +102,18 @@ def profile_of(school_id: int) -> SchoolProfile | None:
 
 def save_profile(actor, school_id: int, data: dict, *, note: str = "", context: Context = Context()):
     """Write the school's profile draft (its school editor or the district). Commits. :returns: the revision."""
+    revision = _draft_profile(actor, school_id, data, note, context)
+    db.session.commit()
+    return revision
+
+
+def _draft_profile(actor, school_id: int, data: dict, note: str, context: Context):
     school = _school_for(actor, school_id)
     profile = profile_of(school.id)
     if profile is None:
         profile = SchoolProfile(district_id=school.district_id, school_id=school.id, school=school)
         db.session.add(profile)
-    revision = content.save_draft(actor, PROFILE, profile, profile_data(school, data), note, context=context)
-    db.session.commit()
-    return revision
+    return content.save_draft(actor, PROFILE, profile, profile_data(school, data), note, context=context)
 
 
 def enrollment_plan_of(school_id: int, year: int) -> EnrollmentPlan | None:
@@ -125,15 +129,30 @@ def enrollment_plans_of(school_id: int) -> list[EnrollmentPlan]:
 
 def save_enrollment_plan(actor, school_id: int, data: dict, *, note: str = "", context: Context = Context()):
     """Write the draft plan of one admission year. Commits. :returns: the revision."""
+    revision = _draft_plan(actor, school_id, data, note, context)
+    db.session.commit()
+    return revision
+
+
+def _draft_plan(actor, school_id: int, data: dict, note: str, context: Context):
     school = _school_for(actor, school_id)
     checked = plan_data(data)
     plan = enrollment_plan_of(school.id, checked["year"])
     if plan is None:
         plan = EnrollmentPlan(district_id=school.district_id, school_id=school.id, year=checked["year"], school=school)
         db.session.add(plan)
-    revision = content.save_draft(actor, PLAN, plan, checked, note, context=context)
+    return content.save_draft(actor, PLAN, plan, checked, note, context=context)
+
+
+def _all_or_nothing(drafts) -> list:
+    """Run every draft step, then commit once; on the first refusal roll everything back."""
+    try:
+        revisions = [step() for step in drafts]
+    except Exception:
+        db.session.rollback()
+        raise
     db.session.commit()
-    return revision
+    return revisions
 
 
 def _csv_rows(path) -> list[tuple[int, dict]]:
@@ -159,8 +178,8 @@ def import_feeders(actor, district_code: str, path, *, context: Context = Contex
             pairs.append((primary, junior))
     if errors:
         raise _refuse(path, errors)
-    return [save_profile(actor, primary.id, dict(_current_profile_data(primary), feeder=junior.id), context=context)
-            for primary, junior in pairs]
+    return _all_or_nothing(lambda p=p, j=j: _draft_profile(actor, p.id, dict(_current_profile_data(p), feeder=j.id), "",
+                                                            context) for p, j in pairs)
 
 
 def import_enrollment_plans(actor, district_code: str, path, *, context: Context = Context()) -> list:
@@ -181,7 +200,7 @@ def import_enrollment_plans(actor, district_code: str, path, *, context: Context
             errors.append((line, exc.detail.get("field", ""), exc.message))
     if errors:
         raise _refuse(path, errors)
-    return [save_enrollment_plan(actor, school.id, data, context=context) for school, data in plans]
+    return _all_or_nothing(lambda s=school, d=data: _draft_plan(actor, s.id, d, "", context) for school, data in plans)
 
 
 def _current_profile_data(school: School) -> dict:

@@ -153,3 +153,34 @@ def test_school_editor_is_bound_to_one_school(role, make_user, district):
         assert user.school is not None and user.district_id == user.school.district_id
     else:
         assert user.school_id is None
+
+
+def test_the_password_alone_cannot_replace_someone_elses_second_factor(client, editor):
+    """An attacker with the password goes to the setup page instead of entering the code: refused."""
+    with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
+        post_login(client, "editor")
+        secret = _enable_totp(client)
+        client.post("/logout")
+        traveller.shift(timedelta(seconds=60))
+        post_login(client, "editor")  # the attacker knows the password
+        setup = client.get("/account/totp")
+        assert setup.status_code == 302 and setup.headers["Location"].endswith("/login/code")
+        attacker = pyotp.random_base32()
+        client.post("/account/totp", data={"code": pyotp.TOTP(attacker).now()})
+        assert client.get("/bureau/").status_code == 302  # still not signed in
+    from enroll.accounts.services import get_user
+
+    assert get_user("editor").totp_secret == secret
+
+
+def test_turning_the_second_factor_off_needs_a_current_code(client, editor):
+    with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
+        post_login(client, "editor")
+        secret = _enable_totp(client)
+        client.post("/account/totp/disable", data={"code": "000000"})
+        from enroll.accounts.services import get_user
+
+        assert get_user("editor").totp_secret == secret  # a stolen session cannot turn it off
+        traveller.shift(timedelta(seconds=60))
+        client.post("/account/totp/disable", data={"code": pyotp.TOTP(secret).now()})
+        assert get_user("editor").totp_secret is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from test_accessibility import axe_violations
 
@@ -29,6 +30,9 @@ def test_the_printed_checklist_leaves_out_the_site_chrome_and_the_form(live_serv
     page.get_by_role("radio", name="其他（借住、单位宿舍等）").check()
     page.get_by_role("button", name="自查").click()
     page.locator("#result").wait_for(timeout=5000)
+    page.wait_for_load_state("load")
     page.emulate_media(media="print")
-    assert not page.locator("header.site").is_visible() and not page.locator("#check-heading").is_visible()
-    assert page.locator("#result").is_visible() and "需要本地居住证" in page.locator("#result").inner_text()
+    expect(page.locator("header.site")).to_be_hidden()  # waits for the print styles to apply
+    expect(page.locator("#check-heading")).to_be_hidden()
+    expect(page.locator("#result")).to_be_visible()
+    assert "需要本地居住证" in page.locator("#result").inner_text()

@@ -152,3 +152,37 @@ def test_english_readers_get_the_translation_where_there_is_one(client, publish)
     assert "Qingxi 2026 Enrollment Rules" in english and "<p>Who</p>" in english
     chinese = client.get(f"/d/990101/policies/{doc_id}?lang=zh_Hans").get_data(as_text=True)
     assert document()["title"] in chinese
+
+
+def test_the_reviewer_sees_every_field_and_can_open_the_draft_pdf(as_editor, as_reviewer, client, tmp_path, app):
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    response = as_editor.post("/bureau/d/990101/policies/new", content_type="multipart/form-data",
+                              data=form(new_attachment=(io.BytesIO(pdf_bytes(2)), "草稿附件.pdf"),
+                                        title_en="Draft rules", body_en="<p>English text</p>"))
+    revision_url = response.headers["Location"]
+    page = as_reviewer.get(revision_url).get_data(as_text=True)
+    assert "English text" in page and "Draft rules" in page
+    link = re.search(r'href="(/bureau/revisions/\d+/attachments/\d+)"', page).group(1)
+    pdf = as_reviewer.get(link)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-") and "no-store" in pdf.headers["Cache-Control"]
+    assert client.get(link).status_code == 302  # not for the public: sign in first
+
+
+def test_editing_a_document_keeps_its_attachments(as_editor, tmp_path, app, editor):
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    response = as_editor.post("/bureau/d/990101/policies/new", content_type="multipart/form-data",
+                              data=form(new_attachment=(io.BytesIO(pdf_bytes()), "附件.pdf")))
+    revision_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    doc_id = content.get_revision(editor, revision_id).item.id
+    edit = as_editor.get(f"/bureau/policies/{doc_id}/edit").get_data(as_text=True)
+    assert re.search(r'<option selected value="\d+">附件\.pdf', edit)  # saving the form as is keeps it
+
+
+def test_discarding_a_document_with_an_interpretation_draft_is_refused_with_a_reason(editor):
+    from enroll.core.errors import Conflict
+
+    revision = services.save_document(editor, "990101", document(normative=True))
+    services.save_interpretation(editor, revision.object_id, interpretation())
+    with pytest.raises(Conflict, match="政策解读"):
+        content.discard_revision(editor, revision.id)
+    assert content.get_revision(editor, revision.id).revision.status == "draft"  # nothing lost

@@ -153,3 +153,11 @@ def test_every_step_is_audited(editor, reviewer, publish):
     assert actions.count("content.save") == 2 and actions.count("content.submit") == 2
     assert actions.count("content.approve") == 2
     assert verify_chain()[0]
+
+
+def test_a_published_normative_documents_interpretation_cannot_be_withdrawn_alone(reviewer, publish):
+    doc_id = publish(document(normative=True), with_interpretation=True)
+    doc = services.public_document("990101", doc_id)
+    with pytest.raises(Conflict, match="不能单独撤下"):
+        content.withdraw_item(reviewer, services.INTERPRETATION, doc.interpretation.id, "误发")
+    assert services.public_interpretation("990101", doc_id).status == "published"

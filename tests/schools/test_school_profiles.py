@@ -98,3 +98,20 @@ def test_demo_plans_and_feeders_import(editor, reviewer):
     revisions = profiles.import_feeders(editor, "990101", DEMO / "feeders.csv")
     revisions += profiles.import_enrollment_plans(editor, "990101", DEMO / "enrollment_plans.csv")
     assert len(revisions) == 28 + 42
+
+
+def test_a_plan_of_zero_classes_is_a_valid_answer_on_the_form(app, school_editor, schools):
+    client = app.test_client()
+    client.post("/login", data={"username": "wl", "password": "correct-horse-battery"})
+    response = client.post(f"/bureau/schools/{schools[0].id}/plans/2026", data={"classes": "0", "places": "0"})
+    assert response.status_code == 302
+
+
+def test_a_plan_import_with_one_bad_row_writes_nothing(editor, tmp_path, schools):
+    path = tmp_path / "plans.csv"
+    path.write_text("school,year,classes,places,notes\n青溪区文澜小学,2026,6,270,\n青溪区崇文小学,2026,六,270,\n",
+                    encoding="utf-8")
+    with pytest.raises(Invalid) as info:
+        profiles.import_enrollment_plans(editor, "990101", path)
+    assert info.value.detail["errors"][0][:2] == (3, "classes")
+    assert profiles.enrollment_plan_of(schools[0].id, 2026) is None

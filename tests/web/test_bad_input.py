@@ -72,3 +72,26 @@ def test_json_errors_keep_the_http_status(login, editor):
     response = login(editor).post(f"/bureau/plans/{plan.id}/submit", headers={"Accept": "application/json"})
     assert response.status_code == 409
     assert response.get_json()["error"]["status"] == 409
+
+
+@pytest.mark.parametrize("url", ["/search?q=%00", "/lookup?q=学院路%001号", "/api/v1/lookup?address=%00",
+                                 "/d/99%000101/"])
+def test_nul_bytes_are_a_bad_request_not_a_500(client, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("year", ["²", "２０２６", "20266"])
+def test_non_ascii_or_overlong_years_are_a_bad_request(client, year):
+    response = client.get("/api/v1/lookup", query_string={"address": "学院路130号", "year": year})
+    assert response.status_code == 400
+
+
+def test_an_absurd_door_number_is_not_found_rather_than_a_crash(client, editor):
+    from support import DEMO
+
+    from enroll.lookup.services import import_addresses
+
+    import_addresses(editor, "990101", DEMO / "addresses.csv")
+    response = client.get("/api/v1/lookup", query_string={"address": "学院路99999999999999999999号"})
+    assert response.status_code == 200
+    assert [c["code"] for c in response.get_json()["caveats"]] == ["address_not_found"]
