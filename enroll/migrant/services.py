@@ -107,7 +107,7 @@ def current_data(actor, district_code: str, year: int, stage: str) -> dict:
     district = get_district(district_code)
     authorize(actor, "migrant.edit", district.id)
     item = requirement_of(district.id, year, _check_stage(stage))
-    revision = item and (content.open_revision(REQUIREMENT, item.id) or content.published_revision(REQUIREMENT, item.id))
+    revision = content.current_revision(REQUIREMENT, item)
     if revision is None:
         return {"permit_required": True, "insurance_months": 12, "housing": ["own", "registered_lease"],
                 "documents": [], "alternatives": "", "steps": [], "office": district.address or ""}

@@ -100,9 +100,7 @@ def documents(code: str):
 
 def _current_data(kind, item) -> dict:
     """What the edit form starts from: the open draft, else what is published."""
-    if item is None:
-        return {}
-    revision = content.open_revision(kind, item.id) or content.published_revision(kind, item.id)
+    revision = content.current_revision(kind, item)
     return dict(revision.data) if revision is not None else {}
 
 

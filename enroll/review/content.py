@@ -145,6 +145,13 @@ def published_revision(kind: ContentKind, item_id: int) -> Revision | None:
         Revision.object_type == kind.name, Revision.object_id == item_id, Revision.status == states.PUBLISHED))
 
 
+def current_revision(kind: ContentKind, item) -> Revision | None:
+    """What an edit form starts from: the item's open draft, else what is published (None for no item)."""
+    if item is None:
+        return None
+    return open_revision(kind, item.id) or published_revision(kind, item.id)
+
+
 def save_draft(actor, kind: ContentKind, item, data: dict, note: str = "", *,
                context: Context = Context()) -> Revision:
     """Write ``data`` into the item's draft, starting one when there is none. Does not commit.

@@ -204,8 +204,7 @@ def import_enrollment_plans(actor, district_code: str, path, *, context: Context
 
 
 def _current_profile_data(school: School) -> dict:
-    profile = profile_of(school.id)
-    revision = profile and (content.open_revision(PROFILE, profile.id) or content.published_revision(PROFILE, profile.id))
+    revision = content.current_revision(PROFILE, profile_of(school.id))
     return dict(revision.data) if revision else {"address": school.address, "phone": school.phone}
 
 

@@ -86,7 +86,7 @@ def enrollment_plan(school_id: int, year: int):
     form = PlanForm()
     plan = profiles.enrollment_plan_of(school.id, year)
     if plan is not None and not request.form:
-        revision = content.open_revision(profiles.PLAN, plan.id) or content.published_revision(profiles.PLAN, plan.id)
+        revision = content.current_revision(profiles.PLAN, plan)
         for name in ("classes", "places", "notes"):
             form[name].data = revision.data.get(name) if revision else None
     if form.validate_on_submit():

@@ -116,8 +116,7 @@ def current_text(actor, district_code: str, year: int) -> str:
     district = get_district(district_code)
     authorize(actor, "timeline.edit", district.id)
     timeline = timeline_of(district.id, year)
-    revision = timeline and (content.open_revision(TIMELINE, timeline.id)
-                             or content.published_revision(TIMELINE, timeline.id))
+    revision = content.current_revision(TIMELINE, timeline)
     return steps_to_text(revision.data["steps"]) if revision else ",".join(COLUMNS) + "\n"
 
 
