@@ -34,6 +34,7 @@ test: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/lookup.py
+	$(BIN)/python bench/results.py
 
 clean:
 	rm -rf instance/enroll.sqlite3 .pytest_cache

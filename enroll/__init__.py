@@ -61,6 +61,7 @@ def _import_models() -> None:
     import enroll.lookup.models  # noqa: F401
     import enroll.migrant.models  # noqa: F401
     import enroll.policies.models  # noqa: F401
+    import enroll.results.models  # noqa: F401
     import enroll.review.models  # noqa: F401
     import enroll.schools.models  # noqa: F401
     import enroll.timeline.models  # noqa: F401
@@ -70,6 +71,7 @@ def _import_models() -> None:
     import enroll.schools.profiles  # noqa: F401
     import enroll.timeline.services  # noqa: F401
     import enroll.migrant.services  # noqa: F401
+    import enroll.results.lotteries  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -83,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
     from enroll.migrant.views import public as migrant
     from enroll.policies.views import bp as policies_bureau
     from enroll.policies.views import public as policies
+    from enroll.results.views import bp as results_bureau
+    from enroll.results.views import public as results
     from enroll.review.views import bp as review
     from enroll.review.views import public as history
     from enroll.schools.views import bp as schools_bureau
@@ -110,6 +114,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(disclosure)
     app.register_blueprint(calendar_bureau)
     app.register_blueprint(search)
+    app.register_blueprint(results)
+    app.register_blueprint(results_bureau)
 
 
 def register_errors(app: Flask) -> None:
@@ -125,7 +131,8 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from enroll import cli, content_cli
+    from enroll import cli, content_cli, results_cli
 
     cli.register(app)
     content_cli.register(app)
+    results_cli.register(app)

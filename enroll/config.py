@@ -4,6 +4,7 @@ Every setting an operator may change is an ``ENROLL_*`` environment variable; se
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def from_env() -> dict:
             "ENROLL_DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'enroll.sqlite3'}"
         ),
         "SECRET_KEY": _env("ENROLL_SECRET_KEY"),
+        "RESULTS_KEY": _env("ENROLL_RESULTS_KEY"),
         "MAP_TILES": _env("ENROLL_MAP_TILES", "osm"),
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
         "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),
@@ -61,6 +63,9 @@ def check(config: dict) -> None:
         if not lenient:
             raise ConfigError("ENROLL_SECRET_KEY must be set outside development and testing")
         config["SECRET_KEY"] = "dev-only-not-secret"
+    if not config.get("RESULTS_KEY"):
+        # the key of the birth-date digests parents check their child's result with (see results.tables)
+        config["RESULTS_KEY"] = "derived:" + hashlib.sha256(f"results:{config['SECRET_KEY']}".encode()).hexdigest()
     locator = config.get("ZONE_LOCATOR", "memory")
     if locator not in ("memory", "postgis"):
         raise ConfigError(f"ENROLL_ZONE_LOCATOR must be memory or postgis, not {locator!r}")

@@ -1,10 +1,14 @@
 """The demo district (青溪区, fictional): what ``make run`` shows. See gis_data/README.md."""
 from __future__ import annotations
 
+import csv
 import json
 import os
-from collections import Counter
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from enroll.accounts import services as accounts
@@ -17,6 +21,8 @@ from enroll.districts.models import District
 from enroll.extensions import db
 from enroll.lookup import services as lookup
 from enroll.policies import services as policies
+from enroll.results import lotteries
+from enroll.results import services as results
 from enroll.review import content
 from enroll.schools import profiles as school_profiles
 from enroll.migrant import services as migrant
@@ -43,11 +49,58 @@ def _replace_2025_rules(users) -> None:
     content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
 
 
-def load_demo() -> str:
-    """Create the demo users, district, schools and publish its 2026 primary and junior zoning.
+def _post_results(users, check_key: bytes) -> str:
+    """Publish every school's 2024–2026 results, 文澜小学's 2026 list and 育才外国语小学's drawn lottery.
+
+    The list and the lottery stay public for 30 days from the day the demo is loaded.
+    """
+    district_id = districts.get_district(CODE).id
+    by_name = {s.name: s for s in schools.schools_of(district_id)}
+    grouped = defaultdict(list)
+    with (DEMO / "results.csv").open(encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            grouped[row["学校"], int(row["年度"])].append((line, {
+                "route": row["途径"], "applicants": row["报名人数"], "places": row["计划数"],
+                "admitted": row["录取人数"], "note": row["说明"]}))
+    until = results.local_today() + timedelta(days=30)
+    revisions = []
+    for (name, year), rows in grouped.items():
+        school = by_name[name]
+        author = users["school"] if school.id == users["school"].school_id else users["editor"]
+        list_file = None
+        if name == "青溪区文澜小学" and year == YEAR:
+            list_file = results.Upload((DEMO / "results_list_2026.csv").read_bytes(), "results_list_2026.csv")
+        revisions.append((author, results.save_result(
+            author, school.id, year, {"routes": rows, "notes": "", "list_public": True,
+                                      "notice_until": (results.local_today() + timedelta(days=7)).isoformat(),
+                                      "public_until": until.isoformat()},
+            check_key=check_key, list_file=list_file, context=CONTEXT)))
+    for author, revision in revisions:
+        content.submit_revision(author, revision.id, context=CONTEXT)
+        content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
+    # a real draw: the commitment is published before the announced time, the seed only after it
+    draw_at = datetime.now(UTC) + timedelta(seconds=3)
+    revision = lotteries.save_lottery(
+        users["editor"], by_name["青溪区育才外国语小学（民办）"].id, YEAR,
+        {"places": 150, "draw_at": draw_at, "public_until": until.isoformat()},
+        applicants_file=results.Upload((DEMO / "lottery_applicants_2026.csv").read_bytes(),
+                                       "lottery_applicants_2026.csv"), context=CONTEXT)
+    content.submit_revision(users["editor"], revision.id, context=CONTEXT)
+    content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
+    time.sleep(max(0.0, (draw_at - datetime.now(UTC)).total_seconds()) + 0.1)
+    drawn = lotteries.draw(users["editor"], revision.object_id, context=CONTEXT)
+    content.approve_revision(users["reviewer"], drawn.id, context=CONTEXT)
+    return f"{len(revisions)} admission results, 1 lottery"
+
+
+def load_demo(check_key: bytes | None = None) -> str:
+    """Create the demo users, district, schools; publish its 2026 zoning, policies, school
+    profiles, timeline, migrant rules and the 2024–2026 admission results with a drawn lottery.
 
     Demo users share the password in ``ENROLL_DEMO_PASSWORD`` (default ``demo-password``), for a
     local demonstration only.
+
+    :param check_key: the key of the birth-date digests (default: the app's ``RESULTS_KEY``).
     """
     if db.session.scalar(select(District.id).where(District.code == CODE)) is not None:
         return "demo district already loaded"
@@ -97,5 +150,6 @@ def load_demo() -> str:
                      f"{kinds['enrollment_plan']} enrollment plans")
     count = lookup.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
     published.append(f"{count} addresses")
+    published.append(_post_results(users, check_key or current_app.config["RESULTS_KEY"].encode()))
     return ("demo district 990101 青溪区 loaded; users admin/editor/reviewer/school/auditor; "
             + "; ".join(published))

@@ -1,4 +1,4 @@
-"""Every role × every protected route of accounts, review, policies and schools: allowed or denied."""
+"""Every role × every protected route of accounts, review, policies, schools and results: allowed or denied."""
 from __future__ import annotations
 
 import pytest
@@ -34,6 +34,9 @@ MATRIX = {
     ("POST", "/bureau/schools/{school}/profile"): EDITORS | {"school_editor"},
     ("GET", "/bureau/schools/{school}/plans/2026"): EDITORS | {"school_editor"},
     ("GET", "/bureau/schools/{other_school}/profile"): EDITORS,
+    ("GET", "/bureau/schools/{school}/results/2026"): EDITORS | {"school_editor"},
+    ("GET", "/bureau/schools/{other_school}/results/2026"): EDITORS,
+    ("GET", "/bureau/schools/{school}/lottery/2026"): EDITORS | {"school_editor"},
     ("GET", "/bureau/d/990101/timeline/2026"): EDITORS,
     ("GET", "/bureau/d/990101/migrant/2026/primary"): EDITORS,
     ("GET", "/bureau/calendar"): {"city_admin"},

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from enroll.core.errors import BadRequest
+from enroll.core.errors import BadRequest, NotFound
 from enroll.core.i18n import _
+from enroll.districts.services import get_district
 from enroll.extensions import csrf
 from enroll.lookup import services
 from enroll.lookup.schema import lookup_to_dict
+from enroll.results import lotteries, schema
+from enroll.results import services as results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -33,6 +36,35 @@ def lookup():
     else:
         result = services.lookup_address(args.get("address"), **_scope(args))
     response = jsonify(lookup_to_dict(result))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/districts/<code>/results/<id:year>")
+def district_results(code: str, year: int):
+    """Every school's published admission totals of a year, with oversubscription ratios."""
+    district = get_district(code)
+    rows = results.district_table(district.id, year)
+    if not any(r.result for r in rows):
+        raise NotFound(_("该区该年度的录取结果尚未公布。"))
+    return jsonify(schema.district_results_to_dict(district, year, rows))
+
+
+@bp.get("/schools/<id:school_id>/results/<id:year>")
+def school_results(school_id: int, year: int):
+    """One school's published result by route, and its list of children while that is public (masked)."""
+    result = results.published_result(school_id, year)
+    document = schema.school_result_to_dict(result, lotteries.published_lottery_of(school_id, year))
+    response = jsonify(document)
+    if document["list"]["entries"]:  # a list of children: no cache may keep it past its public date
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/lotteries/<id:lottery_id>")
+def lottery(lottery_id: int):
+    """A published lottery: list hash, seed commitment and, once drawn, the seed and the order."""
+    response = jsonify(lotteries.document(lotteries.published_lottery(lottery_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

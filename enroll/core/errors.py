@@ -37,6 +37,12 @@ class Invalid(DomainError):
     status = 422
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts from one address or at one target; ``retry_after`` seconds to wait."""
+
+    status = 429
+
+
 class BadRequest(DomainError):
     """Malformed input (an empty or overlong query, coordinates out of range)."""
 

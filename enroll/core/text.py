@@ -1,4 +1,10 @@
-"""Decoding text files uploaded by bureaus: UTF-8 (with or without BOM), else GBK/GB18030."""
+"""Decoding text files uploaded by bureaus and schools: UTF-8 (with or without BOM), else GBK/GB18030."""
+from __future__ import annotations
+
+from enroll.core.errors import Invalid
+from enroll.core.i18n import _l
+
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF-")  # xlsx/zip, old .xls/.doc, PDF
 
 
 def decode_upload(raw: bytes) -> str:
@@ -7,3 +13,27 @@ def decode_upload(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("gb18030")
+
+
+def decode_csv(raw: bytes, filename: str) -> str:
+    """The text of an uploaded CSV, refusing what is not one with a message naming the file.
+
+    UTF-16 with a byte-order mark (Excel's "Unicode text") is read too.
+
+    :raises Invalid: an empty file, a spreadsheet or other binary file, text in neither UTF-8 nor GBK.
+    """
+    if not raw.strip():
+        raise Invalid(_l("文件 %(file)s 是空的。", file=filename), code="empty", file=filename)
+    if raw.startswith(_BINARY_MAGIC):
+        raise Invalid(_l("文件 %(file)s 不是 CSV 文本文件（如果是 Excel 表格，请“另存为”CSV 格式）。", file=filename),
+                      code="not_csv", file=filename)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if b"\x00" in raw:
+        raise Invalid(_l("文件 %(file)s 不是 CSV 文本文件（如果是 Excel 表格，请“另存为”CSV 格式）。", file=filename),
+                      code="not_csv", file=filename)
+    try:
+        return decode_upload(raw)
+    except UnicodeDecodeError as exc:
+        raise Invalid(_l("文件 %(file)s 既不是 UTF-8 也不是 GBK 编码（第 %(byte)d 字节无法识别），请另存为 UTF-8 CSV。",
+                         file=filename, byte=exc.start + 1), code="encoding", file=filename) from None

@@ -26,6 +26,7 @@ from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.migrant import services as migrant
 from enroll.policies import services as policies
+from enroll.results import services as results
 from enroll.review.services import record
 from enroll.schools import profiles
 from enroll.schools.services import schools_of
@@ -165,7 +166,10 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
     schedule = timeline.timeline_of(district.id, year)
     items.append((Item("timeline", _l("招生日程"), parts=[Part(_local(schedule.created_at), _local(
         schedule.first_published_at))] if schedule is not None and schedule.status == "published" else []), 1))
-    items.append((Item("results", _l("录取结果"), detail=_l("录取结果公示功能尚未上线")), 1))
+    every = schools_of(district.id)
+    posted = results.published_results(district.id, year)
+    items.append((Item("results", _l("录取结果"), detail=_l("%(n)d / %(total)d 所学校", n=len(posted), total=len(every)),
+                       parts=[Part(_local(r.created_at), _local(r.first_published_at)) for r in posted]), len(every)))
     contact = Item("contacts", _l("咨询方式"), detail=district.phone or "")
     if district.phone and district.address:
         contact.parts = [Part(None, _local(district.created_at))]

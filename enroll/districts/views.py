@@ -7,6 +7,8 @@ from enroll.districts.services import get_district, list_districts
 from enroll.core.web import today
 from enroll.schools import profiles
 from enroll.migrant import services as migrant
+from enroll.results import lotteries
+from enroll.results import services as results
 from enroll.timeline import services as timeline
 from enroll.schools.services import get_school
 from enroll.zoning.services import published_scopes, zones_of_school
@@ -25,12 +27,13 @@ def district(code: str):
     now = today()
     scopes, migrant_scopes = published_scopes(district.id), migrant.published_scopes(district.id)
     timeline_years = timeline.published_years(district.id)
+    result_years = results.published_years(district.id)
     # the catalogue of the admission year being prepared, and of every year with something published
     years = sorted({now.year + (now.month >= 9), *(y for y, _ in scopes), *(y for y, _ in migrant_scopes),
-                    *timeline_years}, reverse=True)
+                    *timeline_years, *result_years}, reverse=True)
     return render_template("public/district.html", district=district, scopes=scopes, migrant_scopes=migrant_scopes,
                            upcoming=timeline.upcoming(district.id, now), timeline_years=timeline_years,
-                           catalogue_years=years)
+                           catalogue_years=years, result_years=result_years)
 
 
 @bp.get("/schools/<id:school_id>")
@@ -39,4 +42,6 @@ def school(school_id: int):
     return render_template("public/school.html", school=school, zones=zones_of_school(school.id),
                            profile=profiles.published_profile(school.id),
                            plans=profiles.published_enrollment_plans(school.id),
-                           feeders=profiles.feeder_primaries(school.id))
+                           feeders=profiles.feeder_primaries(school.id),
+                           results=results.school_history(school.id)[::-1],
+                           lotteries=lotteries.published_lotteries_of_school(school.id))

@@ -55,6 +55,9 @@ class ContentKind:
     :param public_endpoint: the public page of an item (endpoint name; ``public_args(item)`` its arguments).
     :param html_fields: data keys holding sanitized HTML (shown rendered in reviews).
     :param attachment_endpoint: where reviewers open the files a revision lists, if it has any.
+    :param private_fields: data keys holding children's personal data (lists): never in site search.
+    :param present: ``(key, value)`` → the value as reviewers read it (codes as labels; a list of
+        mappings shows as a table with the mappings' keys as column headings).
     """
 
     name: str
@@ -73,6 +76,8 @@ class ContentKind:
     public_args: Callable[[object], dict] | None = None
     html_fields: tuple[str, ...] = ("body",)
     attachment_endpoint: str | None = None  # a revision's attachment for its reviewers (revision_id, attachment_id)
+    private_fields: tuple[str, ...] = ()
+    present: Callable[[str, object], object] | None = None
 
 
 KINDS: dict[str, ContentKind] = {}
@@ -104,7 +109,8 @@ def search_text(kind: ContentKind, item, data: dict) -> str:
                 walk(key, v)
 
     for key, value in data.items():
-        walk(key, value)
+        if key not in kind.private_fields:
+            walk(key, value)
     return to_simplified("\n".join(p for p in parts if p)).lower()
 
 

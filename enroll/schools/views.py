@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 from enroll.core.security import can
 from enroll.core.web import request_context
 from enroll.districts.services import get_district
+from enroll.results import lotteries
+from enroll.results import services as results
 from enroll.review import content
 from enroll.schools import profiles
 from enroll.schools.forms import PlanForm, ProfileForm, YearForm
@@ -51,7 +53,8 @@ def school(school_id: int):
     return render_template("bureau/school.html", school=school, profile=profile, plans=plans,
                            profile_revisions=content.revisions_of(profiles.PROFILE, profile.id) if profile else [],
                            plan_revisions={p.id: content.revisions_of(profiles.PLAN, p.id) for p in plans},
-                           year_form=YearForm(),
+                           year_form=YearForm(), results=results.results_of_school(school.id),
+                           lotteries=lotteries.lotteries_of_school(school.id),
                            may_edit=can(current_user, "schools.edit", school.district_id, school.id))
 
 

@@ -1,0 +1,101 @@
+"""A parent checks their own child's result (number + birth date, rate-limited, never cached), and
+lists expire: purge-expired unpublishes them and deletes their personal fields (time frozen)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from results_data import TODAY
+from support import both_databases
+from enroll.results import expiry, services
+from enroll.results.models import AdmissionEntry
+from enroll.review import content
+from enroll.review.models import AuditEvent
+
+
+def check(client, school, number="Q2026-0003", born="2019-11-30", ip="203.0.113.5"):
+    return client.post(f"/schools/{school.id}/results/2026/check", data={"application_no": number, "birth_date": born},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def test_a_parent_sees_their_childs_outcome_on_the_page_and_nothing_is_cached(client, published, public_school):
+    published()
+    response = check(client, public_school)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "申请号 Q2026-0003：候补" in page and "序号：1" in page
+    assert "/check" in page and "Q2026-0003" not in response.request.url  # nothing personal in any URL
+
+
+@pytest.mark.parametrize("number, born", [("Q2026-0003", "2019-11-29"), ("Q2026-9999", "2019-11-30")])
+def test_a_wrong_number_or_birth_date_gets_the_same_answer(client, published, public_school, number, born):
+    published()
+    response = check(client, public_school, number, born)
+    assert response.status_code == 404 and "没有找到与申请号和出生日期都相符的记录" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_guessing_a_birth_date_is_stopped_after_five_tries_whatever_the_address(client, published, public_school):
+    published()
+    for day in range(1, 6):
+        assert check(client, public_school, born=f"2019-11-{day:02d}", ip=f"198.51.100.{day}").status_code == 404
+    response = check(client, public_school, ip="198.51.100.99")  # right date, but too late
+    assert response.status_code == 429 and response.headers["Retry-After"] == "900"
+    assert "查询过于频繁" in response.get_data(as_text=True)
+
+
+def test_one_address_is_limited_across_numbers(client, published, public_school):
+    published()
+    for n in range(20):
+        check(client, public_school, number=f"X{n}")
+    assert check(client, public_school).status_code == 429
+
+
+def test_the_limit_lifts_after_its_window(client, published, public_school, frozen):
+    published()
+    for day in range(1, 6):
+        check(client, public_school, born=f"2019-11-{day:02d}")
+    frozen.move_to(TODAY + timedelta(minutes=16), tick=False)
+    assert check(client, public_school).status_code == 200
+
+
+@both_databases
+def test_purge_expired_unpublishes_the_list_and_deletes_its_personal_fields(client, published, public_school, db,
+                                                                           frozen):
+    revision = published()
+    result = services.result_of(public_school.id, 2026)
+    assert expiry.purge_expired().results == []  # nothing has expired yet
+    frozen.move_to("2026-07-31T15:59:59+00:00", tick=False)  # 23:59:59 on the last public day in Shanghai
+    assert "Q2026-0001" in client.get(f"/schools/{public_school.id}/results/2026").get_data(as_text=True)
+    frozen.move_to("2026-07-31T16:00:00+00:00", tick=False)
+    # the list disappears at once, even before cron runs
+    assert "Q2026-0001" not in client.get(f"/schools/{public_school.id}/results/2026").get_data(as_text=True)
+    purged = expiry.purge_expired()
+    assert purged.results == [result.id] and purged.entries == 4 and purged.revisions == 1
+    assert db.session.scalar(select(func.count(AdmissionEntry.id))) == 0
+    db.session.expire_all()
+    assert content.published_revision(services.RESULT, result.id).data["list"] == []
+    assert "Q2026" not in str(db.session.get(type(revision), revision.id).data)
+    page = client.get(f"/schools/{public_school.id}/results/2026").get_data(as_text=True)
+    assert "随迁子女" in page and "已删除" in page  # the aggregates stay
+    assert check(client, public_school).status_code == 404
+    assert expiry.purge_expired().results == []  # safe to run again
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "results.purge")) == 1
+
+
+def test_an_unpublished_drafts_list_expires_too(save, db, frozen):
+    revision = save()
+    frozen.move_to("2026-08-01T00:00:00+08:00", tick=False)
+    assert expiry.purge_expired().revisions == 1
+    db.session.expire_all()
+    assert db.session.get(type(revision), revision.id).data["list"] == []
+
+
+def test_a_withdrawn_result_takes_its_list_with_it(client, published, public_school, reviewer):
+    published()
+    result = services.result_of(public_school.id, 2026)
+    content.withdraw_item(reviewer, services.RESULT, result.id, "数据有误")
+    assert client.get(f"/schools/{public_school.id}/results/2026").status_code == 404
+    assert check(client, public_school).status_code == 404
