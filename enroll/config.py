@@ -31,6 +31,7 @@ def from_env() -> dict:
         ),
         "SECRET_KEY": _env("ENROLL_SECRET_KEY"),
         "RESULTS_KEY": _env("ENROLL_RESULTS_KEY"),
+        "LOTTERY_NOTICE_HOURS": float(_env("ENROLL_LOTTERY_NOTICE_HOURS", "24")),
         "MAP_TILES": _env("ENROLL_MAP_TILES", "osm"),
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
         "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),

@@ -78,13 +78,13 @@ def _post_results(users, check_key: bytes) -> str:
     for author, revision in revisions:
         content.submit_revision(author, revision.id, context=CONTEXT)
         content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
-    # a real draw: the commitment is published before the announced time, the seed only after it
+    # a real draw, seconds after its commitment (a real one is announced ENROLL_LOTTERY_NOTICE_HOURS ahead)
     draw_at = datetime.now(UTC) + timedelta(seconds=3)
     revision = lotteries.save_lottery(
         users["editor"], by_name["青溪区育才外国语小学（民办）"].id, YEAR,
         {"places": 150, "draw_at": draw_at, "public_until": until.isoformat()},
         applicants_file=results.Upload((DEMO / "lottery_applicants_2026.csv").read_bytes(),
-                                       "lottery_applicants_2026.csv"), context=CONTEXT)
+                                       "lottery_applicants_2026.csv"), min_notice=timedelta(0), context=CONTEXT)
     content.submit_revision(users["editor"], revision.id, context=CONTEXT)
     content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
     time.sleep(max(0.0, (draw_at - datetime.now(UTC)).total_seconds()) + 0.1)

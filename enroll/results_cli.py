@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -26,6 +27,10 @@ def _upload(path: str | None) -> results.Upload | None:
 
 def check_key() -> bytes:
     return current_app.config["RESULTS_KEY"].encode()
+
+
+def notice() -> timedelta:
+    return timedelta(hours=current_app.config["LOTTERY_NOTICE_HOURS"])
 
 
 @results_cli.command("import")
@@ -78,14 +83,14 @@ def results_purge_expired(as_json):
 @json_option
 @domain_errors
 def lottery_create(file, school_id, year, places, draw_at, public_until, as_user, as_json):
-    """A draft lottery from an applicant list (CSV: 申请号[,姓名]) with its hash and seed commitment."""
+    """A draft lottery from an applicant list (CSV: 申请号[,姓名]) and its hash; the draw at least
+    ENROLL_LOTTERY_NOTICE_HOURS ahead. Publishing it makes the seed and its commitment."""
     revision = lotteries.save_lottery(accounts.get_user(as_user), school_id, year,
                                       {"places": places, "draw_at": draw_at, "public_until": public_until},
-                                      applicants_file=_upload(file), context=CLI)
-    _emit(as_json, dict(_revision_dict(revision), list_hash=revision.data["list_hash"],
-                        commitment=revision.data["commitment"]),
-          f"revision {revision.id}: {len(revision.data['applicants'])} applications, list hash "
-          f"{revision.data['list_hash']}, commitment {revision.data['commitment']}")
+                                      applicants_file=_upload(file), min_notice=notice(), context=CLI)
+    _emit(as_json, dict(_revision_dict(revision), list_hash=revision.data["list_hash"]),
+          f"revision {revision.id}: {len(revision.data['applicants'])} applications, "
+          f"list hash {revision.data['list_hash']}; the seed commitment is made when a reviewer publishes it")
 
 
 @lottery_cli.command("draw")

@@ -37,6 +37,9 @@ MATRIX = {
     ("GET", "/bureau/schools/{school}/results/2026"): EDITORS | {"school_editor"},
     ("GET", "/bureau/schools/{other_school}/results/2026"): EDITORS,
     ("GET", "/bureau/schools/{school}/lottery/2026"): EDITORS | {"school_editor"},
+    ("POST", "/bureau/schools/{school}/results/2026"): EDITORS | {"school_editor"},
+    ("POST", "/bureau/schools/{other_school}/results/2026"): EDITORS,
+    ("POST", "/bureau/schools/{school}/results/"): EDITORS | {"school_editor"},
     ("GET", "/bureau/d/990101/timeline/2026"): EDITORS,
     ("GET", "/bureau/d/990101/migrant/2026/primary"): EDITORS,
     ("GET", "/bureau/calendar"): {"city_admin"},
@@ -69,8 +72,9 @@ def test_access_matrix(role, route, client, make_user, admin, district):
     first, second = schools_of(district.id)[:2]  # a school editor works for the first (see make_user)
     url = url.format(doc=draft.object_id, rev=draft.id, submitted=submitted.id, published=published.object_id,
                      school=first.id, other_school=second.id)
-    data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0", "feeder": "0"} \
-        if method == "POST" else None
+    data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0", "feeder": "0",
+            "routes-0-route": "in_zone", "routes-0-applicants": "10", "routes-0-places": "10",
+            "routes-0-admitted": "10"} if method == "POST" else None
     response = client.open(url, method=method, data=data)
     if role in MATRIX[route]:
         assert response.status_code in (200, 302) and "/login" not in response.headers.get("Location", ""), \

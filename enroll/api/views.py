@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from enroll.core.errors import BadRequest, NotFound
+from enroll.core.errors import BadRequest
 from enroll.core.i18n import _
-from enroll.districts.services import get_district
 from enroll.extensions import csrf
 from enroll.lookup import services
 from enroll.lookup.schema import lookup_to_dict
@@ -43,10 +42,7 @@ def lookup():
 @bp.get("/districts/<code>/results/<id:year>")
 def district_results(code: str, year: int):
     """Every school's published admission totals of a year, with oversubscription ratios."""
-    district = get_district(code)
-    rows = results.district_table(district.id, year)
-    if not any(r.result for r in rows):
-        raise NotFound(_("该区该年度的录取结果尚未公布。"))
+    district, rows = results.published_district_table(code, year)
     return jsonify(schema.district_results_to_dict(district, year, rows))
 
 

@@ -4,12 +4,15 @@ the scanner that refuses files carrying ID numbers, mobile numbers or e-mail add
 Masking keeps the surname (one character, or two for a compound surname) and, for a single
 surname with a given name of two or more characters, the last character: 张三 → 张*, 张小明 →
 张*明, 欧阳小明 → 欧阳**. Names in several parts (维吾尔族 买买提·艾力, Latin letters) keep the
-first character of each part. Standard library only.
+first character of each part, and a one-character part after the first shows nothing (张·三 →
+张·*). Spaces inside a Chinese name are dropped first. Standard library only.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 MASK = "*"
 COMPOUND_SURNAMES = frozenset("""
@@ -19,26 +22,58 @@ COMPOUND_SURNAMES = frozenset("""
 """.split())
 _PARTS = re.compile(r"[·•．.\s]+")
 
-# Patterns found anywhere in a cell: an 18-character resident ID number (last character a digit or
-# X), a mainland mobile number, an e-mail address. Digits around them must not be more digits.
-ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+# Patterns found anywhere in a cell, after NFKC (full-width digits and ＠ count): an 18-character
+# resident ID number (17 digits, then a digit or X) standing alone; a mainland mobile number; an
+# e-mail address. An ID number inside a longer run of digits or letters is found by
+# :func:`_embedded_id` instead: any 18 characters there whose birth date (characters 7-14) is a date.
+ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+_ID_WINDOW = re.compile(r"(?=([0-9]{17}[0-9Xx]))")
 MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def _embedded_id(text: str) -> bool:
+    for match in _ID_WINDOW.finditer(text):
+        born = match.group(1)[6:14]
+        try:
+            if 1900 <= int(born[:4]) <= 2099 and date(int(born[:4]), int(born[4:6]), int(born[6:8])):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _kinds(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text)
+    found = ["id_number"] if ID_NUMBER.search(text) or _embedded_id(text) else []
+    return found + [kind for kind, pattern in PATTERNS[1:] if pattern.search(text)]
+
+
 PATTERNS = (("id_number", ID_NUMBER), ("mobile", MOBILE), ("email", EMAIL))
 
 
-def _mask_part(part: str) -> str:
+def _mask_part(part: str, first: bool) -> str:
+    """A part keeps its first character, except a one-character part after the first: nothing shows then."""
+    if len(part) == 1 and not first:
+        return MASK
     return part[:1] + MASK * (len(part) - 1)
 
 
 def mask_name(name: str | None) -> str:
-    """A child's name as it may appear in public: 张* / 张*明 / 欧阳** (see the module docstring)."""
-    name = (name or "").strip()
+    """A child's name as it may appear in public: 张* / 张*明 / 欧阳** (see the module docstring).
+
+    Full-width letters and spaces are normalised first (NFKC); a Chinese name loses every space
+    inside it (``张　三``, ``王 小 明`` and a cell broken over two lines are one name).
+    """
+    name = unicodedata.normalize("NFKC", name or "").strip()
+    if _is_han(name):
+        name = re.sub(r"\s+", "", name)
     if not name:
         return ""
     parts = [p for p in _PARTS.split(name) if p]
     if len(parts) > 1 or not _is_han(name):
-        return "·".join(_mask_part(p) for p in parts) if _is_han(name) else " ".join(_mask_part(p) for p in parts)
+        masked = [_mask_part(p, i == 0) for i, p in enumerate(parts)]
+        return "·".join(masked) if _is_han(name) else " ".join(masked)
     surname = 2 if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else 1
     given = name[surname:]
     if not given:
@@ -61,22 +96,24 @@ class PersonalData:
     kind: str  # id_number | mobile | email
 
 
-def find_personal_data(rows, header: list[str], first_line: int = 2) -> list[PersonalData]:
+def find_personal_data(rows, header: list[str], first_line: int = 2, lines: list[int] | None = None
+                       ) -> list[PersonalData]:
     """Every cell of ``rows`` (lists of strings, in the order of ``header``) that holds an ID number,
     a mobile number or an e-mail address, whatever its column is called.
 
     :param first_line: the line number of the first row (2 when line 1 is the header).
+    :param lines: the line number of each row instead (files with blank lines or multi-line cells).
     """
     found = []
-    for line, row in enumerate(rows, start=first_line):
+    numbers = lines if lines is not None else range(first_line, first_line + len(rows))
+    for line, row in zip(numbers, rows):
         for index, cell in enumerate(row):
-            for kind, pattern in PATTERNS:
-                if cell and pattern.search(str(cell)):
-                    column = header[index] if index < len(header) else str(index + 1)
-                    found.append(PersonalData(line, column, kind))
+            for kind in _kinds(str(cell)) if cell else ():
+                column = header[index] if index < len(header) else str(index + 1)
+                found.append(PersonalData(line, column, kind))
     return found
 
 
 def contains_personal_data(text: str) -> list[str]:
     """The kinds of personal data anywhere in ``text`` (for free-text fields and notes)."""
-    return [kind for kind, pattern in PATTERNS if pattern.search(text or "")]
+    return _kinds(text or "")

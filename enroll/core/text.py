@@ -28,7 +28,11 @@ def decode_csv(raw: bytes, filename: str) -> str:
         raise Invalid(_l("文件 %(file)s 不是 CSV 文本文件（如果是 Excel 表格，请“另存为”CSV 格式）。", file=filename),
                       code="not_csv", file=filename)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Invalid(_l("文件 %(file)s 既不是 UTF-8 也不是 GBK 编码（第 %(byte)d 字节无法识别），请另存为 UTF-8 CSV。",
+                             file=filename, byte=exc.start + 1), code="encoding", file=filename) from None
     if b"\x00" in raw:
         raise Invalid(_l("文件 %(file)s 不是 CSV 文本文件（如果是 Excel 表格，请“另存为”CSV 格式）。", file=filename),
                       code="not_csv", file=filename)

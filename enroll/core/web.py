@@ -85,7 +85,7 @@ def refuse_nul_bytes():
     from werkzeug.exceptions import BadRequest as HTTPBadRequest
 
     values = [v for vs in request.args.listvalues() for v in vs]
-    if request.method == "POST" and request.mimetype != "multipart/form-data":
+    if request.method == "POST":  # form fields of multipart bodies too (uploaded files are checked by their readers)
         values += [v for vs in request.form.listvalues() for v in vs]
     if "\x00" in request.path or any("\x00" in v for v in values):
         raise HTTPBadRequest()

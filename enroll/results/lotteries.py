@@ -18,6 +18,7 @@ from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
+from enroll.core.privacy import mask_name
 from enroll.core.security import authorize
 from enroll.extensions import db
 from enroll.review import content, states
@@ -28,14 +29,13 @@ from enroll.results.models import Lottery, LotterySecret
 from enroll.results.services import (
     LOCAL,
     MAX_PUBLIC_DAYS,
-    Purged,
     Upload,
     end_of_local_day,
     local_today,
     refuse_personal_data,
-    scrub_revisions,
+    refuse_personal_text,
 )
-from enroll.schools.services import get_school
+from enroll.schools.services import editable_school
 
 FIELDS = {"places": _l("摇号录取名额"), "draw_at": _l("摇号时间"), "applicants": _l("参加摇号的申请"),
           "list_hash": _l("名单哈希值"), "commitment": _l("种子承诺值"), "seed": _l("种子（开奖时公开）"),
@@ -56,6 +56,8 @@ def _present(key: str, value):
                 for a in value]
     if key == "draw_at":
         return datetime.fromisoformat(value).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    if key == "commitment" and not value:
+        return str(_l("发布名单时生成"))
     return value
 
 
@@ -72,7 +74,7 @@ def _before_publish(actor, item: Lottery, revision: Revision, context: Context) 
     data = revision.data
     # the hashes, the commitment and the seed are hex digits that can look like a phone number: scan
     # what people wrote (the list), not what the service computed
-    refuse_personal_data(data["applicants"])
+    refuse_personal_data([data["applicants"], revision.note])
     if lottery.list_hash(_numbers(data)) != data["list_hash"]:
         raise Conflict(_l("名单与其哈希值不符，不能发布。"))
     committed = item.status == states.PUBLISHED
@@ -81,6 +83,10 @@ def _before_publish(actor, item: Lottery, revision: Revision, context: Context) 
     if data["seed"] is None:
         if datetime.fromisoformat(data["draw_at"]) <= _now():
             raise Conflict(_l("摇号时间已过：名单和种子承诺必须在摇号前公示，请修改摇号时间。"))
+        if not committed:  # the seed is drawn now, once the list can no longer change
+            seed = lottery.new_seed()
+            db.session.merge(LotterySecret(lottery_id=item.id, seed=seed))
+            revision.data = dict(data, commitment=lottery.commitment(seed))
         return
     if not committed:
         raise Conflict(_l("必须先公示名单和种子承诺，才能公布摇号结果。"))
@@ -111,30 +117,36 @@ def lotteries_of_school(school_id: int) -> list[Lottery]:
     return list(db.session.scalars(select(Lottery).where(Lottery.school_id == school_id).order_by(Lottery.year.desc())))
 
 
-def _draw_at(value, now: datetime) -> datetime:
-    """A local date and time (``YYYY-MM-DDTHH:MM``) in the future, as UTC. :raises Invalid:"""
+def _draw_at(value, earliest: datetime) -> datetime:
+    """A local date and time (``YYYY-MM-DDTHH:MM``) not before ``earliest``, as UTC. :raises Invalid:"""
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value or "").strip())
     except ValueError:
         raise Invalid(_l("“摇号时间”不是有效的日期和时间（YYYY-MM-DD HH:MM）。"), field="draw_at") from None
     moment = (moment.replace(tzinfo=LOCAL) if moment.tzinfo is None else moment).astimezone(UTC)
-    if moment <= now:
-        raise Invalid(_l("摇号时间必须在将来：名单和种子承诺要先公示。"), field="draw_at")
+    if moment < earliest:
+        raise Invalid(_l("摇号时间最早为 %(at)s：名单和种子承诺要提前公示，让公众有时间查看。",
+                         at=earliest.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")), field="draw_at")
     return moment
 
 
 def save_lottery(actor, school_id: int, year: int, data: dict, *, applicants_file: Upload | None = None,
-                 note: str = "", now: datetime | None = None, context: Context = Context()) -> Revision:
-    """Write the draft of a lottery (its applicant list and commitment). Commits. :returns: the revision.
+                 note: str = "", min_notice: timedelta = timedelta(hours=24), now: datetime | None = None,
+                 context: Context = Context()) -> Revision:
+    """Write the draft of a lottery (its applicant list and its hash). Commits. :returns: the revision.
+
+    The seed and its commitment are made when a reviewer publishes the list (:func:`_before_publish`),
+    so nobody can know the seed while the list can still change.
 
     :param data: ``places``, ``draw_at`` (local date and time), ``public_until`` (ISO date).
+    :param min_notice: how long before the draw the list must at least be saved, so the public can
+        see the commitment in time (``ENROLL_LOTTERY_NOTICE_HOURS``).
     :param applicants_file: CSV with 申请号 and optional 姓名; without it the draft's list is kept.
     :raises Conflict: once the commitment is published (the list can no longer change).
     :raises Invalid: naming the line and column, or the field.
     """
     now = now or _now()
-    school = get_school(school_id)
-    authorize(actor, "schools.edit", school.district_id, school.id)
+    school = editable_school(actor, school_id)
     year = fields.year({"year": year}, required=True)
     item = lottery_of(school.id, year)
     if item is not None and item.status != states.DRAFT:
@@ -150,22 +162,18 @@ def save_lottery(actor, school_id: int, year: int, data: dict, *, applicants_fil
     if places < 1 or places >= len(applicants):
         raise Invalid(_l("申请人数（%(n)d）必须多于录取名额（%(places)d）才需要摇号。", n=len(applicants), places=places),
                       field="places")
-    draw_at = _draw_at(data.get("draw_at"), now)
+    draw_at = _draw_at(data.get("draw_at"), now + min_notice)
     until = fields.iso_date(data, "public_until", FIELDS["public_until"], required=True)
     if until < draw_at.astimezone(LOCAL).date().isoformat() or \
             until > (local_today(now) + timedelta(days=MAX_PUBLIC_DAYS)).isoformat():
         raise Invalid(_l("“名单公开至”须在摇号日之后，且最多 %(n)d 天。", n=MAX_PUBLIC_DAYS), field="public_until")
+    refuse_personal_text("note", note)
     if item is None:
         item = Lottery(district_id=school.district_id, school_id=school.id, year=year, school=school)
         db.session.add(item)
-        db.session.flush()
-    secret = db.session.get(LotterySecret, item.id)
-    if secret is None:
-        secret = LotterySecret(lottery_id=item.id, seed=lottery.new_seed())
-        db.session.add(secret)
     revision = content.save_draft(actor, LOTTERY, item, {
         "year": year, "places": places, "draw_at": draw_at.isoformat(), "applicants": applicants,
-        "list_hash": lottery.list_hash([a["no"] for a in applicants]), "commitment": lottery.commitment(secret.seed),
+        "list_hash": lottery.list_hash([a["no"] for a in applicants]), "commitment": "",  # made on publication
         "seed": None, "order": [], "public_until": until}, note, context=context)
     db.session.commit()
     return revision
@@ -217,18 +225,32 @@ def published_lotteries_of_school(school_id: int) -> list[Lottery]:
     return [item for item in lotteries_of_school(school_id) if item.status == states.PUBLISHED]
 
 
-def verify_published(item: Lottery) -> lottery.Verification | None:
+def list_is_public(item: Lottery, now: datetime | None = None) -> bool:
+    """Whether the applicant list and order are shown now: until ``public_until``, even before the
+    purge has run."""
+    return bool(item.applicants) and item.public_until is not None and (now or _now()) < item.public_until
+
+
+def public_applicants(item: Lottery, now: datetime | None = None) -> list[dict]:
+    """The applicants as the public sees them, names masked ([] once the list is past its date)."""
+    return [{"no": a["no"], "name": mask_name(a["name"])} for a in item.applicants] if list_is_public(item, now) else []
+
+
+def verify_published(item: Lottery, now: datetime | None = None) -> lottery.Verification | None:
     """Re-run a drawn lottery from what is published (None before the draw or once the list expired)."""
-    if item.seed is None or not item.applicants:
+    if item.seed is None or not list_is_public(item, now):
         return None
     return lottery.verify([a["no"] for a in item.applicants], item.seed, item.list_hash, item.commitment, item.draw_order)
 
 
-def document(item: Lottery) -> dict:
+def document(item: Lottery, now: datetime | None = None) -> dict:
     """Everything needed to re-run the draw elsewhere (docs/lottery.md), without names."""
+    public = list_is_public(item, now)
     return {"school": item.school.name, "school_id": item.school_id, "year": item.year, "places": item.places,
             "draw_at": item.draw_at.isoformat(), "list_hash": item.list_hash, "commitment": item.commitment,
-            "seed": item.seed, "applications": [a["no"] for a in item.applicants], "order": item.draw_order,
+            "committed_at": item.first_published_at.isoformat() if item.first_published_at else None,
+            "seed": item.seed, "applications": [a["no"] for a in item.applicants] if public else [],
+            "order": item.draw_order if public else [],
             "algorithm": "HMAC-SHA256(seed, application) ascending, then application; see docs/lottery.md"}
 
 
@@ -239,6 +261,8 @@ def read_document(raw: bytes, filename: str) -> dict:
     """
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:  # nested thousands deep: not a lottery document
+        raise Invalid(_l("文件 %(file)s 不是摇号数据（应为 JSON 对象）。", file=filename)) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise Invalid(_l("文件 %(file)s 不是有效的 JSON：%(detail)s", file=filename, detail=str(exc)[:200])) from None
     if not isinstance(doc, dict):
@@ -248,23 +272,8 @@ def read_document(raw: bytes, filename: str) -> dict:
 
 def verify_document(doc: dict) -> lottery.Verification:
     """Verify a lottery from its published document (:func:`document`). :raises Invalid: a malformed one."""
-    try:
-        applications, order = [str(a) for a in doc["applications"]], [str(a) for a in doc["order"]]
-        return lottery.verify(applications, str(doc["seed"]), str(doc["list_hash"]), str(doc["commitment"]), order)
-    except (KeyError, TypeError) as exc:
-        raise Invalid(_l("摇号数据不完整：缺少 %(key)s。", key=str(exc))) from None
-
-
-def purge_expired_lotteries(now: datetime, purged: Purged, context: Context) -> None:
-    """Remove the applicant list and order of lotteries past ``public_until``; hashes, commitment and
-    seed stay published. Does not commit."""
-    for item in db.session.scalars(select(Lottery).where(Lottery.public_until <= now,
-                                                         Lottery.list_purged_at.is_(None))):
-        count = len(item.applicants)
-        item.applicants, item.draw_order, item.list_purged_at = [], [], now
-        purged.lotteries.append(item.id)
-        record(None, "lottery.purge", "lottery", item.id, context=context, detail={"applicants": count})
-
-    def expired(data: dict) -> bool:
-        return end_of_local_day(date.fromisoformat(data["public_until"])) <= now
-    purged.revisions += scrub_revisions(LOTTERY, None, ("applicants", "order"), expired)
+    missing = [k for k in ("applications", "seed", "list_hash", "commitment", "order") if doc.get(k) in (None, "")]
+    if missing or not isinstance(doc["applications"], list) or not isinstance(doc["order"], list):
+        raise Invalid(_l("摇号数据不完整：缺少 %(keys)s。", keys=", ".join(missing or ["applications", "order"])))
+    applications, order = [str(a) for a in doc["applications"]], [str(a) for a in doc["order"]]
+    return lottery.verify(applications, str(doc["seed"]), str(doc["list_hash"]), str(doc["commitment"]), order)

@@ -24,10 +24,15 @@ from dataclasses import dataclass
 
 
 def list_hash(applications: list[str]) -> str:
-    """SHA-256 of the sorted application numbers, one per line. :raises ValueError: duplicates or blanks."""
+    """SHA-256 of the sorted application numbers, one per line.
+
+    :raises ValueError: duplicates, blanks, or white space inside a number.
+    """
     numbers = [str(a).strip() for a in applications]
     if any(not n for n in numbers):
         raise ValueError("blank application number")
+    if any(ch.isspace() for n in numbers for ch in n):  # "A\nB" would hash like "A", "B"
+        raise ValueError("white space inside an application number")
     if len(set(numbers)) != len(numbers):
         raise ValueError("duplicate application number")
     return hashlib.sha256("".join(n + "\n" for n in sorted(numbers)).encode("utf-8")).hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enroll.core.db import UTCDateTime, utcnow
@@ -96,12 +96,11 @@ class LotterySecret(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RateHit(db.Model):
-    """One attempt counted against a limit (own-result checks), kept for a day at most."""
+class RateLimit(db.Model):
+    """Attempts counted against one limit (own-result checks): see ``results.checks``."""
 
-    __tablename__ = "rate_hits"
-    __table_args__ = (Index("ix_rate_hits_bucket_at", "bucket", "at"),)
+    __tablename__ = "rate_limits"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bucket: Mapped[str] = mapped_column(String(120))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    bucket: Mapped[str] = mapped_column(String(120), primary_key=True)  # ip:ADDRESS or no:SCHOOL:YEAR:NUMBER
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)

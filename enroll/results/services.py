@@ -1,33 +1,30 @@
 """Admission results (录取结果): posted by a school, reviewed by its district (先审后发), published
 as aggregates by route with an optional list of children that expires.
 
-Every output of a child (HTML, JSON, CSV) goes through :func:`public_entry`, which masks the name
-with ``core.privacy.mask_name`` again whatever was stored.
+Every output of a child (HTML, JSON, CSV) goes through :func:`public_entry_data`, which masks the
+name with ``core.privacy.mask_name`` again whatever was stored. CSV downloads are in ``downloads``,
+parents' own-result checks in ``checks``, the expiry of lists in ``expiry``.
 """
 from __future__ import annotations
 
-import csv
-import hmac
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from enroll.core import fields
 from enroll.core.context import Context
-from enroll.core.errors import Conflict, Invalid, NotFound, TooManyRequests
+from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.core.privacy import contains_personal_data, mask_name
-from enroll.core.security import authorize
+from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.review import content, states
 from enroll.review.models import Revision
-from enroll.review.services import record
 from enroll.results import tables
-from enroll.results.models import AdmissionEntry, AdmissionResult, RateHit
-from enroll.schools.services import get_school, schools_of
+from enroll.results.models import AdmissionEntry, AdmissionResult
+from enroll.schools.services import editable_school, schools_of
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # list dates are local dates: a list is public through that whole day
 MAX_PUBLIC_DAYS = 90               # a list may stay public at most this long after it is saved
@@ -41,15 +38,6 @@ class Upload:
 
     raw: bytes
     filename: str
-
-
-@dataclass(frozen=True)
-class CheckLimits:
-    """Own-result checks allowed: per client address, and per application number (guessing a birth date)."""
-
-    per_ip: int = 20
-    per_application: int = 5
-    window: timedelta = timedelta(minutes=15)
 
 
 def _now() -> datetime:
@@ -81,11 +69,12 @@ def _present(key: str, value):
                  str(label["applicants"]): r["applicants"], str(label["places"]): r["places"],
                  str(label["admitted"]): r["admitted"], str(label["note"]): r.get("note", "")} for r in value]
     if key == "list":
-        return [_entry_row(public_entry_data(e)) for e in value]
+        labels = entry_labels()
+        return [entry_row(public_entry_data(e, labels)) for e in value]
     return value
 
 
-def _entry_row(entry: dict) -> dict:
+def entry_row(entry: dict) -> dict:
     label = tables.COLUMN_LABELS
     return {str(label["application_no"]): entry["no"] or "", str(label["name"]): entry["name"],
             str(label["route"]): entry["route_label"], str(label["outcome"]): entry["outcome_label"],
@@ -106,9 +95,15 @@ def _apply(result: AdmissionResult, data: dict) -> None:
 
 def _before_publish(actor, result: AdmissionResult, revision: Revision, context: Context) -> None:
     """The publish-time scanner and the list's expiry, checked again whatever the draft went through."""
-    refuse_personal_data(revision.data)
+    refuse_personal_data([revision.data, revision.note])
     if revision.data["list"] and end_of_local_day(date.fromisoformat(revision.data["public_until"])) <= _now():
         raise Conflict(_l("名单公开截止日期已过，请修改后重新提交。"))
+
+
+def refuse_personal_text(field: str, text: str | None) -> None:
+    """:raises Invalid: naming ``field`` when free text (a note shown to the public) holds personal data."""
+    if contains_personal_data(text or ""):
+        raise Invalid(_l("说明中不得出现身份证号、手机号或电子邮件。"), field=field)
 
 
 def refuse_personal_data(data) -> None:
@@ -180,8 +175,7 @@ def save_result(actor, school_id: int, year: int, data: dict, *, check_key: byte
     :raises Invalid: naming the file, line and column, or the field; nothing is saved then.
     :raises Forbidden: unless the actor edits this school.
     """
-    school = get_school(school_id)
-    authorize(actor, "schools.edit", school.district_id, school.id)
+    school = editable_school(actor, school_id)
     year = fields.year({"year": year}, required=True)
     if routes_file is not None:
         routes = tables.routes_from_csv(routes_file.raw, routes_file.filename)
@@ -193,11 +187,14 @@ def save_result(actor, school_id: int, year: int, data: dict, *, check_key: byte
     elif data.get("keep_list") and item is not None:
         current = content.current_revision(RESULT, item)
         entries = list(current.data["list"]) if current else []
+        errors = tables.check_list(entries, routes)
+        if errors:
+            raise Invalid(_l("已上传的名单与修改后的各途径人数不符：请重新上传名单，或改正人数。"), errors=errors)
     else:
         entries = []
     notes = fields.text(data, "notes", FIELDS["notes"], limit=5_000)
-    if contains_personal_data(notes):
-        raise Invalid(_l("说明中不得出现身份证号、手机号或电子邮件。"), field="notes")
+    refuse_personal_text("notes", notes)
+    refuse_personal_text("note", note)
     notice, until = _dates(data, bool(entries), today or local_today())
     if item is None:
         item = AdmissionResult(district_id=school.district_id, school_id=school.id, year=year, school=school)
@@ -211,8 +208,7 @@ def save_result(actor, school_id: int, year: int, data: dict, *, check_key: byte
 
 def current_data(actor, school_id: int, year: int) -> dict | None:
     """What the edit form starts from: the open draft, else what is published (None for nothing yet)."""
-    school = get_school(school_id)
-    authorize(actor, "schools.edit", school.district_id, school.id)
+    school = editable_school(actor, school_id)
     revision = content.current_revision(RESULT, result_of(school.id, year))
     return dict(revision.data) if revision else None
 
@@ -226,6 +222,11 @@ def results_of_school(school_id: int) -> list[AdmissionResult]:
 # ------------------------------------------------------------------------------ public reads
 
 
+def ratio(applicants: int, places: int) -> float | None:
+    """Oversubscription: applicants per place (None without places)."""
+    return applicants / places if places else None
+
+
 @dataclass
 class Totals:
     applicants: int = 0
@@ -234,17 +235,13 @@ class Totals:
 
     @property
     def ratio(self) -> float | None:
-        """Oversubscription: applicants per place (None without places)."""
-        return self.applicants / self.places if self.places else None
+        return ratio(self.applicants, self.places)
 
 
 def totals(routes: list[dict]) -> Totals:
+    """The sums of routes (or of other ``Totals``-shaped mappings)."""
     return Totals(sum(r["applicants"] for r in routes), sum(r["places"] for r in routes),
                   sum(r["admitted"] for r in routes))
-
-
-def ratio(applicants: int, places: int) -> float | None:
-    return applicants / places if places else None
 
 
 def published_result(school_id: int, year: int) -> AdmissionResult:
@@ -278,11 +275,10 @@ def school_history(school_id: int) -> list[AdmissionResult]:
 
 def district_history(district_id: int) -> list[tuple[int, Totals]]:
     """Totals of every year with published results, oldest first."""
-    by_year: dict[int, Totals] = {}
+    by_year: dict[int, list[dict]] = {}
     for result in published_results(district_id):
-        t, add = by_year.setdefault(result.year, Totals()), totals(result.routes)
-        t.applicants, t.places, t.admitted = t.applicants + add.applicants, t.places + add.places, t.admitted + add.admitted
-    return sorted(by_year.items())
+        by_year.setdefault(result.year, []).extend(result.routes)
+    return [(year, totals(routes)) for year, routes in sorted(by_year.items())]
 
 
 @dataclass
@@ -297,6 +293,15 @@ def district_table(district_id: int, year: int) -> list[DistrictRow]:
     results = {r.school_id: r for r in published_results(district_id, year)}
     return [DistrictRow(s, results.get(s.id), totals(results[s.id].routes) if s.id in results else None)
             for s in schools_of(district_id)]
+
+
+def published_district_table(district_code: str, year: int) -> tuple[object, list[DistrictRow]]:
+    """The district and :func:`district_table`. :raises NotFound: no result of that year is published."""
+    district = get_district(district_code)
+    rows = district_table(district.id, year)
+    if not any(r.result for r in rows):
+        raise NotFound(_l("该区该年度的录取结果尚未公布。"))
+    return district, rows
 
 
 def list_is_public(result: AdmissionResult, now: datetime | None = None) -> bool:
@@ -318,161 +323,37 @@ def public_list(result: AdmissionResult, now: datetime | None = None) -> list[di
     """The list as the public sees it ([] unless :func:`list_is_public`)."""
     if not list_is_public(result, now):
         return []
-    return [public_entry(e) for e in db.session.scalars(select(AdmissionEntry).where(
-        AdmissionEntry.result_id == result.id).order_by(AdmissionEntry.line))]
+    labels = entry_labels()
+    rows = db.session.execute(select(AdmissionEntry.application_no, AdmissionEntry.name, AdmissionEntry.route,
+                                     AdmissionEntry.outcome, AdmissionEntry.rank)
+                              .where(AdmissionEntry.result_id == result.id).order_by(AdmissionEntry.line))
+    return [public_entry_data({"no": no, "name": name, "route": route, "outcome": outcome, "rank": rank}, labels)
+            for no, name, route, outcome, rank in rows]
 
 
-def public_entry_data(entry: dict) -> dict:
-    """One child as every output shows them (the one place names are masked on the way out)."""
+def entry_labels() -> tuple[dict, dict]:
+    """Route and outcome labels in the current language, translated once for a whole list."""
+    return {k: str(v) for k, v in tables.ROUTES.items()}, {k: str(v) for k, v in tables.OUTCOMES.items()}
+
+
+def public_entry_data(entry: dict, labels: tuple[dict, dict] | None = None) -> dict:
+    """One child as every output shows them (the one place names are masked on the way out).
+
+    :param labels: :func:`entry_labels`, when many entries are shown at once.
+    """
+    routes, outcomes = labels or entry_labels()
     route, outcome = entry.get("route") or "", entry.get("outcome") or ""
     return {"no": entry.get("no"), "name": mask_name(entry.get("name")), "route": route,
-            "route_label": str(tables.ROUTES[route]) if route in tables.ROUTES else "",
-            "outcome": outcome, "outcome_label": str(tables.OUTCOMES.get(outcome, outcome)), "rank": entry.get("rank")}
+            "route_label": routes.get(route, ""), "outcome": outcome, "outcome_label": outcomes.get(outcome, outcome),
+            "rank": entry.get("rank")}
 
 
-def public_entry(entry: AdmissionEntry) -> dict:
+def public_entry(entry: AdmissionEntry, labels: tuple[dict, dict] | None = None) -> dict:
     return public_entry_data({"no": entry.application_no, "name": entry.name, "route": entry.route,
-                              "outcome": entry.outcome, "rank": entry.rank})
+                              "outcome": entry.outcome, "rank": entry.rank}, labels)
 
 
 def route_rows(result: AdmissionResult) -> list[dict]:
     """The aggregates with labels and each route's oversubscription ratio."""
     return [dict(r, label=str(tables.ROUTES.get(r["route"], r["route"])), ratio=ratio(r["applicants"], r["places"]))
             for r in result.routes]
-
-
-# ------------------------------------------------------------------------------ CSV downloads
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so spreadsheet programs open Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _ratio_text(value: float | None) -> str:
-    return f"{value:.2f}" if value is not None else ""
-
-
-def school_csv(result: AdmissionResult) -> bytes:
-    label = tables.COLUMN_LABELS
-    return to_csv([str(label[k]) for k in ("route", "applicants", "places", "admitted")] + [str(_l("报名/计划比")),
-                                                                                           str(label["note"])],
-                  [[r["label"], r["applicants"], r["places"], r["admitted"], _ratio_text(r["ratio"]), r.get("note", "")]
-                   for r in route_rows(result)])
-
-
-def list_csv(result: AdmissionResult, now: datetime | None = None) -> bytes:
-    """:raises NotFound: when the list is not public (never was, expired, or for own-result checks only)."""
-    entries = public_list(result, now)
-    if not entries:
-        raise NotFound(_l("该名单未公开或已过公开期限。"))
-    return to_csv(list(_entry_row(entries[0])), [list(_entry_row(e).values()) for e in entries])
-
-
-def district_csv(rows: list[DistrictRow]) -> bytes:
-    header = [str(h) for h in (_l("学校"), _l("学段"), _l("办学性质"), _l("报名人数"), _l("计划数"), _l("录取人数"),
-                               _l("报名/计划比"))]
-    return to_csv(header, [[r.school.name, r.school.stage, r.school.kind, r.totals.applicants, r.totals.places,
-                            r.totals.admitted, _ratio_text(r.totals.ratio)] for r in rows if r.totals is not None])
-
-
-# ------------------------------------------------------------------------------ own result
-
-
-@dataclass
-class OwnResult:
-    school: object
-    year: int
-    entry: dict
-
-
-def _throttle(bucket: str, limit: int, window: timedelta, now: datetime) -> bool:
-    """Count one attempt in ``bucket``; False when ``limit`` attempts were already made within ``window``."""
-    recent = db.session.scalar(select(func.count(RateHit.id)).where(RateHit.bucket == bucket,
-                                                                   RateHit.at > now - window))
-    if recent >= limit:
-        return False
-    db.session.add(RateHit(bucket=bucket, at=now))
-    return True
-
-
-def check_own_result(school_id: int, year: int, application_no: str, birth_date: str, *, ip: str, check_key: bytes,
-                     limits: CheckLimits = CheckLimits(), now: datetime | None = None) -> OwnResult:
-    """A child's outcome, for whoever knows both the application number and the birth date.
-
-    Every attempt counts against the client address and the application number, before the
-    answer is looked at, so a birth date cannot be guessed by trying many. Wrong number and
-    wrong date get the same answer.
-
-    :raises TooManyRequests: over a limit. :raises NotFound: no match (or no list to check).
-    """
-    now = now or _now()
-    number = (application_no or "").strip()[:32]
-    allowed = _throttle(f"ip:{ip}", limits.per_ip, limits.window, now)
-    allowed = allowed and _throttle(f"no:{school_id}:{year}:{number}", limits.per_application, limits.window, now)
-    db.session.commit()
-    if not allowed:
-        raise TooManyRequests(_l("查询过于频繁，请 %(n)d 分钟后再试。", n=int(limits.window.total_seconds() // 60)),
-                              retry_after=int(limits.window.total_seconds()))
-    not_found = NotFound(_l("没有找到与申请号和出生日期都相符的记录，请核对后再试。"))
-    result = result_of(school_id, year)
-    errors: list = []
-    born = tables.parse_birth_date(birth_date or "", 0, "", errors)
-    if result is None or not can_check(result, now) or born is None or not number:
-        raise not_found
-    entry = db.session.scalar(select(AdmissionEntry).where(AdmissionEntry.result_id == result.id,
-                                                           AdmissionEntry.application_no == number))
-    expected = tables.check_digest(check_key, number, born)
-    if entry is None or entry.check_digest is None or not hmac.compare_digest(entry.check_digest, expected):
-        raise not_found
-    return OwnResult(result.school, result.year, public_entry(entry))
-
-
-# ------------------------------------------------------------------------------ expiry
-
-
-@dataclass
-class Purged:
-    results: list[int] = field(default_factory=list)
-    entries: int = 0
-    revisions: int = 0
-    lotteries: list[int] = field(default_factory=list)
-    rate_hits: int = 0
-
-
-def scrub_revisions(kind, item_id: int | None, keys: tuple[str, ...], expired) -> int:
-    """Empty the personal ``keys`` of a kind's revisions (of one item, or all) whose list has expired.
-
-    :param expired: revision data → whether its list is past its public date.
-    :returns: how many revisions were changed.
-    """
-    query = select(Revision).where(Revision.object_type == kind.name)
-    if item_id is not None:
-        query = query.where(Revision.object_id == item_id)
-    changed = 0
-    for revision in db.session.scalars(query):
-        if any(revision.data.get(k) for k in keys) and expired(revision.data):
-            revision.data = dict(revision.data, **{k: [] for k in keys}, list_purged=True)
-            changed += 1
-    return changed
-
-
-def purge_expired_results(now: datetime, purged: Purged, context: Context) -> None:
-    """Unpublish and delete every result list past its ``public_until``, drafts' lists included. Does not commit."""
-    for result in db.session.scalars(select(AdmissionResult).where(
-            AdmissionResult.public_until <= now, AdmissionResult.list_purged_at.is_(None))):
-        count = db.session.execute(delete(AdmissionEntry).where(AdmissionEntry.result_id == result.id)).rowcount
-        result.list_count, result.list_purged_at = 0, now
-        purged.results.append(result.id)
-        purged.entries += count
-        record(None, "results.purge", "admission_result", result.id, context=context,
-               detail={"entries": count, "public_until": result.public_until.isoformat()})
-
-    def expired(data: dict) -> bool:
-        return not data.get("public_until") or end_of_local_day(date.fromisoformat(data["public_until"])) <= now
-    purged.revisions += scrub_revisions(RESULT, None, ("list",), expired)
-    purged.rate_hits += db.session.execute(delete(RateHit).where(RateHit.at < now - timedelta(days=1))).rowcount

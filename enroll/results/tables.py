@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import io
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from enroll.core.errors import Invalid
@@ -60,6 +62,7 @@ COLUMN_LABELS = {"route": _l("途径"), "applicants": _l("报名人数"), "place
                  "rank": _l("序号"), "birth_date": _l("出生日期")}
 MAX_COUNT = 100_000
 MAX_LIST = 20_000
+MAX_NAME = 40  # characters of a name (the column's width)
 _APPLICATION_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 
 Error = tuple  # (line, column, message)
@@ -70,16 +73,37 @@ def refused(filename: str, errors: list[Error]) -> Invalid:
     return Invalid(_l("%(file)s 有 %(n)d 处错误，未保存任何内容。", file=filename, n=len(errors)), errors=errors)
 
 
-def read_csv(raw: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of an uploaded CSV. :raises Invalid: see ``core.text.decode_csv``."""
+@dataclass
+class Table:
+    """An uploaded CSV: its header, its non-blank rows and the file line each row starts on."""
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+
+    def numbered(self):
+        return zip(self.lines, self.rows)
+
+
+def read_csv(raw: bytes, filename: str) -> Table:
+    """The header and rows of an uploaded CSV, blank rows left out (line numbers stay the file's).
+
+    :raises Invalid: see ``core.text.decode_csv``; a file that is not CSV.
+    """
     text = decode_csv(raw, filename)
+    reader = csv.reader(io.StringIO(text))
+    rows, lines, previous = [], [], 0
     try:
-        rows = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append(row)
+                lines.append(previous + 1)  # a quoted cell may span lines: the row starts after the last one
+            previous = reader.line_num
     except csv.Error as exc:
         raise Invalid(_l("文件 %(file)s 不是有效的 CSV：%(detail)s", file=filename, detail=str(exc)[:200])) from None
     if not rows:
         raise Invalid(_l("文件 %(file)s 是空的。", file=filename), code="empty", file=filename)
-    return [c.strip().lstrip("\ufeff") for c in rows[0]], rows[1:]
+    return Table([c.strip().lstrip("\ufeff") for c in rows[0]], rows[1:], lines[1:])
 
 
 def _columns(header: list[str], known: dict[str, tuple[str, ...]], required: tuple[str, ...],
@@ -102,11 +126,12 @@ def _columns(header: list[str], known: dict[str, tuple[str, ...]], required: tup
     return found
 
 
-def scan(header: list[str], rows: list[list[str]]) -> list[Error]:
+def scan(table: Table) -> list[Error]:
     """Line-level errors for every cell holding an ID number, mobile number or e-mail address."""
     kinds = {"id_number": _l("身份证号码"), "mobile": _l("手机号码"), "email": _l("电子邮件地址")}
     return [(f.line, f.column, _l("含有%(kind)s：公开的表格中不得出现身份证号、手机号或电子邮件，请删除后重新上传。",
-                                  kind=kinds[f.kind])) for f in find_personal_data(rows, header)]
+                                  kind=kinds[f.kind])) for f in find_personal_data(table.rows, table.header,
+                                                                                 lines=table.lines)]
 
 
 def route_code(value: str) -> str | None:
@@ -168,14 +193,13 @@ def check_routes(rows: list[tuple[int, dict]]) -> list[dict]:
 
 def routes_from_csv(raw: bytes, filename: str) -> list[dict]:
     """Aggregates from a CSV with 途径, 报名人数, 计划数, 录取人数[, 说明]. :raises Invalid: see check_routes."""
-    header, rows = read_csv(raw, filename)
-    errors = scan(header, rows)
-    columns = _columns(header, ROUTE_COLUMNS, ("route", "applicants", "places", "admitted"), errors)
+    table = read_csv(raw, filename)
+    errors = scan(table)
+    columns = _columns(table.header, ROUTE_COLUMNS, ("route", "applicants", "places", "admitted"), errors)
     if errors:
         raise refused(filename, errors)
     try:
-        return check_routes([(line, {k: _cell(row, i) for k, i in columns.items()})
-                             for line, row in enumerate(rows, start=2)])
+        return check_routes([(line, {k: _cell(row, i) for k, i in columns.items()}) for line, row in table.numbered()])
     except Invalid as exc:
         raise refused(filename, exc.detail["errors"]) from None
 
@@ -190,7 +214,7 @@ def check_digest(key: bytes, application_no: str, birth_date: str) -> str:
 
 
 def parse_birth_date(value: str, line: int, column: str, errors: list) -> str | None:
-    value = value.strip().replace("/", "-").replace(".", "-")
+    value = unicodedata.normalize("NFKC", value).strip().replace("/", "-").replace(".", "-")  # fullwidth digits
     try:
         born = date.fromisoformat("-".join(p.zfill(2) for p in value.split("-")) if value.count("-") == 2 else value)
     except ValueError:
@@ -205,73 +229,95 @@ def list_from_csv(raw: bytes, filename: str, routes: list[dict], key: bytes) -> 
     Names are masked and birth dates replaced by their digest (``check_digest``) before anything
     is returned.
 
-    :param routes: the aggregates the list belongs to (its routes must be among them, and no route
-        may list more admitted children than its aggregate says).
-    :returns: entries {no, name, route, outcome, rank, check} in file order.
+    :param routes: the aggregates the list belongs to (see :func:`check_list`).
+    :returns: entries {no, name, route, outcome, rank, _check, _line} in file order.
     :raises Invalid: with every bad line; a duplicate application number names both lines.
     """
-    header, rows = read_csv(raw, filename)
-    errors = scan(header, rows)
-    columns = _columns(header, LIST_COLUMNS, ("outcome",), errors)
+    table = read_csv(raw, filename)
+    errors = scan(table)
+    columns = _columns(table.header, LIST_COLUMNS, ("outcome",), errors)
     if "application_no" not in columns and "name" not in columns and not any(e[0] == 1 for e in errors):
         errors.append((1, str(COLUMN_LABELS["application_no"]), _l("名单至少要有“申请号”或“姓名”一列。")))
-    if len(rows) > MAX_LIST:
+    if len(table.rows) > MAX_LIST:
         errors.append((1, "", _l("名单最多 %(n)d 行。", n=MAX_LIST)))
     if errors:
         raise refused(filename, errors)
-    label = {k: str(v) for k, v in COLUMN_LABELS.items()}
-    admitted_of = {r["route"]: r["admitted"] for r in routes}
     seen: dict[str, int] = {}
-    counted: dict[str, int] = {}
     entries = []
-    for line, row in enumerate(rows, start=2):
-        cell = {k: _cell(row, i) for k, i in columns.items()}
-        number = cell.get("application_no") or None
-        if number is not None:
-            if not _APPLICATION_NO.fullmatch(number):
-                errors.append((line, label["application_no"], _l("申请号“%(value)s”只能由字母、数字、- 和 _ 组成（最多 32 个）。",
-                                                                 value=number[:40])))
-                continue
-            if number in seen:
-                errors.append((line, label["application_no"], _l("申请号 %(no)s 与第 %(other)d 行重复。", no=number,
-                                                                 other=seen[number])))
-                continue
-            seen[number] = line
-        elif not cell.get("name"):
-            errors.append((line, label["application_no"], _l("每行要有申请号或姓名。")))
-            continue
-        outcome = cell["outcome"] if cell["outcome"] in OUTCOMES else OUTCOME_ALIASES.get(cell["outcome"])
-        if outcome is None:
-            errors.append((line, label["outcome"], _l("结果应为“录取”“候补”或“未录取”，不是“%(value)s”。", value=cell["outcome"])))
-            continue
-        route = ""
-        if cell.get("route"):
-            route = route_code(cell["route"]) or ""
-            if route not in admitted_of:
-                errors.append((line, label["route"], _l("招生途径“%(value)s”不在本校的录取结果中。", value=cell["route"])))
-                continue
-            if outcome == "admitted":
-                counted[route] = counted.get(route, 0) + 1
-                if counted[route] == admitted_of[route] + 1:
-                    errors.append((line, label["route"], _l("名单中“%(route)s”的录取人数多于录取结果中的 %(n)d 人。",
-                                                            route=ROUTES[route], n=admitted_of[route])))
-        rank = None
-        if cell.get("rank"):
-            rank = _count(cell["rank"], line, label["rank"], errors)
-        digest = None
-        if cell.get("birth_date"):
-            if number is None:
-                errors.append((line, label["birth_date"], _l("只有带申请号的行才能用出生日期查询。")))
-                continue
-            born = parse_birth_date(cell["birth_date"], line, label["birth_date"], errors)
-            digest = born and check_digest(key, number, born)
-        entries.append({"no": number, "name": mask_name(cell.get("name")), "route": route, "outcome": outcome,
-                        "rank": rank, "_check": digest})
+    for line, row in table.numbered():
+        entry = _list_entry(line, {k: _cell(row, i) for k, i in columns.items()}, seen, key, errors)
+        if entry is not None:
+            entries.append(entry)
     if not entries and not errors:
         errors.append((2, "", _l("名单中没有任何一行。")))
+    errors += check_list(entries, routes)
     if errors:
-        raise refused(filename, errors)
+        raise refused(filename, sorted(errors, key=lambda e: e[0]))
     return entries
+
+
+def _list_entry(line: int, cell: dict, seen: dict[str, int], key: bytes, errors: list) -> dict | None:
+    """One row of a list as an entry (None, with its errors added, when the row is bad)."""
+    label = {k: str(v) for k, v in COLUMN_LABELS.items()}
+    before = len(errors)
+    number = cell.get("application_no") or None
+    if number is not None:
+        _application_no(number, line, seen, errors)
+    elif not cell.get("name"):
+        errors.append((line, label["application_no"], _l("每行要有申请号或姓名。")))
+    if len(cell.get("name", "")) > MAX_NAME:
+        errors.append((line, label["name"], _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
+    outcome = cell["outcome"] if cell["outcome"] in OUTCOMES else OUTCOME_ALIASES.get(cell["outcome"])
+    if outcome is None:
+        errors.append((line, label["outcome"], _l("结果应为“录取”“候补”或“未录取”，不是“%(value)s”。", value=cell["outcome"])))
+    route = route_code(cell["route"]) if cell.get("route") else ""
+    if route is None:
+        errors.append((line, label["route"], _l("未知的招生途径“%(value)s”，可用：%(allowed)s。", value=cell["route"],
+                                                allowed="、".join(str(v) for v in ROUTES.values()))))
+    rank = _count(cell["rank"], line, label["rank"], errors) if cell.get("rank") else None
+    digest = None
+    if cell.get("birth_date"):
+        if number is None:
+            errors.append((line, label["birth_date"], _l("只有带申请号的行才能用出生日期查询。")))
+        else:
+            born = parse_birth_date(cell["birth_date"], line, label["birth_date"], errors)
+            digest = born and check_digest(key, number, born)
+    if len(errors) > before:
+        return None
+    return {"no": number, "name": mask_name(cell.get("name")), "route": route, "outcome": outcome, "rank": rank,
+            "_check": digest, "_line": line}
+
+
+def _application_no(number: str, line: int, seen: dict[str, int], errors: list) -> None:
+    """Check an application number's form and that no earlier line has it (``seen``: number → line)."""
+    column = str(COLUMN_LABELS["application_no"])
+    if not _APPLICATION_NO.fullmatch(number):
+        errors.append((line, column, _l("申请号“%(value)s”只能由字母、数字、- 和 _ 组成（最多 32 个）。", value=number[:40])))
+    elif number in seen:
+        errors.append((line, column, _l("申请号 %(no)s 与第 %(other)d 行重复。", no=number, other=seen[number])))
+    else:
+        seen[number] = line
+
+
+def check_list(entries: list[dict], routes: list[dict]) -> list[Error]:
+    """A list against its aggregates: every route it names is among them, and no route lists more
+    admitted children than its aggregate says. :returns: errors naming the list's lines."""
+    label = str(COLUMN_LABELS["route"])
+    admitted_of = {r["route"]: r["admitted"] for r in routes}
+    counted: dict[str, int] = {}
+    errors = []
+    for i, entry in enumerate(entries):
+        route, line = entry.get("route") or "", entry.get("_line", i + 2)
+        if not route:
+            continue
+        if route not in admitted_of:
+            errors.append((line, label, _l("招生途径“%(value)s”不在本校的录取结果中。", value=ROUTES[route])))
+        elif entry["outcome"] == "admitted":
+            counted[route] = counted.get(route, 0) + 1
+            if counted[route] == admitted_of[route] + 1:
+                errors.append((line, label, _l("名单中“%(route)s”的录取人数多于录取结果中的 %(n)d 人。",
+                                               route=ROUTES[route], n=admitted_of[route])))
+    return errors
 
 
 APPLICANT_COLUMNS = {"application_no": LIST_COLUMNS["application_no"], "name": LIST_COLUMNS["name"]}
@@ -282,26 +328,27 @@ def applicants_from_csv(raw: bytes, filename: str) -> list[dict]:
 
     :returns: [{no, name}] sorted by application number. :raises Invalid: with every bad line.
     """
-    header, rows = read_csv(raw, filename)
-    errors = scan(header, rows)
-    columns = _columns(header, APPLICANT_COLUMNS, ("application_no",), errors)
-    if len(rows) > MAX_LIST:
+    table = read_csv(raw, filename)
+    errors = scan(table)
+    columns = _columns(table.header, APPLICANT_COLUMNS, ("application_no",), errors)
+    if len(table.rows) > MAX_LIST:
         errors.append((1, "", _l("名单最多 %(n)d 行。", n=MAX_LIST)))
     if errors:
         raise refused(filename, errors)
     column = str(COLUMN_LABELS["application_no"])
     seen: dict[str, int] = {}
     applicants = []
-    for line, row in enumerate(rows, start=2):
-        number = _cell(row, columns["application_no"])
-        if not _APPLICATION_NO.fullmatch(number):
-            errors.append((line, column, _l("申请号“%(value)s”只能由字母、数字、- 和 _ 组成（最多 32 个）。", value=number[:40])
-                           if number else _l("缺少申请号。")))
-        elif number in seen:
-            errors.append((line, column, _l("申请号 %(no)s 与第 %(other)d 行重复。", no=number, other=seen[number])))
+    for line, row in table.numbered():
+        number, name = _cell(row, columns["application_no"]), _cell(row, columns["name"]) if "name" in columns else ""
+        before = len(errors)
+        if number:
+            _application_no(number, line, seen, errors)
         else:
-            seen[number] = line
-            applicants.append({"no": number, "name": mask_name(_cell(row, columns["name"])) if "name" in columns else ""})
+            errors.append((line, column, _l("缺少申请号。")))
+        if len(name) > MAX_NAME:
+            errors.append((line, str(COLUMN_LABELS["name"]), _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
+        if len(errors) == before:
+            applicants.append({"no": number, "name": mask_name(name)})
     if not applicants and not errors:
         errors.append((2, column, _l("名单中没有任何一行。")))
     if errors:

@@ -2,7 +2,7 @@
 the school's pages to post them."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal
@@ -10,15 +10,13 @@ from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid, NotFound, TooManyRequests
 from enroll.core.i18n import _
-from enroll.core.security import can
 from enroll.core.web import problem_lines, request_context
-from enroll.districts.services import get_district
-from enroll.results import charts, lotteries, services, tables
+from enroll.results import charts, checks, downloads, lotteries, services, tables
 from enroll.results.forms import CheckForm, LotteryForm, ResultForm, VerifyForm
 from enroll.review import content
 from enroll.review.forms import ActionForm
 from enroll.schools.forms import YearForm
-from enroll.schools.services import get_school
+from enroll.schools.services import editable_school
 
 public = Blueprint("results", __name__)
 bp = Blueprint("results_bureau", __name__, url_prefix="/bureau")
@@ -41,7 +39,9 @@ def _no_store(response):
     return response
 
 
-def _series_chart(chart_id: str, title: str, years: list[int], totals: list) -> str:
+def _series_chart(chart_id: str, title: str, history: list[tuple[int, services.Totals]]) -> str:
+    """The year-over-year bar chart of ``history`` ([(year, totals)], oldest first)."""
+    years, totals = [y for y, _t in history], [t for _y, t in history]
     return charts.bar_chart(chart_id, title, [str(y) for y in years], [
         (_("报名人数"), [t.applicants for t in totals]), (_("计划数"), [t.places for t in totals]),
         (_("录取人数"), [t.admitted for t in totals])], number=format_decimal)
@@ -52,39 +52,32 @@ def _series_chart(chart_id: str, title: str, years: list[int], totals: list) -> 
 
 @public.get("/d/<code>/<id:year>/results")
 def district(code: str, year: int):
-    district = get_district(code)
-    rows = services.district_table(district.id, year)
-    if not any(r.result for r in rows):
-        abort(404)
+    district, rows = services.published_district_table(code, year)
     history = services.district_history(district.id)
     chart = _series_chart("district-chart", _("%(district)s 各年度报名、计划与录取人数", district=district.name),
-                          [y for y, _t in history], [t for _y, t in history]) if len(history) > 1 else None
+                          history) if len(history) > 1 else None
     return render_template("public/results_district.html", district=district, year=year, rows=rows, history=history,
                            chart=chart, years=services.published_years(district.id))
 
 
 @public.get("/d/<code>/<id:year>/results.csv")
 def district_csv(code: str, year: int):
-    district = get_district(code)
-    rows = services.district_table(district.id, year)
-    if not any(r.result for r in rows):
-        abort(404)
-    return _csv(services.district_csv(rows), f"results-{code}-{year}.csv")
+    _district, rows = services.published_district_table(code, year)
+    return _csv(downloads.district_csv(rows), f"results-{code}-{year}.csv")
 
 
 def _school_page(school_id: int, year: int, *, form=None, own=None, problem=None, status=200):
     result = services.published_result(school_id, year)
-    history = services.school_history(school_id)
+    history = [(r.year, services.totals(r.routes)) for r in services.school_history(school_id)]
     chart = _series_chart("school-chart", _("%(school)s 各年度报名、计划与录取人数", school=result.school.name),
-                          [r.year for r in history], [services.totals(r.routes) for r in history]) \
-        if len(history) > 1 else None
+                          history) if len(history) > 1 else None
     entries = services.public_list(result)
     lottery = lotteries.published_lottery_of(school_id, year)
     response = current_app.make_response((render_template(
         "public/results_school.html", result=result, school=result.school, routes=services.route_rows(result),
         totals=services.totals(result.routes), entries=entries, history=history, chart=chart, lottery=lottery,
         check_form=(form or CheckForm()) if services.can_check(result) else None, own=own, problem=problem,
-        totals_of=services.totals, list_until=services.last_public_day(result.public_until)), status))
+        list_until=services.last_public_day(result.public_until)), status))
     return _no_store(response) if entries or own or form else response
 
 
@@ -96,13 +89,13 @@ def school(school_id: int, year: int):
 @public.get("/schools/<id:school_id>/results/<id:year>.csv")
 def school_csv(school_id: int, year: int):
     result = services.published_result(school_id, year)
-    return _csv(services.school_csv(result), f"results-school{school_id}-{year}.csv")
+    return _csv(downloads.school_csv(result), f"results-school{school_id}-{year}.csv")
 
 
 @public.get("/schools/<id:school_id>/results/<id:year>/list.csv")
 def list_csv(school_id: int, year: int):
     result = services.published_result(school_id, year)
-    return _csv(services.list_csv(result), f"list-school{school_id}-{year}.csv", private=True)
+    return _csv(downloads.list_csv(result), f"list-school{school_id}-{year}.csv", private=True)
 
 
 @public.post("/schools/<id:school_id>/results/<id:year>/check")
@@ -112,11 +105,11 @@ def check(school_id: int, year: int):
     if not form.validate_on_submit():
         return _school_page(school_id, year, form=form, status=422)
     try:
-        own = services.check_own_result(school_id, year, form.application_no.data, form.birth_date.data.isoformat(),
+        own = checks.check_own_result(school_id, year, form.application_no.data, form.birth_date,
                                         ip=request.remote_addr or "", check_key=_check_key())
     except (NotFound, TooManyRequests) as exc:  # shown beside the form, which keeps what was typed
         response = _school_page(school_id, year, form=form, problem=str(exc.message), status=exc.status)
-        if isinstance(exc, TooManyRequests):
+        if isinstance(exc, TooManyRequests) and exc.detail.get("retry_after"):
             response.headers["Retry-After"] = str(exc.detail["retry_after"])
         return response
     return _school_page(school_id, year, form=form, own=own)
@@ -125,12 +118,13 @@ def check(school_id: int, year: int):
 @public.get("/lotteries/<id:lottery_id>")
 def lottery(lottery_id: int):
     item = lotteries.published_lottery(lottery_id)
-    admitted = set(item.draw_order[:item.places])
-    names = {a["no"]: a["name"] for a in item.applicants}
+    applicants = lotteries.public_applicants(item)
+    order = item.draw_order if applicants else []
     response = current_app.make_response(render_template(
-        "public/lottery.html", item=item, school=item.school, check=lotteries.verify_published(item), names=names,
-        admitted=admitted))
-    return _no_store(response) if item.applicants else response
+        "public/lottery.html", item=item, school=item.school, check=lotteries.verify_published(item),
+        applicants=applicants, order=order, names={a["no"]: a["name"] for a in applicants},
+        admitted=set(order[:item.places]), list_until=services.last_public_day(item.public_until)))
+    return _no_store(response) if applicants else response
 
 
 @public.get("/lotteries/<id:lottery_id>.json")
@@ -169,13 +163,6 @@ def require_login():
     """Every bureau page needs a signed-in user."""
 
 
-def _editable(school_id: int):
-    school = get_school(school_id)
-    if not can(current_user, "schools.edit", school.district_id, school.id):
-        abort(403)
-    return school
-
-
 def _upload(field) -> services.Upload | None:
     data = field.data
     if data is None or not getattr(data, "filename", ""):
@@ -195,7 +182,7 @@ def _route_rows(form: ResultForm) -> list[tuple[int, dict]]:
 
 @bp.route("/schools/<id:school_id>/results/<id:year>", methods=["GET", "POST"])
 def edit(school_id: int, year: int):
-    school = _editable(school_id)
+    school = editable_school(current_user, school_id)
     current = services.current_data(current_user, school.id, year) or {}
     form = ResultForm()
     if not request.form:
@@ -228,7 +215,7 @@ def edit(school_id: int, year: int):
 
 @bp.route("/schools/<id:school_id>/lottery/<id:year>", methods=["GET", "POST"])
 def edit_lottery(school_id: int, year: int):
-    school = _editable(school_id)
+    school = editable_school(current_user, school_id)
     item = lotteries.lottery_of(school.id, year)
     form = LotteryForm()
     problems = []
@@ -237,7 +224,8 @@ def edit_lottery(school_id: int, year: int):
             revision = lotteries.save_lottery(
                 current_user, school.id, year, {"places": form.places.data, "draw_at": form.draw_at.data,
                                                 "public_until": form.public_until.data},
-                applicants_file=_upload(form.applicants_file), note=form.note.data or "", context=request_context())
+                applicants_file=_upload(form.applicants_file), note=form.note.data or "",
+                min_notice=timedelta(hours=current_app.config["LOTTERY_NOTICE_HOURS"]), context=request_context())
         except Invalid as exc:
             problems = problem_lines(exc)
         else:
@@ -258,7 +246,7 @@ def draw(lottery_id: int):
 @bp.post("/schools/<id:school_id>/results/")
 def choose_year(school_id: int):
     """The year form of the school page: on to that year's result (``what=results``) or lottery."""
-    school = _editable(school_id)
+    school = editable_school(current_user, school_id)
     form = YearForm()
     if not form.validate_on_submit():
         abort(400)

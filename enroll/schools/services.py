@@ -37,6 +37,16 @@ def get_school(school_id: int) -> School:
     return school
 
 
+def editable_school(actor, school_id: int) -> School:
+    """The school, if ``actor`` may edit it (its profile, plans, results and lottery).
+
+    :raises NotFound: no such school. :raises Forbidden: not the actor's school or district.
+    """
+    school = get_school(school_id)
+    authorize(actor, "schools.edit", school.district_id, school.id)
+    return school
+
+
 def schools_of(district_id: int, stage: str | None = None) -> list[School]:
     """Schools of a district, of one stage (nine-year schools count for both) or all."""
     query = select(School).where(School.district_id == district_id).order_by(School.name)

@@ -13,7 +13,7 @@ from enroll.results import services as results
 from enroll.review import content
 from enroll.schools import profiles
 from enroll.schools.forms import PlanForm, ProfileForm, YearForm
-from enroll.schools.services import get_school, schools_of
+from enroll.schools.services import editable_school, get_school, schools_of
 
 bp = Blueprint("schools_bureau", __name__, url_prefix="/bureau")
 
@@ -22,13 +22,6 @@ bp = Blueprint("schools_bureau", __name__, url_prefix="/bureau")
 @login_required
 def require_login():
     """Every bureau page needs a signed-in user."""
-
-
-def _editable(school_id: int):
-    school = get_school(school_id)
-    if not can(current_user, "schools.edit", school.district_id, school.id):
-        abort(403)
-    return school
 
 
 @bp.get("/d/<code>/schools/")
@@ -60,7 +53,7 @@ def school(school_id: int):
 
 @bp.route("/schools/<id:school_id>/profile", methods=["GET", "POST"])
 def profile(school_id: int):
-    school = _editable(school_id)
+    school = editable_school(current_user, school_id)
     data = profiles.current_profile_data(current_user, school.id)
     form = ProfileForm()
     juniors = [s for s in schools_of(school.district_id, "junior") if s.stage in ("junior", "nine_year")]
@@ -85,7 +78,7 @@ def profile(school_id: int):
 
 @bp.route("/schools/<id:school_id>/plans/<id:year>", methods=["GET", "POST"])
 def enrollment_plan(school_id: int, year: int):
-    school = _editable(school_id)
+    school = editable_school(current_user, school_id)
     form = PlanForm()
     plan = profiles.enrollment_plan_of(school.id, year)
     if plan is not None and not request.form:
@@ -104,7 +97,7 @@ def enrollment_plan(school_id: int, year: int):
 
 @bp.post("/schools/<id:school_id>/plans/")
 def new_enrollment_plan(school_id: int):
-    school = _editable(school_id)
+    school = editable_school(current_user, school_id)
     form = YearForm()
     if not form.validate_on_submit():
         abort(400)

@@ -16,14 +16,12 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('rate_hits',
-    sa.Column('id', sa.Integer(), nullable=False),
+    op.create_table('rate_limits',
     sa.Column('bucket', sa.String(length=120), nullable=False),
-    sa.Column('at', UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_rate_hits'))
+    sa.Column('window_start', UTCDateTime(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('bucket', name=op.f('pk_rate_limits'))
     )
-    with op.batch_alter_table('rate_hits', schema=None) as batch_op:
-        batch_op.create_index('ix_rate_hits_bucket_at', ['bucket', 'at'], unique=False)
 
     op.create_table('admission_results',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -117,7 +115,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_admission_results_district_id'))
 
     op.drop_table('admission_results')
-    with op.batch_alter_table('rate_hits', schema=None) as batch_op:
-        batch_op.drop_index('ix_rate_hits_bucket_at')
-
-    op.drop_table('rate_hits')
+    op.drop_table('rate_limits')

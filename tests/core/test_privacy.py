@@ -10,6 +10,9 @@ from enroll.core.privacy import contains_personal_data, find_personal_data, mask
     ("张三", "张*"), ("张小明", "张*明"), ("王小明明", "王**明"), ("欧阳小明", "欧阳**"), ("欧阳明", "欧阳*"),
     ("司马相如", "司马**"), ("诸葛亮", "诸葛*"), ("欧阳", "欧*"), ("张", "张"), (" 李四 ", "李*"),
     ("买买提·艾力", "买**·艾*"), ("Ali Hassan", "A** H*****"), ("", ""), (None, ""),
+    # spaces, line breaks and dots inside a Chinese name (Excel exports, full-width spaces) hide nothing
+    ("张　三", "张*"), ("王 小 明", "王*明"), ("张\n三", "张*"), ("张.三", "张·*"), ("张·三", "张·*"),
+    ("Ｌｉ Ｌｅｉ", "L* L**"), ("J Smith", "J S****"), ("Ali B", "A** *"),
 ])
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
@@ -29,6 +32,9 @@ ID = "11010520120304201X"
     (ID, "id_number"), (f"身份证{ID}号", "id_number"), ("110105201203042017", "id_number"),
     ("13812345678", "mobile"), ("+86 138-1234-5678", "mobile"), ("电话：15900001111", "mobile"),
     ("zhang@example.cn", "email"), ("联系 li.si+a@mail.qq.com", "email"),
+    # inside longer runs (a birth date where an ID number has it), full-width digits and ＠
+    ("110101201501011234A", "id_number"), ("0110101201501011234", "id_number"), ("Q110101201501011234", "id_number"),
+    ("１１０１０５２０１２０３０４２０１Ｘ", "id_number"), ("１３８１２３４５６７８", "mobile"), ("a＠b.cn", "email"),
 ])
 def test_personal_data_is_found_in_any_cell(cell, kind):
     found = find_personal_data([["A20260001", "张*", cell]], ["申请号", "姓名", "备注"])

@@ -171,6 +171,7 @@ def test_a_commitment_cannot_be_published_after_its_draw_time(save_lottery, priv
 @pytest.mark.parametrize("data, file, field", [
     ({"places": 40}, "applicants.csv", "places"),
     ({"draw_at": "2026-07-01T09:00"}, "applicants.csv", "draw_at"),
+    ({"draw_at": "2026-07-11T09:00"}, "applicants.csv", "draw_at"),  # less than 24 hours' notice
     ({"public_until": "2026-07-14"}, "applicants.csv", "public_until"),
 ])
 def test_bad_lottery_settings_are_named(save_lottery, data, file, field):
@@ -195,3 +196,42 @@ def test_purge_keeps_hashes_commitment_and_seed(client, drawn, frozen):
     assert "M2026001" not in page and drawn.list_hash in page and drawn.seed in page and "已删除" in page
     for revision in content.revisions_of(lotteries.LOTTERY, drawn.id):
         assert revision.data["applicants"] == [] and revision.data["order"] == []
+
+
+def test_the_seed_does_not_exist_while_the_list_can_still_change(save_lottery, private_editor, reviewer, db):
+    revision = save_lottery()
+    assert db.session.get(LotterySecret, revision.object_id) is None and revision.data["commitment"] == ""
+    content.submit_revision(private_editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    item = lotteries.published_lottery(revision.object_id)
+    assert item.commitment == lottery.commitment(db.session.get(LotterySecret, item.id).seed)
+    assert content.published_revision(lotteries.LOTTERY, item.id).data["commitment"] == item.commitment
+
+
+def test_the_page_says_when_the_commitment_was_published(client, committed):
+    page = client.get(f"/lotteries/{committed.id}").get_data(as_text=True)
+    assert "名单和种子承诺公示于" in page and "2026-07-10 10:00" in page
+
+
+def test_the_list_leaves_every_output_at_its_date_even_before_the_purge(client, drawn, frozen):
+    frozen.move_to("2026-08-16T00:00:00+08:00", tick=False)
+    page = client.get(f"/lotteries/{drawn.id}").get_data(as_text=True)
+    assert "M2026001" not in page and "李*诺" not in page and drawn.seed in page
+    for url in (f"/lotteries/{drawn.id}.json", f"/api/v1/lotteries/{drawn.id}"):
+        document = client.get(url).get_json()
+        assert document["applications"] == [] and document["order"] == [] and document["seed"] == drawn.seed
+
+
+def test_numbers_with_white_space_inside_never_verify(drawn):
+    numbers = [a["no"] for a in drawn.applicants]
+    joined = [numbers[0] + "\n" + numbers[1]] + numbers[2:]  # hashes like the two numbers it hides
+    assert not lotteries.verify_document({"applications": joined, "seed": drawn.seed, "list_hash": drawn.list_hash,
+                                          "commitment": drawn.commitment, "order": drawn.draw_order}).list_matches
+
+
+def test_a_deeply_nested_upload_is_refused_by_name(client):
+    import io
+
+    page = client.post("/lotteries/verify", data={"document": (io.BytesIO(b"[" * 100_000), "deep.json")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 422 and "deep.json" in page.get_data(as_text=True)

@@ -16,8 +16,10 @@ from enroll.review.models import AuditEvent
 
 
 def check(client, school, number="Q2026-0003", born="2019-11-30", ip="203.0.113.5"):
-    return client.post(f"/schools/{school.id}/results/2026/check", data={"application_no": number, "birth_date": born},
-                       environ_base={"REMOTE_ADDR": ip})
+    year, month, day = born.split("-")
+    return client.post(f"/schools/{school.id}/results/2026/check", data={
+        "application_no": number, "birth_year": year, "birth_month": month, "birth_day": day},
+        environ_base={"REMOTE_ADDR": ip})
 
 
 def test_a_parent_sees_their_childs_outcome_on_the_page_and_nothing_is_cached(client, published, public_school):
@@ -37,13 +39,86 @@ def test_a_wrong_number_or_birth_date_gets_the_same_answer(client, published, pu
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_guessing_a_birth_date_is_stopped_after_five_tries_whatever_the_address(client, published, public_school):
+@pytest.mark.parametrize("born", ["2019-11-30", "２０１９-１１-３０"])
+def test_the_birth_date_may_be_typed_unpadded_or_in_fullwidth_digits(client, published, public_school, born):
     published()
-    for day in range(1, 6):
-        assert check(client, public_school, born=f"2019-11-{day:02d}", ip=f"198.51.100.{day}").status_code == 404
+    assert "申请号 Q2026-0003：候补" in check(client, public_school, born=born).get_data(as_text=True)
+
+
+def test_unpadded_month_and_day_are_read(client, published, public_school):
+    published()
+    response = client.post(f"/schools/{public_school.id}/results/2026/check", data={
+        "application_no": "Q2026-0001", "birth_year": "2019", "birth_month": "3", "birth_day": "5"})
+    assert "申请号 Q2026-0001：录取" in response.get_data(as_text=True)
+
+
+def test_an_impossible_date_gets_the_not_found_answer_and_a_missing_part_is_named(client, published, public_school):
+    published()
+    assert check(client, public_school, born="2019-02-30").status_code == 404
+    response = client.post(f"/schools/{public_school.id}/results/2026/check", data={
+        "application_no": "Q2026-0003", "birth_year": "2019", "birth_month": "11", "birth_day": ""})
+    assert response.status_code == 422 and "请填写出生日。" in response.get_data(as_text=True)
+
+
+def test_guessing_a_birth_date_locks_the_number_after_ten_tries_whatever_the_address(client, published,
+                                                                                    public_school, frozen):
+    published()
+    for day in range(1, 11):
+        assert check(client, public_school, born=f"2019-10-{day:02d}", ip=f"198.51.100.{day}").status_code == 404
+    frozen.move_to(TODAY + timedelta(days=3), tick=False)  # the lock does not wear off
     response = check(client, public_school, ip="198.51.100.99")  # right date, but too late
-    assert response.status_code == 429 and response.headers["Retry-After"] == "900"
-    assert "查询过于频繁" in response.get_data(as_text=True)
+    assert response.status_code == 429 and "Retry-After" not in response.headers
+    assert "已停止在线查询" in response.get_data(as_text=True) and "申请号 Q2026-0003" not in response.get_data(as_text=True)
+
+
+def test_a_right_answer_starts_the_count_again(client, published, public_school):
+    published()
+    for _round in range(3):
+        for day in range(1, 8):
+            check(client, public_school, born=f"2019-10-{day:02d}", ip=f"198.51.100.{day}")
+        assert check(client, public_school, ip="198.51.100.50").status_code == 200
+
+
+def test_the_number_is_matched_whatever_its_case_or_width(client, published, public_school):
+    published()
+    assert "申请号 Q2026-0003：候补" in check(client, public_school, number="ｑ2026-0003").get_data(as_text=True)
+
+
+def test_ipv6_clients_are_counted_by_their_64_network(client, published, public_school):
+    published()
+    for n in range(20):
+        check(client, public_school, number=f"X{n}", ip=f"2001:db8:0:1::{n + 1:x}")
+    assert check(client, public_school, ip="2001:db8:0:1:ffff::9").status_code == 429
+    assert check(client, public_school, ip="2001:db8:0:2::1").status_code == 200
+
+
+@both_databases
+def test_parallel_guesses_cannot_slip_past_the_limit(app, published, public_school, key):
+    """Thirty guesses at once, each on its own connection: exactly ten are looked at."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from enroll.core.errors import NotFound, TooManyRequests
+    from enroll.extensions import db
+    from enroll.results import checks
+
+    published()
+    school_id = public_school.id
+    db.session.commit()
+
+    def guess(day: int) -> str:
+        with app.app_context():
+            try:
+                checks.check_own_result(school_id, 2026, "Q2026-0003", f"2019-09-{day:02d}", ip=f"192.0.2.{day}",
+                                        check_key=key)
+            except NotFound:
+                return "checked"
+            except TooManyRequests:
+                return "refused"
+            finally:
+                db.session.remove()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(guess, range(1, 31)))
+    assert answers.count("checked") == 10 and answers.count("refused") == 20
 
 
 def test_one_address_is_limited_across_numbers(client, published, public_school):
@@ -55,8 +130,9 @@ def test_one_address_is_limited_across_numbers(client, published, public_school)
 
 def test_the_limit_lifts_after_its_window(client, published, public_school, frozen):
     published()
-    for day in range(1, 6):
-        check(client, public_school, born=f"2019-11-{day:02d}")
+    for n in range(20):
+        check(client, public_school, number=f"X{n}")
+    assert check(client, public_school).status_code == 429
     frozen.move_to(TODAY + timedelta(minutes=16), tick=False)
     assert check(client, public_school).status_code == 200
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from results_data import raw
+from results_data import raw, upload
 from support import both_databases
 from enroll.core.errors import Conflict, Forbidden, Invalid
 from enroll.results import services, tables
@@ -79,7 +79,13 @@ def test_a_note_allows_more_admitted_than_places(save):
     ("申请号,姓名,结果,身份证\nA1,张三,录取,11010520120304201X\n", (2, "身份证", None)),
     ("申请号,姓名,结果,备注\nA1,张三,录取,家长 13812345678\n", (2, "备注", None)),
     ("申请号,姓名,结果\nA1,zhang@example.cn,录取\n", (2, "姓名", None)),
-    ("申请号,姓名,结果,途径\nA1,张三,录取,直升\n", (2, "途径", "招生途径“直升”不在本校的录取结果中。")),
+    ("申请号,姓名,结果,途径\nA1,张三,录取,直升\n", (2, "途径", "招生途径“对口直升”不在本校的录取结果中。")),
+    ("申请号,姓名,结果,途径\nA1,张三,录取,插班\n", (2, "途径", None)),
+    ("申请号,姓名,结果\nA1," + "张" * 41 + ",录取\n", (2, "姓名", "姓名最多 40 个字。")),
+    # the file's own line numbers, past blank lines and a cell broken over two lines
+    ("申请号,姓名,结果\n\n\nA1,张三,通过\n", (4, "结果", "结果应为“录取”“候补”或“未录取”，不是“通过”。")),
+    ('申请号,姓名,结果\nA1,"张\n三",录取\nA2,李四,通过\n', (4, "结果", "结果应为“录取”“候补”或“未录取”，不是“通过”。")),
+    ("申请号,姓名,结果\nA1,张三,录取\n\nA3,身份证110101201501011234A,录取\n", (4, "姓名", None)),
     ("申请号,姓名,结果,出生日期\nA1,张三,录取,2019-02-30\n", (2, "出生日期", "出生日期“2019-02-30”无效（应为 YYYY-MM-DD）。")),
 ])
 def test_bad_lists_are_reported_by_line_and_column(save, text, expected):
@@ -89,6 +95,8 @@ def test_bad_lists_are_reported_by_line_and_column(save, text, expected):
     assert (line, column) == expected[:2]
     if expected[2]:
         assert message == expected[2]
+    elif column == "途径":
+        assert "未知的招生途径“插班”" in message
     else:
         assert "不得出现身份证号、手机号或电子邮件" in message
 
@@ -102,7 +110,7 @@ def test_a_list_may_not_admit_more_children_on_a_route_than_its_aggregate(save):
 
 @pytest.mark.parametrize("raw_bytes, code", [
     (b"", "empty"), (b"PK\x03\x04\x14\x00\x06\x00", "not_csv"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "not_csv"),
-    ("途径,报名人数".encode("gbk") + b"\x80\xff\n", "encoding"),
+    ("途径,报名人数".encode("gbk") + b"\x80\xff\n", "encoding"), (b"\xff\xfeabc", "encoding"),
 ])
 def test_files_that_are_not_csv_text_are_refused_by_name(save, raw_bytes, code):
     with pytest.raises(Invalid) as info:
@@ -172,7 +180,7 @@ def test_csv_downloads_have_a_bom_and_masked_names(client, published, public_sch
     assert response.data.startswith(b"\xef\xbb\xbf") and response.headers["Cache-Control"] == "no-store"
     assert "Q2026-0002,欧阳**,随迁子女,录取,2" in text and "娜娜" not in text
     district = client.get("/d/990101/2026/results.csv").data.decode("utf-8-sig")
-    assert f"{public_school.name},primary,public,234,186,198,1.26" in district
+    assert f"{public_school.name},小学,公办,234,186,198,1.26" in district
 
 
 def test_a_private_list_is_not_shown_but_can_be_checked(client, published, public_school):
@@ -180,3 +188,30 @@ def test_a_private_list_is_not_shown_but_can_be_checked(client, published, publi
     page = client.get(f"/schools/{public_school.id}/results/2026").get_data(as_text=True)
     assert "Q2026-0001" not in page and "查询本人录取结果" in page
     assert client.get(f"/schools/{public_school.id}/results/2026/list.csv").status_code == 404
+
+
+def test_a_kept_list_is_checked_again_against_changed_aggregates(save):
+    save()  # routes.csv admits 30 migrant children; list.csv admits 2 of them
+    fewer = raw("r.csv", "途径,报名人数,计划数,录取人数\n片区内户籍/房产,10,10,10\n随迁子女,64,30,1\n")
+    with pytest.raises(Invalid) as info:
+        save(routes=fewer, list_file=None, keep_list=True)
+    assert lines(info.value) == [(3, "途径", "名单中“随迁子女”的录取人数多于录取结果中的 1 人。")]
+    gone = raw("r.csv", "途径,报名人数,计划数,录取人数\n片区内户籍/房产,10,10,10\n")
+    with pytest.raises(Invalid) as info:
+        save(routes=gone, list_file=None, keep_list=True)
+    assert {line for line, _c, _m in lines(info.value)} == {2, 3, 4, 5}
+
+
+def test_a_change_note_with_a_phone_number_is_refused(school_editor, public_school, key, frozen):
+    """The note is shown in the public version history."""
+    with pytest.raises(Invalid) as info:
+        services.save_result(school_editor, public_school.id, 2026, {}, check_key=key, routes_file=upload("routes.csv"),
+                             note="有问题请打 13812345678")
+    assert info.value.detail["field"] == "note"
+
+
+def test_csv_cells_that_look_like_formulas_are_kept_as_text():
+    from enroll.results.downloads import to_csv
+
+    text = to_csv(["说明"], [['=HYPERLINK("http://x")'], ["+1"], ["-2"], ["@sum"], [-3], ["普通"]]).decode("utf-8-sig")
+    assert text.splitlines()[1:] == ["\"'=HYPERLINK(\"\"http://x\"\")\"", "'+1", "'-2", "'@sum", "-3", "普通"]

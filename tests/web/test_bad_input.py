@@ -95,3 +95,11 @@ def test_an_absurd_door_number_is_not_found_rather_than_a_crash(client, editor):
     response = client.get("/api/v1/lookup", query_string={"address": "学院路99999999999999999999号"})
     assert response.status_code == 200
     assert [c["code"] for c in response.get_json()["caveats"]] == ["address_not_found"]
+
+
+def test_a_nul_byte_in_a_multipart_form_field_is_a_400(client):
+    import io
+
+    response = client.post("/lotteries/verify", data={"seed": "a\x00b", "document": (io.BytesIO(b"{}"), "x.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400

@@ -1,0 +1,113 @@
+"""A parent's own-result check: application number plus the child's birth date, rate-limited.
+
+Birth dates are never stored; each list row keeps ``tables.check_digest`` (an HMAC with the
+results key), which the typed date must reproduce. Two limits count every attempt before the answer
+is looked at, each with one atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (so parallel
+requests cannot slip past them, on SQLite or PostgreSQL):
+
+- per client address (IPv6 by its /64): ``per_address`` attempts per ``window``;
+- per application number: ``per_application`` attempts in all, after which the number is locked
+  until its list is purged; a correct answer starts the count again. The 365 possible birth dates
+  of a school year therefore cannot be tried, whatever addresses are used.
+"""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, false, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from enroll.core.db import UTCDateTime
+from enroll.core.errors import NotFound, TooManyRequests
+from enroll.core.i18n import _l
+from enroll.extensions import db
+from enroll.results import tables
+from enroll.results.models import AdmissionEntry, RateLimit
+from enroll.results.services import can_check, public_entry, result_of
+
+
+@dataclass(frozen=True)
+class CheckLimits:
+    per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+    per_application: int = 10
+
+
+@dataclass
+class OwnResult:
+    school: object
+    year: int
+    entry: dict
+
+
+def client_bucket(ip: str) -> str:
+    """The address an attempt is counted against: IPv4 as it is, IPv6 by its /64 network."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return f"ip:{ip[:64]}"
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"ip:{address}"
+
+
+def application_bucket(school_id: int, year: int, number: str) -> str:
+    return f"no:{school_id}:{year}:{number.upper()}"
+
+
+def hit(bucket: str, now: datetime, window: timedelta | None) -> int:
+    """Count one attempt in ``bucket`` and return the count, atomically; ``window`` None never resets."""
+    table = RateLimit.__table__
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    moment = literal(now, UTCDateTime())
+    expired = table.c.window_start <= literal(now - window, UTCDateTime()) if window is not None else false()
+    statement = insert(table).values(bucket=bucket, window_start=now, count=1).on_conflict_do_update(
+        index_elements=[table.c.bucket],
+        set_={"count": case((expired, 1), else_=table.c.count + 1),
+              "window_start": case((expired, moment), else_=table.c.window_start)},
+    ).returning(table.c.count)
+    return db.session.execute(statement).scalar_one()
+
+
+def check_own_result(school_id: int, year: int, application_no: str, birth_date: str, *, ip: str, check_key: bytes,
+                     limits: CheckLimits = CheckLimits(), now: datetime | None = None) -> OwnResult:
+    """A child's outcome, for whoever knows both the application number and the birth date.
+
+    Wrong number and wrong date get the same answer. The number is matched whatever its letter
+    case or width (``ｑ2026-0003`` finds ``Q2026-0003``).
+
+    :raises TooManyRequests: over a limit (``retry_after`` seconds, or None for a locked number).
+    :raises NotFound: no match (or no list to check).
+    """
+    now = now or datetime.now(UTC)
+    number = unicodedata.normalize("NFKC", application_no or "").strip()[:32]
+    by_address = hit(client_bucket(ip), now, limits.window)
+    by_number = hit(application_bucket(school_id, year, number), now, None) if number else 0
+    db.session.commit()  # every attempt counts, whatever comes next
+    if by_number > limits.per_application:
+        raise TooManyRequests(_l("该申请号查询失败次数过多，已停止在线查询。请携带报名材料联系学校核实。"), retry_after=None)
+    if by_address > limits.per_address:
+        minutes = int(limits.window.total_seconds() // 60)
+        raise TooManyRequests(_l("查询过于频繁，请 %(n)d 分钟后再试。", n=minutes),
+                              retry_after=int(limits.window.total_seconds()))
+    not_found = NotFound(_l("没有找到与申请号和出生日期都相符的记录，请核对后再试。"))
+    result = result_of(school_id, year)
+    born = tables.parse_birth_date(birth_date or "", 0, "", [])
+    if result is None or not can_check(result, now) or born is None or not number:
+        raise not_found
+    entry = db.session.scalar(select(AdmissionEntry).where(
+        AdmissionEntry.result_id == result.id, func.upper(AdmissionEntry.application_no) == number.upper()))
+    if entry is None or entry.check_digest is None or not hmac.compare_digest(
+            entry.check_digest, tables.check_digest(check_key, entry.application_no, born)):
+        raise not_found
+    db.session.execute(update(RateLimit).where(RateLimit.bucket == application_bucket(school_id, year, number))
+                       .values(count=0))
+    db.session.commit()
+    return OwnResult(result.school, result.year, public_entry(entry))
