@@ -20,32 +20,47 @@ COMPOUND_SURNAMES = frozenset("""
 呼延 澹台 公冶 太史 申屠 赫连 万俟 东郭 公羊 濮阳 淳于 单于 仲孙 叔孙 子车 颛孙 巫马 公西 漆雕 乐正 壤驷 公良
 拓跋 夹谷 宰父 谷梁 段干 司空 司寇 亓官 鲜于 羊舌 微生 梁丘 左丘 东门 第五 宗政
 """.split())
-_PARTS = re.compile(r"[·•．.\s]+")
+# anything but letters, digits and the mask itself separates the parts of a name (masking twice
+# changes nothing: every output masks again whatever was stored)
+_PARTS = re.compile(r"(?:[^\w*]|_)+")
 
-# Patterns found anywhere in a cell, after NFKC (full-width digits and ＠ count): an 18-character
-# resident ID number (17 digits, then a digit or X) standing alone; a mainland mobile number; an
-# e-mail address. An ID number inside a longer run of digits or letters is found by
-# :func:`_embedded_id` instead: any 18 characters there whose birth date (characters 7-14) is a date.
+# Patterns found anywhere in a cell, after NFKC (full-width digits and ＠ count): a resident ID
+# number (17 digits, then a digit or X, with a real birth date in characters 7-14; inside a longer
+# run of digits or letters, or written in groups with spaces or hyphens, its check digit must hold
+# too); a mainland mobile number; an e-mail address.
 ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _ID_WINDOW = re.compile(r"(?=([0-9]{17}[0-9Xx]))")
+_DIGIT_GAPS = re.compile(r"(?<=[0-9])[ \-](?=[0-9Xx])")
 MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-def _embedded_id(text: str) -> bool:
-    for match in _ID_WINDOW.finditer(text):
-        born = match.group(1)[6:14]
-        try:
-            if 1900 <= int(born[:4]) <= 2099 and date(int(born[:4]), int(born[4:6]), int(born[6:8])):
-                return True
-        except ValueError:
-            continue
+def _has_birth_date(number: str) -> bool:
+    born = number[6:14]
+    try:
+        return 1900 <= int(born[:4]) <= 2099 and bool(date(int(born[:4]), int(born[4:6]), int(born[6:8])))
+    except ValueError:
+        return False
+
+
+def _check_digit_holds(number: str) -> bool:
+    """GB 11643-1999: the weighted sum of the first 17 digits (mod 11) names the 18th."""
+    return "10X98765432"[sum(int(d) * w for d, w in zip(number, _WEIGHTS)) % 11] == number[17].upper()
+
+
+def _looks_like_id(text: str) -> bool:
+    if any(_has_birth_date(m.group(0)) for m in ID_NUMBER.finditer(text)):
+        return True
+    for candidate in (text, _DIGIT_GAPS.sub("", text)):
+        if any(_has_birth_date(m.group(1)) and _check_digit_holds(m.group(1)) for m in _ID_WINDOW.finditer(candidate)):
+            return True
     return False
 
 
 def _kinds(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text)
-    found = ["id_number"] if ID_NUMBER.search(text) or _embedded_id(text) else []
+    found = ["id_number"] if _looks_like_id(text) else []
     return found + [kind for kind, pattern in PATTERNS[1:] if pattern.search(text)]
 
 
@@ -62,15 +77,18 @@ def _mask_part(part: str, first: bool) -> str:
 def mask_name(name: str | None) -> str:
     """A child's name as it may appear in public: 张* / 张*明 / 欧阳** (see the module docstring).
 
-    Full-width letters and spaces are normalised first (NFKC); a Chinese name loses every space
-    inside it (``张　三``, ``王 小 明`` and a cell broken over two lines are one name).
+    Full-width letters and spaces are normalised first (NFKC) and invisible characters dropped; a
+    Chinese name loses every space inside it (``张　三``, ``王 小 明`` and a cell broken over two
+    lines are one name); any other character that is not a letter or digit separates parts.
     """
-    name = unicodedata.normalize("NFKC", name or "").strip()
+    name = "".join(ch for ch in unicodedata.normalize("NFKC", name or "")
+                   if unicodedata.category(ch) not in ("Cf", "Mn", "Me")).strip()  # zero-width, accents
     if _is_han(name):
         name = re.sub(r"\s+", "", name)
-    if not name:
-        return ""
     parts = [p for p in _PARTS.split(name) if p]
+    if not parts:
+        return ""
+    name = "".join(parts) if len(parts) == 1 else name
     if len(parts) > 1 or not _is_han(name):
         masked = [_mask_part(p, i == 0) for i, p in enumerate(parts)]
         return "·".join(masked) if _is_han(name) else " ".join(masked)

@@ -89,18 +89,21 @@ def check_own_result(school_id: int, year: int, application_no: str, birth_date:
     now = now or datetime.now(UTC)
     number = unicodedata.normalize("NFKC", application_no or "").strip()[:32]
     by_address = hit(client_bucket(ip), now, limits.window)
-    by_number = hit(application_bucket(school_id, year, number), now, None) if number else 0
     db.session.commit()  # every attempt counts, whatever comes next
-    if by_number > limits.per_application:
-        raise TooManyRequests(_l("该申请号查询失败次数过多，已停止在线查询。请携带报名材料联系学校核实。"), retry_after=None)
-    if by_address > limits.per_address:
+    if by_address > limits.per_address:  # refused here, it does not count against any number
         minutes = int(limits.window.total_seconds() // 60)
         raise TooManyRequests(_l("查询过于频繁，请 %(n)d 分钟后再试。", n=minutes),
                               retry_after=int(limits.window.total_seconds()))
     not_found = NotFound(_l("没有找到与申请号和出生日期都相符的记录，请核对后再试。"))
     result = result_of(school_id, year)
+    if result is None or not can_check(result, now) or not number:
+        raise not_found  # nothing to guess at: no counter either
+    by_number = hit(application_bucket(school_id, year, number), now, None)
+    db.session.commit()
+    if by_number > limits.per_application:
+        raise TooManyRequests(_l("该申请号查询失败次数过多，已停止在线查询。请携带报名材料联系学校核实。"), retry_after=None)
     born = tables.parse_birth_date(birth_date or "", 0, "", [])
-    if result is None or not can_check(result, now) or born is None or not number:
+    if born is None:
         raise not_found
     entry = db.session.scalar(select(AdmissionEntry).where(
         AdmissionEntry.result_id == result.id, func.upper(AdmissionEntry.application_no) == number.upper()))

@@ -81,8 +81,10 @@ def _before_publish(actor, item: Lottery, revision: Revision, context: Context) 
     if committed and (data["list_hash"], data["commitment"]) != (item.list_hash, item.commitment):
         raise Conflict(_l("名单或种子承诺在公示后被改动，不能发布。"))
     if data["seed"] is None:
-        if datetime.fromisoformat(data["draw_at"]) <= _now():
-            raise Conflict(_l("摇号时间已过：名单和种子承诺必须在摇号前公示，请修改摇号时间。"))
+        notice = timedelta(hours=data.get("notice_hours", 0))
+        if datetime.fromisoformat(data["draw_at"]) < _now() + notice:
+            raise Conflict(_l("离摇号时间已不足 %(hours)s 小时：名单和种子承诺必须提前公示，请修改摇号时间。",
+                              hours=f"{notice.total_seconds() / 3600:g}"))
         if not committed:  # the seed is drawn now, once the list can no longer change
             seed = lottery.new_seed()
             db.session.merge(LotterySecret(lottery_id=item.id, seed=seed))
@@ -149,7 +151,9 @@ def save_lottery(actor, school_id: int, year: int, data: dict, *, applicants_fil
     school = editable_school(actor, school_id)
     year = fields.year({"year": year}, required=True)
     item = lottery_of(school.id, year)
-    if item is not None and item.status != states.DRAFT:
+    if item is not None and (item.status == states.WITHDRAWN and item.seed is not None or
+                             item.status not in (states.DRAFT, states.WITHDRAWN)):
+        # a withdrawn commitment may start again (its history stays public); a drawn lottery never
         raise Conflict(_l("名单和种子承诺已经公示，不能再修改。"))
     if applicants_file is not None:
         applicants = tables.applicants_from_csv(applicants_file.raw, applicants_file.filename)
@@ -174,7 +178,8 @@ def save_lottery(actor, school_id: int, year: int, data: dict, *, applicants_fil
     revision = content.save_draft(actor, LOTTERY, item, {
         "year": year, "places": places, "draw_at": draw_at.isoformat(), "applicants": applicants,
         "list_hash": lottery.list_hash([a["no"] for a in applicants]), "commitment": "",  # made on publication
-        "seed": None, "order": [], "public_until": until}, note, context=context)
+        "seed": None, "order": [], "public_until": until, "notice_hours": min_notice.total_seconds() / 3600},
+        note, context=context)
     db.session.commit()
     return revision
 
@@ -275,5 +280,10 @@ def verify_document(doc: dict) -> lottery.Verification:
     missing = [k for k in ("applications", "seed", "list_hash", "commitment", "order") if doc.get(k) in (None, "")]
     if missing or not isinstance(doc["applications"], list) or not isinstance(doc["order"], list):
         raise Invalid(_l("摇号数据不完整：缺少 %(keys)s。", keys=", ".join(missing or ["applications", "order"])))
+    if max(len(doc["applications"]), len(doc["order"])) > tables.MAX_LIST:
+        raise Invalid(_l("名单最多 %(n)d 行。", n=tables.MAX_LIST))
     applications, order = [str(a) for a in doc["applications"]], [str(a) for a in doc["order"]]
-    return lottery.verify(applications, str(doc["seed"]), str(doc["list_hash"]), str(doc["commitment"]), order)
+    try:
+        return lottery.verify(applications, str(doc["seed"]), str(doc["list_hash"]), str(doc["commitment"]), order)
+    except UnicodeEncodeError:  # lone surrogates from JSON escapes: text no one could have published
+        raise Invalid(_l("摇号数据中有无法识别的字符。")) from None

@@ -4,8 +4,8 @@ Pure (standard library only), so anyone can re-run it from what is published. Th
 
 1. When applications close the school publishes the **list hash**: SHA-256 (hex) of the UTF-8
    text made of every application number, sorted by code point, each followed by a newline.
-2. Before the draw it publishes the **seed commitment**: SHA-256 (hex) of the seed, a string the
-   school chooses at random (``new_seed``) and keeps secret until the draw.
+2. With the list it publishes the **seed commitment**: SHA-256 (hex) of the seed, a random string
+   (``new_seed``, drawn when the list is published) kept secret until the draw.
 3. At the draw it reveals the seed. Each application number ``a`` gets the key
    HMAC-SHA256(key = seed, message = a), both UTF-8, in hex; the draw order is the application
    numbers sorted by (key, number). The first ``places`` are admitted; the others are the waiting
@@ -48,14 +48,15 @@ def commitment(seed: str) -> str:
 
 
 def draw_key(seed: str, application: str) -> str:
-    return hmac.new(seed.encode("utf-8"), str(application).strip().encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(seed.encode("utf-8"), str(application).strip().encode("utf-8"), "sha256").hex()
 
 
 def draw(applications: list[str], seed: str) -> list[str]:
     """The draw order of the applications under ``seed`` (admitted first)."""
     list_hash(applications)  # refuses duplicates and blanks
+    key = seed.encode("utf-8")
     numbers = [str(a).strip() for a in applications]
-    return sorted(numbers, key=lambda n: (draw_key(seed, n), n))
+    return sorted(numbers, key=lambda n: (hmac.digest(key, n.encode("utf-8"), "sha256").hex(), n))
 
 
 @dataclass(frozen=True)

@@ -244,8 +244,9 @@ def list_from_csv(raw: bytes, filename: str, routes: list[dict], key: bytes) -> 
         raise refused(filename, errors)
     seen: dict[str, int] = {}
     entries = []
+    label = {k: str(v) for k, v in COLUMN_LABELS.items()}  # translated once, not per row
     for line, row in table.numbered():
-        entry = _list_entry(line, {k: _cell(row, i) for k, i in columns.items()}, seen, key, errors)
+        entry = _list_entry(line, {k: _cell(row, i) for k, i in columns.items()}, label, seen, key, errors)
         if entry is not None:
             entries.append(entry)
     if not entries and not errors:
@@ -256,16 +257,19 @@ def list_from_csv(raw: bytes, filename: str, routes: list[dict], key: bytes) -> 
     return entries
 
 
-def _list_entry(line: int, cell: dict, seen: dict[str, int], key: bytes, errors: list) -> dict | None:
-    """One row of a list as an entry (None, with its errors added, when the row is bad)."""
-    label = {k: str(v) for k, v in COLUMN_LABELS.items()}
+def _list_entry(line: int, cell: dict, label: dict[str, str], seen: dict[str, int], key: bytes,
+                errors: list) -> dict | None:
+    """One row of a list as an entry (None, with its errors added, when the row is bad).
+
+    :param label: column key → its name in the current language.
+    """
     before = len(errors)
     number = cell.get("application_no") or None
     if number is not None:
-        _application_no(number, line, seen, errors)
+        _application_no(number, line, label["application_no"], seen, errors)
     elif not cell.get("name"):
         errors.append((line, label["application_no"], _l("每行要有申请号或姓名。")))
-    if len(cell.get("name", "")) > MAX_NAME:
+    if len(mask_name(cell.get("name"))) > MAX_NAME:  # as stored: NFKC can lengthen a name
         errors.append((line, label["name"], _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
     outcome = cell["outcome"] if cell["outcome"] in OUTCOMES else OUTCOME_ALIASES.get(cell["outcome"])
     if outcome is None:
@@ -288,15 +292,14 @@ def _list_entry(line: int, cell: dict, seen: dict[str, int], key: bytes, errors:
             "_check": digest, "_line": line}
 
 
-def _application_no(number: str, line: int, seen: dict[str, int], errors: list) -> None:
+def _application_no(number: str, line: int, column: str, seen: dict[str, int], errors: list) -> None:
     """Check an application number's form and that no earlier line has it (``seen``: number → line)."""
-    column = str(COLUMN_LABELS["application_no"])
     if not _APPLICATION_NO.fullmatch(number):
         errors.append((line, column, _l("申请号“%(value)s”只能由字母、数字、- 和 _ 组成（最多 32 个）。", value=number[:40])))
-    elif number in seen:
-        errors.append((line, column, _l("申请号 %(no)s 与第 %(other)d 行重复。", no=number, other=seen[number])))
+    elif number.upper() in seen:  # parents' checks ignore letter case, so q1 and Q1 are one number
+        errors.append((line, column, _l("申请号 %(no)s 与第 %(other)d 行重复。", no=number, other=seen[number.upper()])))
     else:
-        seen[number] = line
+        seen[number.upper()] = line
 
 
 def check_list(entries: list[dict], routes: list[dict]) -> list[Error]:
@@ -335,18 +338,18 @@ def applicants_from_csv(raw: bytes, filename: str) -> list[dict]:
         errors.append((1, "", _l("名单最多 %(n)d 行。", n=MAX_LIST)))
     if errors:
         raise refused(filename, errors)
-    column = str(COLUMN_LABELS["application_no"])
+    column, name_column = str(COLUMN_LABELS["application_no"]), str(COLUMN_LABELS["name"])
     seen: dict[str, int] = {}
     applicants = []
     for line, row in table.numbered():
         number, name = _cell(row, columns["application_no"]), _cell(row, columns["name"]) if "name" in columns else ""
         before = len(errors)
         if number:
-            _application_no(number, line, seen, errors)
+            _application_no(number, line, column, seen, errors)
         else:
             errors.append((line, column, _l("缺少申请号。")))
-        if len(name) > MAX_NAME:
-            errors.append((line, str(COLUMN_LABELS["name"]), _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
+        if len(mask_name(name)) > MAX_NAME:
+            errors.append((line, name_column, _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
         if len(errors) == before:
             applicants.append({"no": number, "name": mask_name(name)})
     if not applicants and not errors:

@@ -13,6 +13,9 @@ from enroll.core.privacy import contains_personal_data, find_personal_data, mask
     # spaces, line breaks and dots inside a Chinese name (Excel exports, full-width spaces) hide nothing
     ("张　三", "张*"), ("王 小 明", "王*明"), ("张\n三", "张*"), ("张.三", "张·*"), ("张·三", "张·*"),
     ("Ｌｉ Ｌｅｉ", "L* L**"), ("J Smith", "J S****"), ("Ali B", "A** *"),
+    # invisible characters and any other separator (・ ‧ - _ /) hide nothing either
+    ("张\u200b三", "张*"), ("\ufeff李四", "李*"), ("张\xad三", "张*"), ("张・三", "张·*"), ("张‧三", "张·*"),
+    ("张-三", "张·*"), ("张_三", "张·*"), ("张/三", "张·*"),
 ])
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
@@ -33,7 +36,8 @@ ID = "11010520120304201X"
     ("13812345678", "mobile"), ("+86 138-1234-5678", "mobile"), ("电话：15900001111", "mobile"),
     ("zhang@example.cn", "email"), ("联系 li.si+a@mail.qq.com", "email"),
     # inside longer runs (a birth date where an ID number has it), full-width digits and ＠
-    ("110101201501011234A", "id_number"), ("0110101201501011234", "id_number"), ("Q110101201501011234", "id_number"),
+    ("110101201501011233A", "id_number"), ("0110101201501011233", "id_number"), ("Q110101201501011233", "id_number"),
+    ("3201 0220 1509 0100 11", "id_number"), ("320102-20150901-0011", "id_number"),
     ("１１０１０５２０１２０３０４２０１Ｘ", "id_number"), ("１３８１２３４５６７８", "mobile"), ("a＠b.cn", "email"),
 ])
 def test_personal_data_is_found_in_any_cell(cell, kind):
@@ -42,6 +46,8 @@ def test_personal_data_is_found_in_any_cell(cell, kind):
 
 
 @pytest.mark.parametrize("cell", ["A20260001", "2026", "12345678901234567", "1234567890123456789", "张*明",
+                                  # 18-digit application numbers without a birth date where an ID has one
+                                  "202632010200000123", "320102202600000123", "2026-07-15T09:00:00+08:00",
                                   "0000-86000000", "23812345678", "1381234567", "138123456789"])
 def test_ordinary_values_are_not_mistaken_for_personal_data(cell):
     assert find_personal_data([[cell]], ["x"]) == []
@@ -50,3 +56,8 @@ def test_ordinary_values_are_not_mistaken_for_personal_data(cell):
 def test_free_text_is_checked_too():
     assert contains_personal_data(f"家长电话 13812345678，身份证 {ID}") == ["id_number", "mobile"]
     assert contains_personal_data("报名人数超过计划时摇号") == []
+
+
+@pytest.mark.parametrize("name", ["张三", "张小明", "欧阳娜娜", "买买提·艾力", "张·三", "Ali Hassan", "J Smith", "张"])
+def test_masking_twice_changes_nothing(name):
+    assert mask_name(mask_name(name)) == mask_name(name)

@@ -164,7 +164,7 @@ def test_a_commitment_cannot_be_published_after_its_draw_time(save_lottery, priv
     revision = save_lottery()
     content.submit_revision(private_editor, revision.id)
     frozen.move_to(AFTER_DRAW, tick=False)
-    with pytest.raises(Conflict, match="摇号时间已过"):
+    with pytest.raises(Conflict, match="离摇号时间已不足 24 小时"):
         content.approve_revision(reviewer, revision.id)
 
 
@@ -235,3 +235,36 @@ def test_a_deeply_nested_upload_is_refused_by_name(client):
     page = client.post("/lotteries/verify", data={"document": (io.BytesIO(b"[" * 100_000), "deep.json")},
                        content_type="multipart/form-data")
     assert page.status_code == 422 and "deep.json" in page.get_data(as_text=True)
+
+
+def test_the_notice_is_checked_again_when_the_list_is_published(save_lottery, private_editor, reviewer, frozen):
+    revision = save_lottery()  # 2026-07-10 10:00, draw 2026-07-15 09:00
+    content.submit_revision(private_editor, revision.id)
+    frozen.move_to("2026-07-14T10:00:00+08:00", tick=False)
+    with pytest.raises(Conflict, match="不足 24 小时"):
+        content.approve_revision(reviewer, revision.id)
+
+
+def test_a_surrogate_in_an_uploaded_document_is_named_not_a_500(client):
+    import io
+
+    document = b'{"applications": ["A1"], "seed": "\\ud800", "list_hash": "x", "commitment": "y", "order": ["A1"]}'
+    page = client.post("/lotteries/verify", data={"document": (io.BytesIO(document), "l.json")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 422 and "无法识别的字符" in page.get_data(as_text=True)
+
+
+def test_a_withdrawn_commitment_starts_again_with_a_new_seed_but_a_drawn_lottery_never(
+        committed, save_lottery, private_editor, reviewer, db, frozen):
+    first = committed.commitment
+    content.withdraw_item(reviewer, lotteries.LOTTERY, committed.id, "名单有误")
+    revision = save_lottery()
+    content.submit_revision(private_editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    again = lotteries.published_lottery(committed.id)
+    assert again.version == 2 and again.commitment != first
+    frozen.move_to(AFTER_DRAW, tick=False)
+    content.approve_revision(reviewer, lotteries.draw(private_editor, again.id).id)
+    content.withdraw_item(reviewer, lotteries.LOTTERY, again.id, "撤下")
+    with pytest.raises(Conflict):
+        save_lottery()

@@ -175,3 +175,12 @@ def test_a_withdrawn_result_takes_its_list_with_it(client, published, public_sch
     content.withdraw_item(reviewer, services.RESULT, result.id, "数据有误")
     assert client.get(f"/schools/{public_school.id}/results/2026").status_code == 404
     assert check(client, public_school).status_code == 404
+
+
+def test_attempts_refused_for_their_address_do_not_lock_a_number(client, published, public_school):
+    published()
+    for n in range(20):
+        check(client, public_school, number=f"X{n}", ip="198.51.100.7")
+    for _ in range(15):  # refused by the address limit: the child's number is not touched
+        assert check(client, public_school, born="2019-01-01", ip="198.51.100.7").status_code == 429
+    assert check(client, public_school, ip="198.51.100.8").status_code == 200
