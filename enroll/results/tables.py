@@ -269,7 +269,8 @@ def _list_entry(line: int, cell: dict, label: dict[str, str], seen: dict[str, in
         _application_no(number, line, label["application_no"], seen, errors)
     elif not cell.get("name"):
         errors.append((line, label["application_no"], _l("每行要有申请号或姓名。")))
-    if len(mask_name(cell.get("name"))) > MAX_NAME:  # as stored: NFKC can lengthen a name
+    name = mask_name(cell.get("name"))
+    if len(name) > MAX_NAME:  # as stored: NFKC can lengthen a name
         errors.append((line, label["name"], _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
     outcome = cell["outcome"] if cell["outcome"] in OUTCOMES else OUTCOME_ALIASES.get(cell["outcome"])
     if outcome is None:
@@ -288,7 +289,7 @@ def _list_entry(line: int, cell: dict, label: dict[str, str], seen: dict[str, in
             digest = born and check_digest(key, number, born)
     if len(errors) > before:
         return None
-    return {"no": number, "name": mask_name(cell.get("name")), "route": route, "outcome": outcome, "rank": rank,
+    return {"no": number, "name": name, "route": route, "outcome": outcome, "rank": rank,
             "_check": digest, "_line": line}
 
 
@@ -348,10 +349,11 @@ def applicants_from_csv(raw: bytes, filename: str) -> list[dict]:
             _application_no(number, line, column, seen, errors)
         else:
             errors.append((line, column, _l("缺少申请号。")))
-        if len(mask_name(name)) > MAX_NAME:
+        masked = mask_name(name)
+        if len(masked) > MAX_NAME:
             errors.append((line, name_column, _l("姓名最多 %(n)d 个字。", n=MAX_NAME)))
         if len(errors) == before:
-            applicants.append({"no": number, "name": mask_name(name)})
+            applicants.append({"no": number, "name": masked})
     if not applicants and not errors:
         errors.append((2, column, _l("名单中没有任何一行。")))
     if errors:
