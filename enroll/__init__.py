@@ -131,8 +131,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from enroll import cli, content_cli, results_cli
+    from enroll import cli, content_cli, results_cli, translate_cli
 
     cli.register(app)
     content_cli.register(app)
     results_cli.register(app)
+    translate_cli.register(app)

@@ -1,22 +1,52 @@
-"""The interface strings go through Babel, and the English catalogue covers all of them."""
+"""The interface strings go through Babel, and every catalogue covers all of them: English by
+translators, traditional Chinese written from the simplified source by ``flask translate update``."""
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
+from enroll.translate_cli import HANT, hant_catalogue
+
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "enroll" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+CATALOGS = {"en": ROOT / "enroll" / "translations" / "en" / "LC_MESSAGES" / "messages.po", "zh_Hant": HANT}
 
 
-def test_english_catalogue_has_every_extracted_message_translated(tmp_path):
-    pot = tmp_path / "messages.pot"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """The messages extracted from the code and templates as they are now."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as fh:
-        extracted = {m.id for m in read_po(fh) if m.id}
-    with CATALOG.open("rb") as fh:
-        catalog = read_po(fh)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
-    assert sorted(extracted - translated) == []
+        return read_po(fh)
+
+
+def catalogue(locale: str):
+    with CATALOGS[locale].open("rb") as fh:
+        return read_po(fh)
+
+
+@pytest.mark.parametrize("locale", sorted(CATALOGS))
+def test_every_extracted_message_is_translated_and_none_is_fuzzy(template, locale):
+    translated = {m.id for m in catalogue(locale) if m.id and m.string and not m.fuzzy}
+    assert sorted({m.id for m in template if m.id} - translated) == []
+
+
+def test_the_traditional_catalogue_is_what_flask_translate_update_writes(template):
+    """Run ``flask translate update`` after changing any interface string."""
+    written = {m.id: m.string for m in catalogue("zh_Hant") if m.id}
+    assert written == {m.id: m.string for m in hant_catalogue(template) if m.id}
+
+
+def test_placeholders_survive_in_every_catalogue():
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
+    for locale in CATALOGS:
+        for message in catalogue(locale):
+            if message.id and message.string:
+                assert set(placeholder.findall(message.string)) == set(placeholder.findall(message.id)), \
+                    (locale, message.id)
