@@ -2,7 +2,7 @@
 write the traditional-Chinese one (zh_Hant) from the simplified source strings with OpenCC.
 
 Every msgid is simplified Chinese, so the zh_Hant catalogue is a conversion, not a translation: it
-is written anew from the template each time (OpenCC ``s2t``, standard traditional characters), with
+is written anew from the template each time (OpenCC ``core.i18n.TRADITIONAL``), with
 the phrases in ``zh_Hant_overrides.json`` where the conversion needs a human word. A test checks the
 committed catalogue is exactly what this command writes.
 """
@@ -18,6 +18,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from flask.cli import AppGroup
 
+from enroll.core.i18n import TRADITIONAL
+
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "enroll" / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
@@ -31,7 +33,7 @@ def hant_catalogue(template: Catalog) -> Catalog:
     """The zh_Hant catalogue of ``template``: every message converted (or overridden)."""
     import opencc
 
-    converter = opencc.OpenCC("s2t")
+    converter = opencc.OpenCC(TRADITIONAL)
     overrides = json.loads(OVERRIDES.read_text(encoding="utf-8")) if OVERRIDES.exists() else {}
     catalogue = Catalog(locale="zh_Hant", project="enroll", fuzzy=False)
     for message in template:

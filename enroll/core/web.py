@@ -1,6 +1,8 @@
 """Web glue: locale selection, domain errors → HTTP answers, request context for the audit log."""
 from __future__ import annotations
 
+import re
+
 import orjson
 from flask import Flask, jsonify, render_template, request
 from flask.json.provider import JSONProvider
@@ -10,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from enroll.core.context import Context
 from enroll.core.errors import DomainError
-from enroll.core.i18n import _
+from enroll.core.i18n import TRADITIONAL, _
 
 LOCALE_COOKIE = "enroll_lang"
 MAX_ID = 2**31 - 1
@@ -145,6 +147,44 @@ def localized(item, field: str):
     return translated or getattr(item, field)
 
 
+def lang_url(code: str) -> str:
+    """This page in another language: the same path and query, ``lang`` replaced."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    return f"{request.path}?{urlencode(args)}"
+
+
+# Public pages in 繁體中文: what the interface catalogue does not cover (names of districts, schools
+# and roads, policy texts, zoning clauses) is converted from simplified Chinese as the page leaves,
+# text between tags and the attributes people read (title, aria-label, alt, placeholder), never
+# links, form values or scripts, so those stay as stored; and never on staff pages, where a converted
+# text could be saved back over the original.
+_STAFF_PATHS = ("/bureau", "/login", "/logout", "/account")
+_TAG_OR_RAW = re.compile(r"(<(script|style|textarea)\b.*?</\2\s*>|<[^>]*>)", re.S | re.I)
+_READ_ATTRIBUTES = re.compile(r'(\s(?:title|aria-label|alt|placeholder)=")([^"]*)(")')  # read aloud or shown
+_to_traditional = None
+
+
+def to_traditional(html: str) -> str:
+    """The text of an HTML page in traditional characters, its markup untouched."""
+    global _to_traditional
+    if _to_traditional is None:
+        import opencc
+
+        _to_traditional = opencc.OpenCC(TRADITIONAL).convert
+    parts = _TAG_OR_RAW.split(html)
+    # split keeps both capture groups: [text, tag, tagname-or-None, text, ...]
+    out = []
+    for i in range(0, len(parts), 3):
+        out.append(_to_traditional(parts[i]) if parts[i] else "")
+        if i + 1 < len(parts):
+            tag = parts[i + 1]
+            out.append(_READ_ATTRIBUTES.sub(lambda m: m.group(1) + _to_traditional(m.group(2)) + m.group(3), tag)
+                       if parts[i + 2] is None else tag)
+    return "".join(out)
+
+
 def register_locale_cookie(app: Flask) -> None:
     @app.after_request
     def remember_language(response):
@@ -153,9 +193,19 @@ def register_locale_cookie(app: Flask) -> None:
             response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
         return response
 
+    @app.after_request
+    def traditional_content(response):
+        from flask_babel import get_locale
+
+        if (response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed
+                and str(get_locale()) == "zh_Hant" and not request.path.startswith(_STAFF_PATHS)):
+            response.set_data(to_traditional(response.get_data(as_text=True)))
+        return response
+
     @app.context_processor
     def inject():
         from flask_babel import get_locale
 
         return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized,
+                "lang_url": lang_url,
                 "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}

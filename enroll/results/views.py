@@ -98,9 +98,12 @@ def list_csv(school_id: int, year: int):
     return _csv(downloads.list_csv(result), f"list-school{school_id}-{year}.csv", private=True)
 
 
-@public.post("/schools/<id:school_id>/results/<id:year>/check")
+@public.route("/schools/<id:school_id>/results/<id:year>/check", methods=["GET", "POST"])
 def check(school_id: int, year: int):
-    """A parent's own result: answered on this page (no URL of its own), never cached."""
+    """A parent's own result: answered on this page (no URL of its own), never cached. A GET (the
+    language switcher on an answer) goes back to the results page: nothing typed is sent again."""
+    if request.method == "GET":
+        return redirect(url_for("results.school", school_id=school_id, year=year, **request.args))
     form = CheckForm()
     if not form.validate_on_submit():
         return _school_page(school_id, year, form=form, status=422)
