@@ -28,7 +28,7 @@ def axe_violations(page) -> list[dict]:
     }""")
 
 
-@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+@pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant", "en"])
 @pytest.mark.parametrize("path", PAGES)
 def test_public_page_has_no_axe_violations(live_server, page, path, lang):
     page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
