@@ -1,0 +1,71 @@
+"""Phones: the main pages at 360×740 in Chromium fit the screen's width (nothing to scroll sideways
+except inside a table's own scroll box), and their screenshots are kept in docs/screenshots/.
+
+Screenshots are written as ``NAME.tmp.png`` (ignored by git) and replace ``NAME.png`` only when
+``ENROLL_UPDATE_SCREENSHOTS=1`` is set, so the committed pictures change only on purpose.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+PAGES = {
+    "district": "/d/990101/",
+    "lookup": "/lookup?q=学院路130号",
+    "map": "/d/990101/2026/primary/",
+    "school": "/schools/1",
+    "results": "/schools/1/results/2026",
+    "results-district": "/d/990101/2026/results",
+    "lottery": "/lotteries/1",
+    "migrant": "/d/990101/2026/migrant/primary",
+    "policy": "/d/990101/policies/2",
+}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def overflowing(page) -> list[str]:
+    """Elements wider than the screen that are not inside something that scrolls or clips on its own."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth, out = [];
+        for (const el of document.body.querySelectorAll('*')) {
+            const box = el.getBoundingClientRect();
+            if (box.right <= width + 1 || box.width === 0) continue;
+            let scroller = el.parentElement, inside = false;
+            while (scroller && scroller !== document.body) {
+                const style = getComputedStyle(scroller);
+                // a box that scrolls or clips on its own (a wide table, the map's tile pane) keeps it in
+                if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) && scroller.clientWidth <= width) { inside = true; break; }
+                scroller = scroller.parentElement;
+            }
+            if (!inside) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''));
+        }
+        return out.slice(0, 5);
+    }""")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_the_page_fits_a_phone_screen(live_server, phone, name):
+    phone.goto(f"{live_server}{PAGES[name]}")
+    if name == "map":
+        phone.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert overflowing(phone) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{name}.tmp.png"
+    phone.screenshot(path=str(shot), full_page=False)
+    if os.environ.get("ENROLL_UPDATE_SCREENSHOTS") == "1":
+        shutil.move(shot, SHOTS / f"{name}.png")
