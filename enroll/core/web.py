@@ -147,12 +147,24 @@ def localized(item, field: str):
     return translated or getattr(item, field)
 
 
-def lang_url(code: str) -> str:
-    """This page in another language: the same path and query, ``lang`` replaced."""
+TEXT_COOKIE = "enroll_text"
+TEXT_SIZES = ("normal", "large")  # large: 适老化, every size of the page a quarter larger
+
+
+def this_page(**changes: str) -> str:
+    """This page with some query arguments replaced (the language and text-size switches keep the page)."""
     from urllib.parse import urlencode
 
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes] + list(changes.items())
     return f"{request.path}?{urlencode(args)}"
+
+
+def text_size() -> str:
+    """``?text=`` if given, else the cookie, else normal."""
+    for value in (request.args.get("text"), request.cookies.get(TEXT_COOKIE)):
+        if value in TEXT_SIZES:
+            return value
+    return "normal"
 
 
 # Public pages in 繁體中文: what the interface catalogue does not cover (names of districts, schools
@@ -191,6 +203,8 @@ def register_locale_cookie(app: Flask) -> None:
         lang = request.args.get("lang")
         if lang and lang in app.config["LANGUAGES"]:
             response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+        if request.args.get("text") in TEXT_SIZES:
+            response.set_cookie(TEXT_COOKIE, request.args["text"], max_age=365 * 24 * 3600, samesite="Lax")
         return response
 
     @app.after_request
@@ -207,5 +221,5 @@ def register_locale_cookie(app: Flask) -> None:
         from flask_babel import get_locale
 
         return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized,
-                "lang_url": lang_url,
+                "this_page": this_page, "text_size": text_size(),
                 "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}

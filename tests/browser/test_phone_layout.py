@@ -69,3 +69,13 @@ def test_the_page_fits_a_phone_screen(live_server, phone, name):
     phone.screenshot(path=str(shot), full_page=False)
     if os.environ.get("ENROLL_UPDATE_SCREENSHOTS") == "1":
         shutil.move(shot, SHOTS / f"{name}.png")
+
+
+@pytest.mark.parametrize("name", ["results", "lookup"])
+def test_larger_text_is_larger_and_still_fits_a_phone(live_server, phone, name):
+    phone.goto(f"{live_server}{PAGES[name]}")
+    normal = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    phone.get_by_role("link", name="大字版").click()
+    phone.wait_for_selector("html.large-text")
+    assert phone.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)") >= normal * 1.25
+    assert overflowing(phone) == [] and phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -51,3 +51,11 @@ def test_an_unknown_language_falls_back_to_simplified_chinese(client, district, 
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'lang="zh-Hans"' in page and "<h1>青溪区</h1>" in page
     assert "<script>" not in page.split("<body")[1].split("</header>")[0]
+
+
+def test_the_larger_text_mode_is_kept_in_a_cookie_and_can_be_turned_off(client, district):
+    page = client.get("/d/990101/?text=large").get_data(as_text=True)
+    assert 'class="large-text"' in page and ">标准字号</a>" in page
+    assert 'class="large-text"' in client.get("/schools/1").get_data(as_text=True)  # remembered
+    page = client.get("/schools/1?text=normal").get_data(as_text=True)
+    assert 'class="large-text"' not in page and ">大字版</a>" in page
