@@ -7,7 +7,7 @@ stay published), the lists inside every revision, and the own-result counters of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -18,7 +18,7 @@ from enroll.review.services import record
 from enroll.results.checks import application_bucket
 from enroll.results.lotteries import LOTTERY
 from enroll.results.models import AdmissionEntry, AdmissionResult, Lottery, RateLimit
-from enroll.results.services import RESULT, end_of_local_day
+from enroll.results.services import RESULT, list_ends
 
 
 @dataclass
@@ -48,7 +48,8 @@ def purge_expired(*, now: datetime | None = None, context: Context = Context(cha
 def _expired_by(now: datetime):
     """Revision data → whether its list is past its public date (a draft without one has none to keep)."""
     def expired(data: dict) -> bool:
-        return not data.get("public_until") or end_of_local_day(date.fromisoformat(data["public_until"])) <= now
+        ends = list_ends(data)
+        return ends is None or ends <= now
     return expired
 
 

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -30,7 +30,7 @@ from enroll.results.services import (
     LOCAL,
     MAX_PUBLIC_DAYS,
     Upload,
-    end_of_local_day,
+    list_ends,
     local_today,
     refuse_personal_data,
     refuse_personal_text,
@@ -65,7 +65,7 @@ def _apply(item: Lottery, data: dict) -> None:
     item.places, item.draw_at = data["places"], datetime.fromisoformat(data["draw_at"])
     item.applicants, item.list_hash, item.commitment = data["applicants"], data["list_hash"], data["commitment"]
     item.seed, item.draw_order = data["seed"], data["order"]
-    item.public_until = end_of_local_day(date.fromisoformat(data["public_until"]))
+    item.public_until = list_ends(data)
     item.list_purged_at = None
 
 

@@ -53,6 +53,11 @@ def end_of_local_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), LOCAL).astimezone(UTC)
 
 
+def list_ends(data: dict) -> datetime | None:
+    """When the list of a revision's ``data`` stops being public (None without a date)."""
+    return end_of_local_day(date.fromisoformat(data["public_until"])) if data.get("public_until") else None
+
+
 def last_public_day(moment: datetime | None) -> date | None:
     """The local date a list is public through (the inverse of :func:`end_of_local_day`)."""
     return (moment.astimezone(LOCAL) - timedelta(microseconds=1)).date() if moment is not None else None
@@ -85,7 +90,7 @@ def _apply(result: AdmissionResult, data: dict) -> None:
     result.routes, result.notes = data["routes"], data["notes"]
     result.list_public = data["list_public"]
     result.notice_until = date.fromisoformat(data["notice_until"]) if data["notice_until"] else None
-    result.public_until = end_of_local_day(date.fromisoformat(data["public_until"])) if data["public_until"] else None
+    result.public_until = list_ends(data)
     db.session.execute(delete(AdmissionEntry).where(AdmissionEntry.result_id == result.id))
     db.session.add_all(AdmissionEntry(result_id=result.id, line=i, application_no=e["no"], name=mask_name(e["name"]),
                                       route=e["route"], outcome=e["outcome"], rank=e["rank"], check_digest=e["_check"])
@@ -96,7 +101,7 @@ def _apply(result: AdmissionResult, data: dict) -> None:
 def _before_publish(actor, result: AdmissionResult, revision: Revision, context: Context) -> None:
     """The publish-time scanner and the list's expiry, checked again whatever the draft went through."""
     refuse_personal_data([revision.data, revision.note])
-    if revision.data["list"] and end_of_local_day(date.fromisoformat(revision.data["public_until"])) <= _now():
+    if revision.data["list"] and list_ends(revision.data) <= _now():
         raise Conflict(_l("名单公开截止日期已过，请修改后重新提交。"))
 
 

@@ -26,17 +26,16 @@ def _check_key() -> bytes:
     return current_app.config["RESULTS_KEY"].encode()
 
 
+def _no_store(response):
+    """For answers holding children's data: no cache may keep them past their public date."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _csv(body: bytes, filename: str, *, private: bool = False):
     response = current_app.response_class(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if private:  # a list of children: no cache may keep it past its public date
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _no_store(response) if private else response
 
 
 def _series_chart(chart_id: str, title: str, history: list[tuple[int, services.Totals]]) -> str:
