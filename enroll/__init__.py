@@ -28,7 +28,27 @@ def create_app(config: dict | None = None) -> Flask:
     register_errors(app)  # first: it also registers the <id:…> URL converter the blueprints use
     register_blueprints(app)
     register_cli(app)
+    register_security_headers(app)
     return app
+
+
+def register_security_headers(app: Flask) -> None:
+    """What a page may load: only this site, and images from the base map's tile hosts. Browsers then
+    enforce what the map tests check (nothing else leaves the site), and no page's address (a lookup
+    carries the address typed) is sent to the tile host as a referrer."""
+    from enroll.maps.tiles import tile_sources
+
+    @app.after_request
+    def security_headers(response):
+        policy = "; ".join([
+            "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
+            " ".join(["img-src 'self' data:", *tile_sources(app.config["MAP_TILES"])]), "connect-src 'self'",
+            "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
+        ])
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
 
 def register_extensions(app: Flask) -> None:

@@ -8,7 +8,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from enroll.maps.tiles import tile_layers
+from enroll.maps.tiles import base_maps
 
 # Colour-blind-safe palette (Okabe–Ito + greys); zones are also labelled, so colour is never the only cue.
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
@@ -47,6 +47,11 @@ class ZoneLayer(MacroElement):
                   }
                 }).addTo(map);
                 layer.bringToBack();
+                data.features.forEach(function(f) {  // the zone's number, as in the text list below the map
+                    if (!f.properties.label_point) { return; }
+                    L.tooltip({permanent: true, direction: "center", className: "zone-number", interactive: false})
+                      .setLatLng(f.properties.label_point).setContent(String(f.properties.feature)).addTo(map);
+                });
                 box.setAttribute("data-zones-drawn", String(data.features.length));
               })
               .catch(function(err) { box.setAttribute("data-zones-error", String(err)); });
@@ -104,6 +109,58 @@ class ClickLookup(MacroElement):
         self.target_id = target_id
 
 
+class BaseMaps(MacroElement):
+    """The preset's base maps, the first shown; with more than one, an always-open switch of radio
+    buttons (Leaflet's layers control, reachable by keyboard) lets the reader choose."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var bases = {};
+            {{ this.bases|tojson }}.forEach(function(b, i) {
+                var group = L.layerGroup(b.layers.map(function(t) {
+                    return L.tileLayer(t.url, {attribution: t.attribution, subdomains: t.subdomains, maxZoom: t.max_zoom});
+                }));
+                bases[b.name] = group;
+                if (i === 0) { group.addTo(map); }
+            });
+            if (Object.keys(bases).length > 1) { L.control.layers(bases, null, {collapsed: false}).addTo(map); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bases: list[dict]):
+        super().__init__()
+        self._name = "BaseMaps"
+        self.bases = bases
+
+
+class DistrictView(MacroElement):
+    """Shows the whole district and keeps the map there: it cannot be panned away nor zoomed out
+    beyond a margin around the district, so a reader never loses it (and no far-away tiles load)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var district = L.latLngBounds({{ this.bounds|tojson }});
+            map.fitBounds(district, {animate: false});  // at once: the zoom is read on the next line
+            map.setMaxBounds(district.pad({{ this.margin }}));
+            map.options.maxBoundsViscosity = 1.0;
+            map.setMinZoom(Math.max(0, map.getZoom() - 1));
+            if (map.getMaxZoom() === Infinity) { map.setMaxZoom(18); }  // no base map: still a sensible limit
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], margin: float):
+        super().__init__()
+        self._name = "DistrictView"
+        self.bounds = bounds
+        self.margin = margin
+
+
 def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, markers: list[dict],
               tiles: str, static_url, tianditu_key: str | None = None, approval: str | None = None,
               height: str = "480px", click_lookup: tuple[str, str] | None = None) -> MapParts:
@@ -118,14 +175,14 @@ def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, ma
                       height=height, control_scale=True, zoom_snap=0.25)
     fmap.default_js = [("leaflet", static_url("vendor/leaflet/leaflet.js"))]
     fmap.default_css = [("leaflet_css", static_url("vendor/leaflet/leaflet.css"))]
-    for layer in tile_layers(tiles, tianditu_key=tianditu_key, approval=approval):
-        folium.TileLayer(layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc",
-                         max_zoom=layer.max_zoom, overlay=False, control=False).add_to(fmap)
+    bases = base_maps(tiles, tianditu_key=tianditu_key, approval=approval)
+    if bases:
+        BaseMaps([{"name": str(b.name), "layers": [vars(t) for t in b.layers]} for b in bases]).add_to(fmap)
     SchoolMarkers(markers).add_to(fmap)
     ZoneLayer(geojson_url).add_to(fmap)
     if click_lookup:
         ClickLookup(*click_lookup).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    DistrictView([[miny, minx], [maxy, maxx]], margin=0.25).add_to(fmap)
     root = fmap.get_root()
     root.render()
     return MapParts(header=_strip_page_level(root.header.render()), html=root.html.render(),

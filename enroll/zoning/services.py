@@ -313,10 +313,17 @@ def _plan_geojson(plan: ZoningPlan) -> dict:
             "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-6)),
             "properties": {
                 "zone": zone.id, "feature": zone.feature_index, "kind": zone.kind, "label": zone.label,
-                "color": color, "schools": [{"id": s.id, "name": s.name} for s in zone.schools],
+                "color": color, "label_point": _label_point(geom), "schools": [{"id": s.id, "name": s.name} for s in zone.schools],
             },
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+def _label_point(geom) -> list[float]:
+    """[lat, lon] of a point inside the zone (never in a hole or outside a bend), where the map
+    writes the zone's number: the same number as in the text list, so colour is never the only cue."""
+    point = shapely.point_on_surface(geom)
+    return [round(point.y, 6), round(point.x, 6)]
 
 
 def plan_bounds(plan: ZoningPlan) -> tuple[float, float, float, float]:

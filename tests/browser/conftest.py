@@ -56,7 +56,12 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A desktop page; at the end, the test also fails if the content-security policy refused
+    anything the page tried to load (the policy names what a page may use: see create_app)."""
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert refused == [], refused

@@ -1,6 +1,8 @@
 """Configuration from the environment, and the base-map presets on the public map page."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from support import make_app
@@ -56,8 +58,10 @@ def published_page(app_config, sqlite_template, tmp_path):
 def test_tianditu_tiles_carry_the_key_and_show_the_approval_number(sqlite_template, tmp_path):
     page = published_page({"MAP_TILES": "tianditu", "TIANDITU_KEY": "abc123", "TIANDITU_APPROVAL": "GS(2099)0000号"},
                           sqlite_template, tmp_path)
-    assert "tianditu.gov.cn/vec_w/wmts" in page and "tianditu.gov.cn/cva_w/wmts" in page and "tk=abc123" in page
-    assert "GS(2099)0000号" in page
+    for layer in ("vec", "cva", "img", "cia"):  # vector and imagery, each with its annotation layer
+        assert f"tianditu.gov.cn/{layer}_w/wmts" in page
+    assert "tk=abc123" in page and "GS(2099)0000号" in page
+    assert json.dumps("影像地图") in page  # the switch's name, in the map script
 
 
 def test_osm_and_none_presets(sqlite_template, tmp_path):
@@ -65,6 +69,18 @@ def test_osm_and_none_presets(sqlite_template, tmp_path):
     assert "tile.openstreetmap.org" in osm
     none = published_page({"MAP_TILES": "none"}, sqlite_template, tmp_path / "b")
     assert "tile.openstreetmap.org" not in none and "tianditu" not in none and "L.tileLayer" not in none
+
+
+@pytest.mark.parametrize("preset, tile_host", [("tianditu", "https://*.tianditu.gov.cn"),
+                                                ("osm", "https://tile.openstreetmap.org"), ("none", None)])
+def test_pages_may_load_only_from_the_site_and_the_tile_host(sqlite_template, tmp_path, preset, tile_host):
+    settings = {"MAP_TILES": preset, "TIANDITU_KEY": "k", "TIANDITU_APPROVAL": "GS(2099)0000号"}
+    app = make_app(f"sqlite:///{sqlite_template}", **settings)
+    response = app.test_client().get("/")
+    policy = dict(part.split(" ", 1) for part in response.headers["Content-Security-Policy"].split("; "))
+    assert policy["default-src"] == "'self'" and policy["connect-src"] == "'self'"
+    assert policy["img-src"] == " ".join(filter(None, ["'self' data:", tile_host]))
+    assert response.headers["Referrer-Policy"] == "same-origin"  # a lookup's address never goes to the tile host
 
 
 def test_audit_records_the_client_address_behind_a_trusted_proxy(sqlite_template, tmp_path):
