@@ -28,7 +28,17 @@ demo: db
 run: demo
 	ENROLL_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install
+# The Nu Html Checker (the W3C's validator) for the HTML validity tests: a jar from the npm registry,
+# run with the machine's Java; without npm or Java those tests skip (never in CI, which installs both).
+VNU_VERSION := 26.9.27
+VNU := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU):
+	@if command -v npm >/dev/null; then \
+	  npm install --no-save --no-audit --no-fund --ignore-scripts --prefix .cache/vnu vnu-jar@$(VNU_VERSION) >/dev/null; \
+	else echo "npm not found: the HTML validity tests will be skipped"; fi
+
+test: install $(VNU)
 	$(BIN)/python -m pytest -q
 
 bench: install

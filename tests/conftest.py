@@ -125,3 +125,24 @@ def publish(editor, reviewer):
         content.approve_revision(reviewer, revision.id)
         return revision.object_id
     return run
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, sqlite_template):
+    """The demo district loaded once per module: published plans with 划片 text, the gazetteer,
+    policies, results and a lottery."""
+    from enroll.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        load_demo()
+        _db.session.remove()
+    return app
+
+
+@pytest.fixture
+def demo(demo_app):
+    with demo_app.app_context():
+        yield demo_app

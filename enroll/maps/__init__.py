@@ -190,7 +190,8 @@ def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, ma
 
 
 def _strip_page_level(header: str) -> str:
-    """Drop folium's page-level tags: its viewport meta blocks zooming (an accessibility failure)
-    and its html/body rule would restyle our page."""
-    header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", header)
+    """Drop folium's page-level tags: its viewport meta blocks zooming (an accessibility failure),
+    its content-type meta repeats our charset (invalid HTML) and its html/body rule would restyle
+    our page."""
+    header = re.sub(r"<meta (name=\"viewport\"|http-equiv=\"content-type\")[^>]*>", "", header)
     return re.sub(r"<style>\s*html, body \{.*?\}\s*</style>", "", header, flags=re.S)

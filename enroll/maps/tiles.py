@@ -45,7 +45,8 @@ def base_maps(preset: str, *, tianditu_key: str | None = None, approval: str | N
         attribution = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
         return [BaseMap(_l("地图"), (TileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", attribution, ""),))]
     if preset == "tianditu":
-        attribution = f"&copy; {escape(_l('天地图'))} {escape(approval or '')}"
+        brand = _l("天地图")
+        attribution = f"&copy; {escape(brand)} {escape(approval or '')}"
 
         def pair(picture: str, annotation: str) -> tuple[TileLayer, ...]:
             return tuple(TileLayer(tianditu_url(layer, tianditu_key or ""), attribution, TIANDITU_SUBDOMAINS)
