@@ -32,6 +32,12 @@ def test_clicking_the_map_answers_for_that_point(live_server, page):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.locator("#answer p").first.wait_for(timeout=5000)
     assert "小学" in page.locator("#answer").inner_text()
+    assert page.evaluate("document.getElementById('answer').getBoundingClientRect().top") >= 0  # in view
+    school = page.locator("#answer a").first
+    name = school.inner_text()
+    school.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == name
 
 
 def test_my_location_button_answers_for_where_the_phone_is(live_server, browser):

@@ -63,7 +63,7 @@ def test_tianditu_with_every_other_host_blocked_asks_only_for_its_tiles(live_ser
     with tiles(live_server.app, "tianditu", TIANDITU_KEY="test-key", TIANDITU_APPROVAL="GS(2099)0000号"):
         outside = open_map_offline(page, live_server)
         assert_zones_and_markers_drawn(page)
-        page.wait_for_function(f"{MAP}.getZoom() > 0")
+        page.wait_for_function(f"() => {MAP}.getZoom() > 0")
     tile = re.compile(r"^https://t[0-7]\.tianditu\.gov\.cn/(vec|cva|img|cia)_w/wmts\?.*&tk=test-key$")
     assert outside and all(tile.match(u) for u in outside), outside
     assert {tile.match(u).group(1) for u in outside} == {"vec", "cva"}  # vector + its annotation first
@@ -74,7 +74,7 @@ def test_tianditu_with_every_other_host_blocked_asks_only_for_its_tiles(live_ser
     outside.clear()
     page.get_by_label("影像地图").focus()
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelectorAll('img.leaflet-tile[src*=\"img_w\"]').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile[src*=\"img_w\"]').length > 0")
     assert {tile.match(u).group(1) for u in outside} == {"img", "cia"}
 
 

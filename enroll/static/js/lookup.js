@@ -5,8 +5,11 @@ function enrollLookupPoint(apiUrl, lon, lat, boxId) {
     var box = document.getElementById(boxId);
     box.textContent = "";
     (data.matches || []).forEach(function (m) {
-      var p = document.createElement("p");
-      p.textContent = m.school.name + " — " + m.basis.text;
+      var p = document.createElement("p"), a = document.createElement("a");
+      a.href = "/schools/" + encodeURIComponent(m.school.id);
+      a.textContent = m.school.name;
+      p.appendChild(a);
+      p.appendChild(document.createTextNode(" — " + m.basis.text));
       box.appendChild(p);
     });
     (data.caveats || []).concat(data.error ? [data.error] : []).forEach(function (c) {
@@ -15,5 +18,6 @@ function enrollLookupPoint(apiUrl, lon, lat, boxId) {
       p.textContent = c.message;
       box.appendChild(p);
     });
+    box.scrollIntoView({block: "nearest"});  // the answer sits above the map: bring it into view
   });
 }
