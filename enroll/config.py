@@ -36,6 +36,12 @@ def from_env() -> dict:
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
         "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),
         "PROXY_COUNT": int(_env("ENROLL_PROXY_COUNT", "0")),
+        # government-site identity (政府网站发展指引): shown in the page metadata and the footer
+        "SITE_NAME": _env("ENROLL_SITE_NAME", ""),  # empty: 义务教育招生信息公开, translated
+        "SITE_OWNER": _env("ENROLL_SITE_OWNER", ""),  # 主办单位, e.g. 江城市青溪区教育局
+        "SITE_ID_CODE": _env("ENROLL_SITE_ID_CODE", ""),  # 网站标识码
+        "SITE_ICP": _env("ENROLL_SITE_ICP", ""),  # ICP备案号
+        "SITE_PSB": _env("ENROLL_SITE_PSB", ""),  # 公安机关备案号
         "ZONE_LOCATOR": _env("ENROLL_ZONE_LOCATOR", "memory"),
         "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),

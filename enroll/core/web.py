@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import orjson
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.json.provider import JSONProvider
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -47,7 +47,7 @@ class OrjsonProvider(JSONProvider):
 
 def select_locale() -> str:
     """``?lang=``, then the cookie, then Accept-Language; unknown values fall back cleanly."""
-    from flask import current_app, has_request_context
+    from flask import has_request_context
 
     if not has_request_context():  # CLI: the default locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -222,4 +222,5 @@ def register_locale_cookie(app: Flask) -> None:
 
         return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized,
                 "this_page": this_page, "text_size": text_size(),
+                "site_name": current_app.config["SITE_NAME"] or _("义务教育招生信息公开"),
                 "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}
