@@ -92,6 +92,7 @@ def _import_models() -> None:
     import enroll.timeline.services  # noqa: F401
     import enroll.migrant.services  # noqa: F401
     import enroll.results.lotteries  # noqa: F401
+    import enroll.districts.contacts  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from enroll.disclosure.views import bp as calendar_bureau
     from enroll.disclosure.views import public as disclosure
     from enroll.districts.views import bp as public
+    from enroll.districts.views import bureau as districts_bureau
     from enroll.lookup.views import bp as lookup
     from enroll.migrant.views import bp as migrant_bureau
     from enroll.migrant.views import public as migrant
@@ -117,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from enroll.zoning.views import public as zoning
 
     app.register_blueprint(public)
+    app.register_blueprint(districts_bureau)
     app.register_blueprint(lookup)
     app.register_blueprint(api)
     app.register_blueprint(zoning)

@@ -16,6 +16,7 @@ from enroll.accounts.models import User
 from enroll.config import ROOT
 from enroll.core.context import Context
 from enroll.disclosure import services as disclosure
+from enroll.districts import contacts
 from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
@@ -93,6 +94,20 @@ def _post_results(users, check_key: bytes) -> str:
     return f"{len(revisions)} admission results, 1 lottery"
 
 
+CONTACT = {  # a made-up office: the demo district is fictional
+    "office": "青溪区教育局招生办公室", "address": "江城市青溪区文澜路1号 教育局一楼招生窗口",
+    "phone": "0000-86000000、0000-86000001", "hours": "工作日 9:00—12:00，13:30—17:00（6月1日至7月31日周六上午也开放）",
+    "email": "zsb@example.org", "complaint_phone": "0000-86000099",
+    "notes": "招生期间可在工作时间拨打咨询电话，或到窗口当面咨询；请带好户口簿和房产证明复印件。",
+    "translations": {"en": {
+        "office": "Admissions Office, Qingxi District Education Bureau",
+        "address": "Ground floor admissions desk, 1 Wenlan Road, Qingxi District, Jiangcheng",
+        "hours": "Working days 9:00–12:00 and 13:30–17:00 (also Saturday mornings from 1 June to 31 July)",
+        "notes": "During admissions, call during office hours or ask at the desk; bring copies of your household "
+                 "register and proof of home ownership."}},
+}
+
+
 def load_demo(check_key: bytes | None = None) -> str:
     """Create the demo users, district, schools; publish its 2026 zoning, policies, school
     profiles, timeline, migrant rules and the 2024–2026 admission results with a drawn lottery.
@@ -139,6 +154,7 @@ def load_demo(check_key: bytes | None = None) -> str:
     revisions.append(timeline.import_timeline(users["editor"], CODE, YEAR, DEMO / "timeline_2026.csv", context=CONTEXT))
     for stage, rules in json.loads((DEMO / "migrant_2026.json").read_text(encoding="utf-8")).items():
         revisions.append(migrant.save_requirement(users["editor"], CODE, YEAR, stage, rules, context=CONTEXT))
+    revisions.append(contacts.save_contact(users["editor"], CODE, CONTACT, context=CONTEXT))
     for revision in revisions:
         content.submit_revision(users["editor"], revision.id, context=CONTEXT)
     for revision in revisions:

@@ -18,7 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from flask.cli import AppGroup
 
-from enroll.core.i18n import TRADITIONAL
+from enroll.core.i18n import EXTRACT_KEYWORDS, TRADITIONAL
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "enroll" / "translations"
@@ -37,9 +37,12 @@ def hant_catalogue(template: Catalog) -> Catalog:
     overrides = json.loads(OVERRIDES.read_text(encoding="utf-8")) if OVERRIDES.exists() else {}
     catalogue = Catalog(locale="zh_Hant", project="enroll", fuzzy=False)
     for message in template:
-        if message.id:
-            catalogue.add(message.id, overrides.get(message.id) or converter.convert(message.id),
-                          locations=message.locations, flags=message.flags - {"fuzzy"})
+        if not message.id:
+            continue
+        source = message.id[0] if message.pluralizable else message.id  # Chinese: one plural form
+        converted = overrides.get(source) or converter.convert(source)
+        catalogue.add(message.id, (converted,) if message.pluralizable else converted,
+                      locations=message.locations, flags=message.flags - {"fuzzy"})
     return catalogue
 
 
@@ -56,7 +59,8 @@ def write_hant() -> int:
 def translate_update():
     """Extract strings, update en (new ones are marked for a translator), rewrite zh_Hant, compile."""
     pybabel = str(Path(sys.executable).with_name("pybabel"))
-    subprocess.run([pybabel, "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(TEMPLATE), "."], cwd=ROOT, check=True)
+    subprocess.run([pybabel, "extract", "-F", "babel.cfg", *EXTRACT_KEYWORDS, "-o", str(TEMPLATE), "."], cwd=ROOT,
+                   check=True)
     subprocess.run([pybabel, "update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", "en"], cwd=ROOT, check=True)
     click.echo(f"zh_Hant: {write_hant()} messages converted")
     subprocess.run([pybabel, "compile", "-d", str(TRANSLATIONS), "-f"], cwd=ROOT, check=True)

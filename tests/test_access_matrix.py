@@ -43,6 +43,8 @@ MATRIX = {
     ("GET", "/bureau/d/990101/timeline/2026"): EDITORS,
     ("GET", "/bureau/d/990101/migrant/2026/primary"): EDITORS,
     ("GET", "/bureau/calendar"): {"city_admin"},
+    ("GET", "/bureau/d/990101/contact"): EDITORS,
+    ("POST", "/bureau/d/990101/contact"): EDITORS,
 }
 # the city admin may approve in general, but not what they wrote themselves: 409 with the reason
 REFUSED_BY_RULE = {(("POST", "/bureau/revisions/{submitted}/approve"), "city_admin")}
@@ -74,7 +76,8 @@ def test_access_matrix(role, route, client, make_user, admin, district):
                      school=first.id, other_school=second.id)
     data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0", "feeder": "0",
             "routes-0-route": "in_zone", "routes-0-applicants": "10", "routes-0-places": "10",
-            "routes-0-admitted": "10"} if method == "POST" else None
+            "routes-0-admitted": "10", "office": "招生办", "address": "文澜路1号", "phone": "0000-86000000",
+            "hours": "工作日"} if method == "POST" else None
     response = client.open(url, method=method, data=data)
     if role in MATRIX[route]:
         assert response.status_code in (200, 302) and "/login" not in response.headers.get("Location", ""), \

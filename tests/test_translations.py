@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from enroll.core.i18n import EXTRACT_KEYWORDS
 from enroll.translate_cli import HANT, hant_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +19,15 @@ def template(tmp_path_factory):
     """The messages extracted from the code and templates as they are now."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", *EXTRACT_KEYWORDS, "-o", str(pot), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as fh:
         return read_po(fh)
+
+
+def forms(message) -> tuple:
+    """A message's translations: one, or one per plural form of the language."""
+    return tuple(message.string) if message.pluralizable else (message.string,)
 
 
 def catalogue(locale: str):
@@ -31,7 +37,7 @@ def catalogue(locale: str):
 
 @pytest.mark.parametrize("locale", sorted(CATALOGS))
 def test_every_extracted_message_is_translated_and_none_is_fuzzy(template, locale):
-    translated = {m.id for m in catalogue(locale) if m.id and m.string and not m.fuzzy}
+    translated = {m.id for m in catalogue(locale) if m.id and all(forms(m)) and not m.fuzzy}
     assert sorted({m.id for m in template if m.id} - translated) == []
 
 
@@ -47,6 +53,6 @@ def test_placeholders_survive_in_every_catalogue():
     placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
     for locale in CATALOGS:
         for message in catalogue(locale):
-            if message.id and message.string:
-                assert set(placeholder.findall(message.string)) == set(placeholder.findall(message.id)), \
-                    (locale, message.id)
+            source = message.id[0] if message.pluralizable else message.id
+            for string in forms(message) if message.id else ():
+                assert set(placeholder.findall(string)) == set(placeholder.findall(source)), (locale, source)

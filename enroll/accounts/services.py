@@ -13,7 +13,7 @@ from sqlalchemy import select
 from enroll.accounts.models import User
 from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound, Unauthenticated
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import ROLES, SCHOOL_EDITOR, SCOPED_ROLES, authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
@@ -47,8 +47,8 @@ def _refused() -> Unauthenticated:
 
 def _check_not_locked(user: User, now: datetime) -> None:
     if user.locked_until is not None and now < user.locked_until:
-        raise Unauthenticated(_l("登录失败次数过多，账户已暂时锁定，请在 %(minutes)d 分钟后再试。",
-                                 minutes=max(1, int((user.locked_until - now).total_seconds() // 60) + 1)),
+        raise Unauthenticated(_n("登录失败次数过多，账户已暂时锁定，请在 %(num)d 分钟后再试。",
+                                 max(1, int((user.locked_until - now).total_seconds() // 60) + 1)),
                               locked_until=user.locked_until.isoformat())
 
 

@@ -79,3 +79,14 @@ def web_address(data: dict, key: str, label) -> str:
     if value and not re.match(r"https?://[^\s/]+", value):
         raise Invalid(_l("“%(field)s”应以 http:// 或 https:// 开头。", field=label), field=key)
     return value
+
+
+_PHONE = re.compile(r"[0-9０-９+\-－—()（）\s、,，/转]+")
+
+
+def phone(data: dict, key: str, label, *, required: bool = False) -> str:
+    """One or more telephone numbers as people write them (0571-8600 0000、12345 转 2)."""
+    value = text(data, key, label, required=required, limit=100)
+    if value and (not _PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 5):
+        raise Invalid(_l("“%(field)s”应为电话号码（数字、-、括号；多个号码用顿号分开）。", field=label), field=key)
+    return value

@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "migrant.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "migrant.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
     "calendar.edit": frozenset({CITY_ADMIN}),
+    "contact.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "contact.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
 }
 SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
 

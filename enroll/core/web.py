@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import orjson
 from flask import Flask, current_app, jsonify, render_template, request
@@ -221,6 +222,6 @@ def register_locale_cookie(app: Flask) -> None:
         from flask_babel import get_locale
 
         return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized,
-                "this_page": this_page, "text_size": text_size(),
+                "this_page": this_page, "text_size": text_size(), "page_time": datetime.now(UTC),
                 "site_name": current_app.config["SITE_NAME"] or _("义务教育招生信息公开"),
                 "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}

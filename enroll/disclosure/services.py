@@ -17,11 +17,12 @@ from sqlalchemy import delete, extract, select
 
 from enroll.core.context import Context
 from enroll.core.errors import Invalid
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
 from enroll.core.workdays import CalendarErrors, WorkCalendar, parse_calendar_csv
 from enroll.disclosure.models import CalendarDay
+from enroll.districts import contacts
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.migrant import services as migrant
@@ -160,7 +161,7 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
                        parts=[Part(_local(r.created_at), _local(r.first_published_at)) for r in stages]), 2))
     published_profiles = [p for s in public if (p := profiles.published_profile(s.id)) is not None]
     items.append((Item("school_profiles", _l("学校情况（学校概况）"),
-                       detail=_l("%(n)d / %(total)d 所公办学校", n=len(published_profiles), total=len(public)),
+                       detail=_n("%(n)d / %(num)d 所公办学校", len(public), n=len(published_profiles)),
                        parts=[Part(_local(p.created_at), _local(p.first_published_at)) for p in published_profiles]),
                   len(public)))
     schedule = timeline.timeline_of(district.id, year)
@@ -168,10 +169,13 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
         schedule.first_published_at))] if schedule is not None and schedule.status == "published" else []), 1))
     every = schools_of(district.id)
     posted = results.published_results(district.id, year)
-    items.append((Item("results", _l("录取结果"), detail=_l("%(n)d / %(total)d 所学校", n=len(posted), total=len(every)),
+    items.append((Item("results", _l("录取结果"), detail=_n("%(n)d / %(num)d 所学校", len(every), n=len(posted)),
                        parts=[Part(_local(r.created_at), _local(r.first_published_at)) for r in posted]), len(every)))
-    contact = Item("contacts", _l("咨询方式"), detail=district.phone or "")
-    if district.phone and district.address:
+    published_contact = contacts.published_contact(district.id)
+    contact = Item("contacts", _l("咨询方式"), detail=contacts.consult_phone(district) or "")
+    if published_contact is not None:
+        contact.parts = [Part(_local(published_contact.created_at), _local(published_contact.first_published_at))]
+    elif district.phone and district.address:
         contact.parts = [Part(None, _local(district.created_at))]
     items.append((contact, 1))
     return district, [_evaluate(item, needed, cal) for item, needed in items]

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid
-from enroll.core.i18n import _
+from enroll.core.i18n import _n
 from enroll.core.security import can
 from enroll.core.web import problem_lines, request_context
 from enroll.disclosure import services
@@ -37,6 +37,6 @@ def calendar():
         except Invalid as exc:
             problems = problem_lines(exc)
         else:
-            flash(_("已保存 %(n)d 个日期。", n=count), "info")
+            flash(str(_n("已保存 %(num)d 个日期。", count)), "info")
             return redirect(url_for("calendar_bureau.calendar"))
     return render_template("bureau/calendar.html", form=form, problems=problems), 422 if problems else 200

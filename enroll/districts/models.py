@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enroll.core.db import Geometry, UTCDateTime, utcnow
 from enroll.extensions import db
+from enroll.review.models import PublishedMixin
 
 
 class District(db.Model):
@@ -23,3 +24,23 @@ class District(db.Model):
 
     def __repr__(self) -> str:
         return f"<District {self.code} {self.name}>"
+
+
+class DistrictContact(PublishedMixin, db.Model):
+    """Where parents ask (招生咨询): the office, its address, phone, hours and the supervision line,
+    reviewable content shown on the district's page; the columns hold what is published."""
+
+    __tablename__ = "district_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), unique=True)
+    office: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    hours: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    complaint_phone: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: {office, address, hours, notes}}
+
+    district = relationship("District")

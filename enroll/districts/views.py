@@ -1,10 +1,14 @@
 """Public pages: the district list, a district's home page, school pages."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
+from enroll.core.errors import Invalid
+from enroll.core.web import request_context, today
+from enroll.districts import contacts
+from enroll.districts.forms import ContactForm
 from enroll.districts.services import get_district, list_districts
-from enroll.core.web import today
 from enroll.schools import profiles
 from enroll.migrant import services as migrant
 from enroll.results import lotteries
@@ -14,6 +18,7 @@ from enroll.schools.services import get_school
 from enroll.zoning.services import published_scopes, zones_of_school
 
 bp = Blueprint("public", __name__)
+bureau = Blueprint("districts_bureau", __name__, url_prefix="/bureau")
 
 
 @bp.get("/")
@@ -33,7 +38,8 @@ def district(code: str):
                     *timeline_years, *result_years}, reverse=True)
     return render_template("public/district.html", district=district, scopes=scopes, migrant_scopes=migrant_scopes,
                            upcoming=timeline.upcoming(district.id, now), timeline_years=timeline_years,
-                           catalogue_years=years, result_years=result_years)
+                           catalogue_years=years, result_years=result_years,
+                           contact=contacts.published_contact(district.id))
 
 
 @bp.get("/schools/<id:school_id>")
@@ -45,3 +51,28 @@ def school(school_id: int):
                            feeders=profiles.feeder_primaries(school.id),
                            results=results.school_history(school.id)[::-1],
                            lotteries=lotteries.published_lotteries_of_school(school.id))
+
+
+@bureau.before_request
+@login_required
+def require_login():
+    """Every bureau page needs a signed-in user."""
+
+
+@bureau.route("/d/<code>/contact", methods=["GET", "POST"])
+def contact(code: str):
+    district = get_district(code)
+    data = contacts.current_data(current_user, code)
+    form = ContactForm()
+    if not request.form:
+        form.fill(data)
+    if form.validate_on_submit():
+        try:
+            revision = contacts.save_contact(current_user, code, form.to_data(), note=form.note.data or "",
+                                             context=request_context())
+        except Invalid as exc:  # beside its field, so nothing typed is lost
+            field = exc.detail.get("field")
+            form[field if field in form else "office"].errors = [exc.message]
+        else:
+            return redirect(url_for("review.revision", revision_id=revision.id))
+    return render_template("bureau/contact.html", district=district, form=form), 422 if form.errors else 200

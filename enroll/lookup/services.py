@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from enroll.core.context import Context
 from enroll.core.db import point_xy
 from enroll.core.errors import BadRequest, Invalid
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
+from enroll.districts import contacts
 from enroll.districts.services import district_summaries, get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
@@ -80,7 +81,7 @@ def import_addresses(actor, district_code: str, path, *, context: Context = Cont
         shapely.prepare(boundary)
     rows = [r for line, row in _read_rows(path) if (r := _address_row(line, row, district, boundary, errors))]
     if errors or not rows:
-        raise Invalid(_l("文件 %(file)s 有 %(n)d 处错误，未导入任何地址。", file=path.name, n=max(len(errors), 1)),
+        raise Invalid(_n("文件 %(file)s 有 %(num)d 处错误，未导入任何地址。", max(len(errors), 1), file=path.name),
                       errors=errors or [(1, "", _l("文件中没有地址。"))])
     db.session.execute(delete(Address).where(Address.district_id == district.id))
     db.session.execute(insert(Address), rows)
@@ -331,7 +332,7 @@ def _not_found(tried: list[LookupResult], text: str) -> LookupResult:
             break
     else:
         result, near, parts = LookupResult(normalized=normalize(text)), [], None
-    phone = getattr(result.district, "phone", "") or _l("（见区县页面）")
+    phone = (contacts.consult_phone(result.district) if result.district is not None else "") or _l("（见区县页面）")
     if near:
         message = _l("没有找到这个地址。%(road)s已知的相近门牌：%(numbers)s。如地址无误，请致电教育局 %(phone)s 咨询。",
                      road=parts.road, numbers="、".join(f"{n}号" for n in near), phone=phone)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import BadRequest, Invalid, NotFound
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
@@ -178,8 +178,8 @@ def self_check(item: MigrantRequirement, answers: Answers, *, locator: str = "me
     if rules["permit_required"] and not answers.has_permit:
         missing.append(_l("需要本地居住证。"))
     if answers.insurance_months < rules["insurance_months"]:
-        missing.append(_l("监护人需在本区连续缴纳社会保险满 %(n)d 个月（您填写了 %(have)d 个月）。",
-                          n=rules["insurance_months"], have=answers.insurance_months))
+        missing.append(_n("监护人需在本区连续缴纳社会保险满 %(num)d 个月（您填写了 %(have)d 个月）。",
+                          rules["insurance_months"], have=answers.insurance_months))
     if answers.housing not in rules["housing"]:
         missing.append(_l("住所情况不在认可范围内。"))
     route = _l("符合随迁子女入学条件：由区教育局统筹安排到公办学校就读，一般安排到住所所在片区的学校。") if not missing \

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from enroll.core.db import UTCDateTime
 from enroll.core.errors import NotFound, TooManyRequests
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.extensions import db
 from enroll.results import tables
 from enroll.results.models import AdmissionEntry, RateLimit
@@ -92,7 +92,7 @@ def check_own_result(school_id: int, year: int, application_no: str, birth_date:
     db.session.commit()  # every attempt counts, whatever comes next
     if by_address > limits.per_address:  # refused here, it does not count against any number
         minutes = int(limits.window.total_seconds() // 60)
-        raise TooManyRequests(_l("查询过于频繁，请 %(n)d 分钟后再试。", n=minutes),
+        raise TooManyRequests(_n("查询过于频繁，请 %(num)d 分钟后再试。", minutes),
                               retry_after=int(limits.window.total_seconds()))
     not_found = NotFound(_l("没有找到与申请号和出生日期都相符的记录，请核对后再试。"))
     result = result_of(school_id, year)

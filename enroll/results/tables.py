@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from enroll.core.errors import Invalid
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.privacy import find_personal_data, mask_name
 from enroll.core.text import decode_csv
 
@@ -70,7 +70,7 @@ Error = tuple  # (line, column, message)
 
 def refused(filename: str, errors: list[Error]) -> Invalid:
     """The one refusal of a table with errors: nothing from it is kept."""
-    return Invalid(_l("%(file)s 有 %(n)d 处错误，未保存任何内容。", file=filename, n=len(errors)), errors=errors)
+    return Invalid(_n("%(file)s 有 %(num)d 处错误，未保存任何内容。", len(errors), file=filename), errors=errors)
 
 
 @dataclass
@@ -186,7 +186,7 @@ def check_routes(rows: list[tuple[int, dict]]) -> list[dict]:
     if not out and not errors:
         errors.append((1, label["route"], _l("至少填写一个招生途径。")))
     if errors:
-        raise Invalid(_l("录取结果有 %(n)d 处错误，未保存。", n=len(errors)), errors=errors)
+        raise Invalid(_n("录取结果有 %(num)d 处错误，未保存。", len(errors)), errors=errors)
     order = list(ROUTES)
     return sorted(out, key=lambda r: order.index(r["route"]))
 

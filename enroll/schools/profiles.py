@@ -12,7 +12,7 @@ from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.html import sanitize_html
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
 from enroll.districts.services import get_district
@@ -160,7 +160,7 @@ def _csv_rows(path) -> list[tuple[int, dict]]:
 
 
 def _refuse(path, errors: list) -> Invalid:
-    return Invalid(_l("文件 %(file)s 有 %(n)d 处错误，未导入。", file=Path(path).name, n=len(errors)), errors=errors)
+    return Invalid(_n("文件 %(file)s 有 %(num)d 处错误，未导入。", len(errors), file=Path(path).name), errors=errors)
 
 
 def import_feeders(actor, district_code: str, path, *, context: Context = Context()) -> list:

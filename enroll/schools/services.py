@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
 from enroll.districts.services import get_district
@@ -119,8 +119,8 @@ def import_schools(actor, district_code: str, path, *, context: Context = Contex
     if result.errors or not parsed:
         if not result.errors:
             result.errors.append((1, "", _l("文件中没有学校。")))
-        raise Invalid(_l("文件 %(file)s 有 %(n)d 处错误，未导入任何学校。", file=path.name,
-                         n=len(result.errors)), errors=result.errors)
+        raise Invalid(_n("文件 %(file)s 有 %(num)d 处错误，未导入任何学校。", len(result.errors),
+                         file=path.name), errors=result.errors)
     existing = {s.name: s for s in schools_of(district.id)}
     for values in parsed:
         school = existing.get(values["name"])

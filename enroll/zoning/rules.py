@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from enroll.core.context import Context
 from enroll.core.errors import Invalid
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
 from enroll.districts.services import get_district
@@ -100,8 +100,8 @@ def import_rules(actor, district_code: str, year: int, path, *, context: Context
     errors: list = []
     by_stage = _parse_rows(path, district, int(year), errors)
     if errors or not by_stage:
-        raise Invalid(_l("文件 %(file)s 有 %(n)d 处错误，未导入任何划片文字。", file=path.name,
-                         n=max(len(errors), 1)), errors=errors or [(1, "", _l("文件中没有划片文字。"))])
+        raise Invalid(_n("文件 %(file)s 有 %(num)d 处错误，未导入任何划片文字。", max(len(errors), 1),
+                         file=path.name), errors=errors or [(1, "", _l("文件中没有划片文字。"))])
     plans = []
     for stage, rules in by_stage.items():
         check_scope(year, stage)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize, can
 from enroll.districts.services import get_district
 from enroll.extensions import db
@@ -153,7 +153,7 @@ def submit_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningP
     """draft → in_review. :raises Conflict: when the report has errors or there are no zones."""
     plan = _locked(actor, plan_id, "submit")
     if plan.error_count:
-        raise Conflict(_l("该方案的校验报告有 %(n)d 个错误，不能提交审核。", n=plan.error_count))
+        raise Conflict(_n("该方案的校验报告有 %(num)d 个错误，不能提交审核。", plan.error_count))
     if not plan.zones:
         raise Conflict(_l("该方案还没有片区（请先上传划片文件），不能提交审核。"))
     _act(actor, plan, "submit", context)
