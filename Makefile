@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/lookup.py
 	$(BIN)/python bench/results.py
+	$(BIN)/python bench/languages.py
 
 clean:
 	rm -rf instance/enroll.sqlite3 .pytest_cache

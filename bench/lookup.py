@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from common import interleaved
 from enroll import create_app
 from enroll.extensions import db
 
@@ -53,19 +54,6 @@ POINT_TARGET = 2.0        # locate <= 2x the bare STRtree query
 HTTP_POINT_TARGET = 0.7   # point lookups >= 0.7x ping requests/s
 HTTP_TEXT_TARGET = 0.5    # text lookups >= 0.5x ping requests/s
 DEMO_CODE = "990101"
-
-
-def interleaved(fns: dict, rounds: int, before=None) -> dict[str, float]:
-    """Median wall time (seconds) of each callable over ``rounds`` rounds run side by side."""
-    runs: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            if before is not None:
-                before()
-            start = time.perf_counter()
-            fn()
-            runs[name].append(time.perf_counter() - start)
-    return {name: statistics.median(times) for name, times in runs.items()}
 
 
 def points_inside(polygon, n: int, seed: int) -> np.ndarray:

@@ -19,16 +19,15 @@ import csv
 import hashlib
 import io
 import random
-import statistics
 import sys
 import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import interleaved  # noqa: E402
 from enroll import create_app  # noqa: E402
 from enroll.extensions import db  # noqa: E402
 
@@ -37,17 +36,6 @@ PAGE_ROWS = 2_000
 ROUNDS = 5
 DEMO = ROOT / "gis_data" / "demo"
 KEY = b"bench-results-key"
-
-
-def interleaved(fns: dict, rounds: int = ROUNDS) -> dict[str, float]:
-    """Median wall time (seconds) of each callable over ``rounds`` rounds run side by side."""
-    runs: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            runs[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in runs.items()}
 
 
 def list_csv(rows: int, seed: int = 5) -> bytes:
@@ -85,7 +73,7 @@ def bench_list(tmp: Path) -> None:
             "bare": lambda: list(csv.reader(io.StringIO(raw.decode("utf-8")))),
             "read": lambda: tables.list_from_csv(raw, "list.csv", parsed, KEY),
             "save": save,
-        })
+        }, rounds=ROUNDS)
     print(f"## 1. A {LIST_ROWS:,}-row list of children ({len(raw) / 1024:.0f} KB CSV)")
     print(f"baseline  bare csv.reader pass              {t['bare'] * 1000:8.1f} ms")
     print(f"enroll    list_from_csv (scan, check, mask)  {t['read'] * 1000:8.1f} ms   {t['read'] / t['bare']:6.1f}x baseline")
@@ -104,7 +92,7 @@ def bench_lottery() -> None:
         "bare": lambda: sorted(numbers, key=lambda n: hashlib.sha256((seed + n).encode()).hexdigest()),
         "draw": lambda: lottery.draw(numbers, seed),
         "verify": lambda: lottery.verify(numbers, seed, digest, commitment, order),
-    })
+    }, rounds=ROUNDS)
     assert lottery.verify(numbers, seed, digest, commitment, order).ok
     print(f"\n## 2. Lottery of {LIST_ROWS:,} applications")
     print(f"baseline  sort by plain SHA-256             {t['bare'] * 1000:8.1f} ms")
@@ -150,7 +138,7 @@ def bench_pages(tmp: Path) -> None:
         "school": many(lambda: client.get(page)),
         "district": many(lambda: client.get("/d/990101/2026/results")),
         "check": many(check),
-    })
+    }, rounds=ROUNDS)
     size = len(client.get(page).get_data())
     print(f"\n## 3. Pages through the app (Flask test client, {requests} requests each)")
     for name, label in (("ping", "baseline  /api/v1/ping"), ("school", f"enroll    school page, {PAGE_ROWS:,}-child list"),

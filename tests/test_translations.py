@@ -56,3 +56,14 @@ def test_placeholders_survive_in_every_catalogue():
             source = message.id[0] if message.pluralizable else message.id
             for string in forms(message) if message.id else ():
                 assert set(placeholder.findall(string)) == set(placeholder.findall(source)), (locale, source)
+
+
+def test_a_counted_message_has_one_chinese_text(template):
+    """Chinese has one plural form: ``ngettext("X", "X", n)`` in templates and ``_n("X", n)`` in code
+    must give the same source text twice, or simplified readers would see two wordings."""
+    assert [m.id for m in template if m.pluralizable and m.id[0] != m.id[1]] == []
+
+
+def test_english_gives_both_forms_of_every_counted_message():
+    counted = [m for m in catalogue("en") if m.id and m.pluralizable]
+    assert counted and all(len(forms(m)) == 2 and all(forms(m)) for m in counted)

@@ -81,12 +81,34 @@ def web_address(data: dict, key: str, label) -> str:
     return value
 
 
-_PHONE = re.compile(r"[0-9０-９+\-－—()（）\s、,，/转]+")
+_PHONE_SEPARATORS = re.compile(r"[、,，/；;]")
+_PHONE_CHARS = re.compile(r"\+?[0-9\s\-()]+")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９＋－（）", "0123456789+-()")
+
+
+def _phone_parts(text: str) -> list[tuple[str, str, str]]:
+    """Each number in a phone field: (as written, the number's digits with any leading +, extension)."""
+    parts = []
+    for part in filter(None, (p.strip() for p in _PHONE_SEPARATORS.split(text or ""))):
+        number, _, extension = part.translate(_FULLWIDTH).partition("转")
+        parts.append((part, number.strip(), extension.strip()))
+    return parts
+
+
+def dial_numbers(text: str) -> list[tuple[str, str]]:
+    """Each number of a phone field as written and as a ``tel:`` address: "0000-86000000、12345 转 2"
+    → [("0000-86000000", "tel:000086000000"), ("12345 转 2", "tel:12345;ext=2")]."""
+    return [(shown, "tel:" + re.sub(r"[^0-9+]", "", number) + (f";ext={extension}" if extension else ""))
+            for shown, number, extension in _phone_parts(text)]
 
 
 def phone(data: dict, key: str, label, *, required: bool = False) -> str:
-    """One or more telephone numbers as people write them (0571-8600 0000、12345 转 2)."""
+    """One or more telephone numbers as people write them (0571-8600 0000、12345 转 2): each
+    5 to 15 digits (an international number at most), optionally with one extension."""
     value = text(data, key, label, required=required, limit=100)
-    if value and (not _PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 5):
-        raise Invalid(_l("“%(field)s”应为电话号码（数字、-、括号；多个号码用顿号分开）。", field=label), field=key)
+    for _shown, number, extension in _phone_parts(value):
+        digits = sum(c.isdigit() for c in number)
+        if (not _PHONE_CHARS.fullmatch(number) or not 5 <= digits <= 15
+                or (extension and not (_digits(extension) and len(extension) <= 6))):
+            raise Invalid(_l("“%(field)s”应为电话号码（数字、-、括号；多个号码用顿号分开）。", field=label), field=key)
     return value

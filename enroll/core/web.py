@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from enroll.core.context import Context
 from enroll.core.errors import DomainError
+from enroll.core.fields import dial_numbers
 from enroll.core.i18n import TRADITIONAL, _
 
 LOCALE_COOKIE = "enroll_lang"
@@ -216,6 +217,8 @@ def register_locale_cookie(app: Flask) -> None:
                 and str(get_locale()) == "zh_Hant" and not request.path.startswith(_STAFF_PATHS)):
             response.set_data(to_traditional(response.get_data(as_text=True)))
         return response
+
+    app.add_template_filter(dial_numbers, "dial_numbers")
 
     @app.context_processor
     def inject():

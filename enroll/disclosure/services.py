@@ -69,7 +69,7 @@ def import_calendar(actor, text: str, *, context: Context = Context()) -> int:
     try:
         days = parse_calendar_csv(text)
     except CalendarErrors as exc:
-        raise Invalid(_l("日历有 %(n)d 行有误，未保存。", n=len(exc.errors)),
+        raise Invalid(_n("日历有 %(num)d 行有误，未保存。", len(exc.errors)),
                       errors=[(e.line, e.field, e.message) for e in exc.errors]) from None
     if not days:
         raise Invalid(_l("日历中没有任何日期。"), errors=[(2, "date", _l("请至少填写一行。"))])
@@ -149,8 +149,8 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
     items = [(policy, 1), (interpretation, 1)]
 
     plans = [p for s in public for p in profiles.published_enrollment_plans(s.id) if p.year == year]
-    items.append((Item("enrollment_plan", _l("招生计划"), detail=_l("%(n)d / %(total)d 所公办学校", n=len(plans),
-                                                                total=len(public)),
+    items.append((Item("enrollment_plan", _l("招生计划"), detail=_n("%(n)d / %(num)d 所公办学校", len(public),
+                                                                n=len(plans)),
                        parts=[Part(_local(p.created_at), _local(p.first_published_at)) for p in plans]), len(public)))
     zoning = [p for p in published_plans(district.id) if p.year == year]
     items.append((Item("zoning", _l("招生范围（划片）"), detail=_l("%(n)d / 2 个学段", n=len(zoning)),

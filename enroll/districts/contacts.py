@@ -18,13 +18,15 @@ CONTACT_FIELDS = {
     "office": _l("咨询窗口"), "address": _l("地址"), "phone": _l("咨询电话"), "hours": _l("咨询时间"),
     "email": _l("电子邮件"), "complaint_phone": _l("监督电话"), "notes": _l("其他说明"), "translations": _l("译文"),
 }
-TRANSLATED = ("office", "address", "hours", "notes")  # what an English reader needs in English
+# what an English reader needs in English, as the form names and labels it
+TRANSLATED = {"office": _l("英文：咨询窗口"), "address": _l("英文：地址"), "hours": _l("英文：咨询时间"),
+              "notes": _l("英文：其他说明")}
 
 
 def contact_data(data: dict) -> dict:
     """A contact revision's data, checked and normalized. :raises Invalid: naming the field."""
-    english = (data.get("translations") or {}).get("en") or {}
-    english = {key: fields.text(english, key, CONTACT_FIELDS[key], limit=1_000) for key in TRANSLATED}
+    given = {f"en_{key}": value for key, value in ((data.get("translations") or {}).get("en") or {}).items()}
+    english = {key: fields.text(given, f"en_{key}", label, limit=1_000) for key, label in TRANSLATED.items()}
     return {
         "office": fields.text(data, "office", CONTACT_FIELDS["office"], required=True),
         "address": fields.text(data, "address", CONTACT_FIELDS["address"], required=True),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import Invalid, NotFound
-from enroll.core.i18n import _l
+from enroll.core.i18n import _l, _n
 from enroll.core.ics import IcsEvent, timeline_ics
 from enroll.core.security import authorize
 from enroll.core.text import decode_upload
@@ -59,7 +59,7 @@ def parse_steps(text: str) -> list[dict]:
             steps.append({"start": start, "end": end, "title": cells[2][:200], "stage": STAGES[cells[3]],
                           "where": cells[4][:200]})
     if errors:
-        raise Invalid(_l("日程有 %(n)d 行有误，未保存。", n=len(errors)), errors=errors)
+        raise Invalid(_n("日程有 %(num)d 行有误，未保存。", len(errors)), errors=errors)
     if not steps:
         raise Invalid(_l("日程中没有任何事项。"), errors=[(1, COLUMNS[2], _l("请至少填写一行。"))])
     return sorted(steps, key=lambda s: (s["start"], s["end"]))

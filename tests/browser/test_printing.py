@@ -16,7 +16,7 @@ CHROME = ("工作人员登录", "搜索本站", "繁體中文", "跳到主要内
 
 # The CJK fonts' character maps name some glyphs by radical code points: NFKC folds the Kangxi
 # radicals (⼦ → 子), these radical-supplement ones need naming.
-RADICALS = str.maketrans("⻘⻚⻓⻢⻋⻔⻅⻛⻜⻝⻨⻩⻬⻮⻉⻆", "青页长马车门见风飞食麦黄齐齿贝角")
+RADICALS = str.maketrans("⺠⻄⻘⻚⻓⻢⻋⻔⻅⻛⻜⻝⻨⻩⻬⻮⻉⻆⻣⻤⻥⻦⻧⻪⻳", "民西青页长马车门见风飞食麦黄齐齿贝角骨鬼鱼鸟卤黾龟")
 
 
 def printed(page) -> list[str]:
@@ -67,3 +67,14 @@ def test_the_printed_migrant_checklist_is_the_checklist(live_server, page):
     assert "符合随迁子女入学条件" in text and "☐" in text and "出生医学证明" in text
     assert "入学条件自查" not in text and "打印材料清单" not in text  # not the form, not the button
     assert "打印自" in text
+
+
+def test_the_printed_timeline_keeps_every_step_and_drops_the_chrome(live_server, page):
+    page.goto(f"{live_server}/d/990101/2026/timeline")
+    steps = [re.sub(r"\s+", "", t) for t in page.locator("main table tbody tr td:nth-child(2)").all_inner_texts()]
+    pages = printed(page)
+    text = "".join(pages)
+    missing = [step for step in steps if unicodedata.normalize("NFKC", step) not in text]
+    assert len(steps) >= 5 and missing == []
+    assert "打印招生日程" not in text and "首页›" not in text  # no button, no breadcrumbs
+    assert_no_chrome(pages)

@@ -82,3 +82,17 @@ def test_the_calendar_is_edited_by_the_city_admin_with_line_errors(admin, editor
     assert services.import_calendar(admin, CALENDAR) == 39
     assert services.import_calendar(admin, "date,kind,name\n2026-10-01,休,国庆节\n") == 1  # replaces 2026
     assert [d.day for d in services.calendar_days(2026)] == [date(2026, 10, 1)]
+
+
+def test_the_published_contact_is_the_contacts_item(editor, reviewer):
+    from enroll.districts import contacts
+
+    data = {"office": "招生办", "address": "文澜路1号", "phone": "0000-86000000", "hours": "工作日"}
+    with time_machine.travel("2026-05-06 10:00 +0800", tick=False):
+        revision = contacts.save_contact(editor, "990101", data)
+        content.submit_revision(editor, revision.id)
+    assert items()["contacts"].status == "missing"  # a draft is not a disclosure
+    with time_machine.travel("2026-05-08 10:00 +0800", tick=False):
+        content.approve_revision(reviewer, revision.id)
+    found = items()["contacts"]
+    assert found.status == "published" and found.published == date(2026, 5, 8) and found.detail == "0000-86000000"

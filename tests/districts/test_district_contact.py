@@ -15,6 +15,18 @@ CONTACT = {
 }
 
 
+@pytest.mark.parametrize("text, links", [
+    ("0000-86000000、0000-86000001", [("0000-86000000", "tel:000086000000"), ("0000-86000001", "tel:000086000001")]),
+    ("12345 转 2，(0000) 8600 0000", [("12345 转 2", "tel:12345;ext=2"), ("(0000) 8600 0000", "tel:000086000000")]),
+    ("＋86 ０５７１-８６００００００", [("＋86 ０５７１-８６００００００", "tel:+86057186000000")]),
+])
+def test_every_number_as_people_write_it_is_accepted_and_can_be_dialled(text, links):
+    from enroll.core import fields
+
+    assert fields.phone({"phone": text}, "phone", "咨询电话") == text
+    assert fields.dial_numbers(text) == links
+
+
 def save(editor, data=None):
     from enroll.districts import contacts
 
@@ -32,13 +44,20 @@ def test_the_contact_reaches_the_district_page_only_after_a_second_person_approv
     assert "青溪区教育局招生办公室" in page and "工作日 9:00—17:00" in page and "0000-86000099" in page
     assert '<a href="tel:000086000000">0000-86000000</a>' in page  # each number can be tapped on a phone
     assert '<a href="tel:000086000001">0000-86000001</a>' in page
-    assert "第 1 版" in page and "/history/district_contact/" in page
+    assert "第 1 版" in page
+    history = re.search(r'href="(/history/district_contact/\d+)"', page).group(1)
+    assert "青溪区" in client.get(history).get_data(as_text=True)  # the version list names the district
 
 
-def test_a_new_draft_leaves_the_published_contact_as_it_is(client, editor, reviewer):
-    first = save(editor)
-    content.submit_revision(editor, first.id)
-    content.approve_revision(reviewer, first.id)
+@pytest.fixture
+def published(editor, reviewer):
+    revision = save(editor)
+    content.submit_revision(editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    return revision
+
+
+def test_a_new_draft_leaves_the_published_contact_as_it_is(client, editor, published):
     save(editor, {**CONTACT, "phone": "0000-86009999"})
     page = client.get("/d/990101/").get_data(as_text=True)
     assert "0000-86000000" in page and "0000-86009999" not in page
@@ -55,10 +74,7 @@ def test_nobody_approves_their_own_contact(admin, district, editor):
         content.approve_revision(editor, revision.id)
 
 
-def test_english_readers_get_the_translation_and_chinese_where_there_is_none(client, editor, reviewer):
-    revision = save(editor)
-    content.submit_revision(editor, revision.id)
-    content.approve_revision(reviewer, revision.id)
+def test_english_readers_get_the_translation_and_chinese_where_there_is_none(client, published):
     page = client.get("/d/990101/?lang=en").get_data(as_text=True)
     assert "Admissions Office" in page and "Working days 9:00–17:00" in page
     assert "文澜路1号一楼" in page  # no English address given: the Chinese one, never a blank
@@ -68,6 +84,11 @@ def test_english_readers_get_the_translation_and_chinese_where_there_is_none(cli
 @pytest.mark.parametrize("field, value, message", [
     ("phone", "请拨打招生办", "“咨询电话”应为电话号码"),
     ("phone", "123", "“咨询电话”应为电话号码"),
+    ("phone", "0000-86000000 0000-86000001", "“咨询电话”应为电话号码"),  # two numbers need a 、
+    ("phone", "0571-86000000—86000001", "“咨询电话”应为电话号码"),
+    ("phone", "转12345", "“咨询电话”应为电话号码"),
+    ("phone", "12345、6", "“咨询电话”应为电话号码"),
+    ("phone", "12345 转 2 转 3", "“咨询电话”应为电话号码"),
     ("complaint_phone", "0000-8600abcd", "“监督电话”应为电话号码"),
     ("email", "zsb", "“电子邮件”"),
     ("office", "", "“咨询窗口”"),
@@ -93,10 +114,7 @@ def test_the_form_saves_a_draft_and_shows_errors_beside_the_field(client, login,
     assert "招生办" not in client.get("/d/990101/").get_data(as_text=True)  # a draft, not public
 
 
-def test_a_parent_whose_address_is_not_found_is_given_the_published_number(client, editor, reviewer):
-    revision = save(editor)
-    content.submit_revision(editor, revision.id)
-    content.approve_revision(reviewer, revision.id)
+def test_a_parent_whose_address_is_not_found_is_given_the_published_number(client, published):
     page = client.get("/lookup?q=不存在路999号&district=990101").get_data(as_text=True)
     assert "没有找到这个地址" in page and "0000-86000000、0000-86000001" in page
 
@@ -104,3 +122,39 @@ def test_a_parent_whose_address_is_not_found_is_given_the_published_number(clien
 def test_the_demo_district_shows_its_contact(client, demo):
     page = demo.test_client().get("/d/990101/").get_data(as_text=True)
     assert "青溪区教育局招生办公室" in page and "监督电话" in page
+
+
+def test_until_a_contact_is_published_and_after_it_is_withdrawn_the_district_phone_is_shown(
+        client, admin, editor, reviewer, db):
+    from enroll.districts.services import get_district
+
+    get_district("990101").phone = "0000-86001111"
+    db.session.commit()
+    page = client.get("/d/990101/").get_data(as_text=True)
+    assert '<a href="tel:000086001111">0000-86001111</a>' in page
+    revision = save(editor)
+    content.submit_revision(editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    assert "0000-86001111" not in client.get("/d/990101/").get_data(as_text=True)
+    content.withdraw_item(reviewer, content.KINDS["district_contact"], revision.object_id, "电话变更")
+    page = client.get("/d/990101/").get_data(as_text=True)
+    assert "0000-86001111" in page and "青溪区教育局招生办公室" not in page
+    lookup = client.get("/lookup?q=不存在路999号&district=990101").get_data(as_text=True)
+    assert "0000-86001111" in lookup and "0000-86000001" not in lookup
+
+
+def test_a_contact_in_review_cannot_be_edited_until_it_is_recalled(client, login, editor):
+    revision = save(editor)
+    content.submit_revision(editor, revision.id)
+    response = login(editor).post("/bureau/d/990101/contact", data={
+        "office": "招生办", "address": "文澜路1号", "phone": "0000-86000000", "hours": "工作日"})
+    assert response.status_code == 409 and "请先撤回再修改" in response.get_data(as_text=True)
+
+
+def test_an_error_in_the_english_text_is_shown_beside_the_english_field(client, login, editor):
+    response = login(editor).post("/bureau/d/990101/contact", data={
+        "office": "招生办", "address": "文澜路1号", "phone": "0000-86000000", "hours": "工作日",
+        "en_hours": "x" * 1_001})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<details open>" in page and "“英文：咨询时间”最多 1000 个字" in page
