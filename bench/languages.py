@@ -27,14 +27,12 @@ PAGES = {"district page": "/d/990101/", "zoning map + zone list": "/d/990101/202
 
 
 def demo_app(folder: Path):
-    from flask_migrate import upgrade
-
     from enroll.demo import load_demo
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lang.sqlite3'}",
                       "MAP_TILES": "none", "WTF_CSRF_ENABLED": False})
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        db.create_all()
         load_demo()
         db.session.remove()
     return app
