@@ -102,10 +102,10 @@ def dial_numbers(text: str) -> list[tuple[str, str]]:
             for shown, number, extension in _phone_parts(text)]
 
 
-def phone(data: dict, key: str, label, *, required: bool = False) -> str:
+def phone(data: dict, key: str, label, *, required: bool = False, limit: int = 100) -> str:
     """One or more telephone numbers as people write them (0571-8600 0000、12345 转 2): each
     5 to 15 digits (an international number at most), optionally with one extension."""
-    value = text(data, key, label, required=required, limit=100)
+    value = text(data, key, label, required=required, limit=limit)
     for _shown, number, extension in _phone_parts(value):
         digits = sum(c.isdigit() for c in number)
         if (not _PHONE_CHARS.fullmatch(number) or not 5 <= digits <= 15

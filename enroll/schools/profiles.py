@@ -44,7 +44,7 @@ def profile_data(school: School, data: dict) -> dict:
     return {
         "intro": sanitize_html(fields.text(data, "intro", PROFILE_FIELDS["intro"], limit=20_000)),
         "address": fields.text(data, "address", PROFILE_FIELDS["address"]),
-        "phone": fields.text(data, "phone", PROFILE_FIELDS["phone"], limit=50),
+        "phone": fields.phone(data, "phone", PROFILE_FIELDS["phone"], limit=50),
         "email": fields.email(data, "email", PROFILE_FIELDS["email"]),
         "website": fields.web_address(data, "website", PROFILE_FIELDS["website"]),
         "consult_hours": fields.text(data, "consult_hours", PROFILE_FIELDS["consult_hours"], limit=100),

@@ -46,7 +46,8 @@ def test_a_school_editor_cannot_touch_another_school(school_editor, schools):
 
 
 @pytest.mark.parametrize("field, value", [("students", "-3"), ("email", "not-an-address"),
-                                          ("website", "javascript:alert(1)"), ("classes", "many")])
+                                          ("website", "javascript:alert(1)"), ("classes", "many"),
+                                          ("phone", "请打校办电话")])
 def test_bad_profile_fields_are_named(school_editor, schools, field, value):
     with pytest.raises(Invalid) as info:
         profiles.save_profile(school_editor, schools[0].id, dict(PROFILE, **{field: value}))
