@@ -132,6 +132,13 @@ def problem_lines(exc: DomainError) -> list[str]:
                                  for line, column, message in exc.detail.get("errors", [])]
 
 
+def show_beside_field(form, exc: DomainError, fallback: str) -> None:
+    """Put a service's refusal beside the form field it names (``detail["field"]``), else beside
+    ``fallback``, so the page comes back with everything the user typed."""
+    field = exc.detail.get("field")
+    form[field if field in form else fallback].errors = [exc.message]
+
+
 def today():
     """Today's date where the service is (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai): deadlines are local."""
     from datetime import datetime

@@ -172,7 +172,7 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
     items.append((Item("results", _l("录取结果"), detail=_n("%(n)d / %(num)d 所学校", len(every), n=len(posted)),
                        parts=[Part(_local(r.created_at), _local(r.first_published_at)) for r in posted]), len(every)))
     published_contact = contacts.published_contact(district.id)
-    contact = Item("contacts", _l("咨询方式"), detail=contacts.consult_phone(district) or "")
+    contact = Item("contacts", _l("咨询方式"), detail=(published_contact or district).phone or "")
     if published_contact is not None:
         contact.parts = [Part(_local(published_contact.created_at), _local(published_contact.first_published_at))]
     elif district.phone and district.address:

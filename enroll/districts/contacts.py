@@ -85,5 +85,4 @@ def published_contact(district_id: int) -> DistrictContact | None:
 
 def consult_phone(district) -> str:
     """The number a parent should ring: the published contact's, else the one the district was created with."""
-    contact = published_contact(district.id)
-    return contact.phone if contact is not None else district.phone
+    return (published_contact(district.id) or district).phone

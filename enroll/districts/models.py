@@ -44,4 +44,3 @@ class DistrictContact(PublishedMixin, db.Model):
     translations: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: {office, address, hours, notes}}
 
     district = relationship("District")
-

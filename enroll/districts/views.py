@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid
-from enroll.core.web import request_context, today
+from enroll.core.web import request_context, show_beside_field, today
 from enroll.districts import contacts
 from enroll.districts.forms import ContactForm
 from enroll.districts.services import get_district, list_districts
@@ -70,9 +70,8 @@ def contact(code: str):
         try:
             revision = contacts.save_contact(current_user, code, form.to_data(), note=form.note.data or "",
                                              context=request_context())
-        except Invalid as exc:  # beside its field, so nothing typed is lost
-            field = exc.detail.get("field")
-            form[field if field in form else "office"].errors = [exc.message]
+        except Invalid as exc:
+            show_beside_field(form, exc, "office")
         else:
             return redirect(url_for("review.revision", revision_id=revision.id))
     return render_template("bureau/contact.html", district=district, form=form), 422 if form.errors else 200

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from enroll.core.errors import Invalid
 from enroll.core.security import can
-from enroll.core.web import request_context
+from enroll.core.web import request_context, show_beside_field
 from enroll.districts.services import get_district
 from enroll.results import lotteries
 from enroll.results import services as results
@@ -69,9 +70,13 @@ def profile(school_id: int):
                                                      "consult_hours", "students", "classes", "teachers",
                                                      "site_area", "facilities")}
         values.update(feeder=form.feeder.data or None, translations={"en": {"intro": form.intro_en.data or ""}})
-        revision = profiles.save_profile(current_user, school.id, values, note=form.note.data or "",
-                                         context=request_context())
-        return redirect(url_for("review.revision", revision_id=revision.id))
+        try:
+            revision = profiles.save_profile(current_user, school.id, values, note=form.note.data or "",
+                                             context=request_context())
+        except Invalid as exc:
+            show_beside_field(form, exc, "intro")
+        else:
+            return redirect(url_for("review.revision", revision_id=revision.id))
     return render_template("bureau/school_profile.html", school=school, form=form,
                            primary=school.stage == "primary"), 422 if form.errors else 200
 

@@ -313,7 +313,8 @@ def _plan_geojson(plan: ZoningPlan) -> dict:
             "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-6)),
             "properties": {
                 "zone": zone.id, "feature": zone.feature_index, "kind": zone.kind, "label": zone.label,
-                "color": color, "label_point": _label_point(geom), "schools": [{"id": s.id, "name": s.name} for s in zone.schools],
+                "color": color, "label_point": _label_point(geom),
+                "schools": [{"id": s.id, "name": s.name} for s in zone.schools],
             },
         })
     return {"type": "FeatureCollection", "features": features}

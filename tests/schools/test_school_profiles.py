@@ -54,6 +54,14 @@ def test_bad_profile_fields_are_named(school_editor, schools, field, value):
     assert info.value.detail["field"] == field
 
 
+def test_a_refused_profile_form_comes_back_with_the_message_beside_the_field(login, school_editor, schools):
+    response = login(school_editor).post(f"/bureau/schools/{schools[0].id}/profile",
+                                         data={**PROFILE, "phone": "请打校办电话", "feeder": "0"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "“电话”应为电话号码" in page
+    assert 'value="请打校办电话"' in page and "wl@example.cn" in page  # nothing typed is lost
+
+
 def test_a_feeder_must_be_a_junior_school_and_only_for_primaries(school_editor, editor, schools):
     primary, other_primary, junior = schools
     with pytest.raises(Invalid, match="对口"):
