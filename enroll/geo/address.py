@@ -34,6 +34,37 @@ ESTATE_SUFFIXES = (
     "苑", "城", "里", "坊", "府", "庭", "园", "湾", "邸", "居", "阁", "院", "墅",
 )  # fmt: skip
 VILLAGE_SUFFIX = "村"  # but not 新村, which is an estate
+# Units, factories, schools, hospitals, markets, dormitory areas and administrative areas: a
+# clause naming one covers the addresses that name it. Tried before estates, so 市一医院 is a
+# place although 院 ends estates; 电缆厂宿舍 stays an estate (no place suffix at its end).
+PLACE_SUFFIXES = (
+    "厂", "厂区", "公司", "集团", "医院", "卫生院", "卫生所", "卫生室", "学校", "小学",
+    "中学", "大学", "学院", "幼儿园", "党校", "市场", "农场", "林场", "茶场", "渔场",
+    "牧场", "矿", "矿区", "研究所", "研究院", "设计院", "法院", "检察院", "所", "站",
+    "局", "队", "部队", "单位", "机关", "住宅", "住宅区", "宿舍区", "宿舍楼", "家属区",
+    "家属楼", "家属院", "生活区", "营区", "基地", "银行", "仓库", "大院", "镇", "乡",
+    "街道", "街道办事处", "办事处", "居委会", "居委", "居民委员会", "村委会", "村民委员会",
+    "村委", "管委会", "开发区", "工业区", "园区", "片区", "校区", "中心", "宾馆", "酒店",
+    "政府", "武装部",
+)  # fmt: skip
+# Administrative areas among the places: an address need not name them (ambiguous "area").
+AREA_SUFFIXES = (
+    "镇", "乡", "街道", "街道办事处", "办事处", "居委会", "居委", "居民委员会", "管委会", "开发区",
+    "工业区", "园区", "片区",
+)  # fmt: skip
+# Rivers, walls, railways ...: only ever the boundary of a 四至 (东至青溪河) or a stretch end.
+LANDMARK_SUFFIXES = (
+    "河", "江", "湖", "溪", "渠", "港", "桥", "山", "岭", "坡", "墙", "围墙",
+    "堤", "河堤", "大堤", "塘", "沟", "涌", "浜", "泾", "海", "水库", "高速", "高架",
+    "隧道", "界", "边界", "红线", "围栏", "湿地", "码头", "机场", "立交", "河道",
+)  # fmt: skip
+# Words after a clause that add nothing to it: 文澜路一带, 红星村村委会辖区, 100弄内所有门牌.
+NOISE_WORDS = (
+    "及其周边", "及周边", "及附近", "等", "一带", "周边", "附近", "周围", "范围内", "范围",
+    "辖区内", "辖区", "区域内", "区域", "围合区域", "所围区域", "合围区域", "围合", "所围", "合围",
+    "围成", "以内", "在内", "内", "所有门牌号", "所有门牌", "所有", "门牌号", "门牌", "住户",
+    "居民", "沿线", "沿街", "地段", "地块", "全部门牌",
+)  # fmt: skip
 MAX_NUMBER = 10**7  # larger "door numbers" are typing errors (and overflow 32-bit integer columns)
 
 NAME_CHARS = "A-Za-z\u3400-\u4dbf\u4e00-\u9fff"
@@ -41,12 +72,15 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "[零〇一二两三四五六七八九十百千]+"
-_NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|室|楼|层|座"
+_NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|村民小组|村民组|小组|生产队|队|室|楼|层|座"
 # A Chinese numeral directly before a unit, or before a chain like 一至五组 / 一、三、五组.
 _CN_BEFORE_UNIT = re.compile(rf"{_CN}(?=(?:[-至到、,](?:{_CN}|\d+))*(?:{_NUMERAL_UNITS}))")
 _DASHES = re.compile("[~\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\ufe58\ufe63]")
 _TO_BETWEEN_DIGITS = re.compile(r"(?<=\d)[至到](?=\d)")
 _BUILDING = re.compile(r"(\d+)(?:号楼|栋|座|#楼?)")
+# A village group: 3村民小组 / 3小组 / 3生产队 / 红星村3队 -> 3组, 第3组 -> 3组.
+_GROUP_WORDS = re.compile(r"(?<=\d)(?:村民小组|村民组|小组|生产队)|(?<=村\d)队|(?<=村\d\d)队")
+_ORDINAL_GROUP = re.compile(r"第+(?=\d+组)")
 _PARENTHESISED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _PUNCTUATION = re.compile(r"[^\w\-#]|_")  # "#" goes only after _BUILDING has used it
 _HASH = re.compile("#")
@@ -162,7 +196,7 @@ def _canonical_chars(tracked: Tracked | Plain, keep_punctuation: bool) -> Tracke
     if not keep_punctuation:
         tracked.sub(_PUNCTUATION, "")
     tracked.sub(_CN_BEFORE_UNIT, lambda m: str(chinese_numeral(m.group())))
-    tracked.sub(_TO_BETWEEN_DIGITS, "-").sub(_BUILDING, r"\1幢")
+    tracked.sub(_TO_BETWEEN_DIGITS, "-").sub(_BUILDING, r"\1幢").sub(_GROUP_WORDS, "组").sub(_ORDINAL_GROUP, "")
     if not keep_punctuation:
         tracked.sub(_HASH, "")
     return tracked.sub(_LOWER, lambda m: m.group().upper())
@@ -261,6 +295,9 @@ _HOUSE_RE = re.compile(r"(?P<n>\d+)(?:(?P<pre>[甲乙丙丁])号|-(?P<dash>\d+)�
 _LANE_RE = re.compile(r"(?P<lane>\d+)弄")
 _BUILDING_RE = re.compile(r"(?P<building>\d+)幢(?:(?P<unit>\d+)单元)?|(?P<unit_only>\d+)单元")
 _GROUP_RE = re.compile(r"(?P<group>\d+)组")
+_PLACE_BUILDING_RE = re.compile(
+    rf"{_N}+?(?:{_alternation(PLACE_SUFFIXES)})(?P<building>\d+)幢(?:(?P<unit>\d+)单元)?"
+)
 
 
 def _house(text: str, pos: int, need_unit: bool = False) -> tuple[int | None, str | None, int]:
@@ -324,11 +361,21 @@ def _village_part(text: str, pos: int, parts: dict) -> int:
     return pos
 
 
+def _place_building(text: str, pos: int, parts: dict) -> None:
+    """Building and unit after a place name that is no estate: 市一医院家属区5栋2单元."""
+    m = _PLACE_BUILDING_RE.search(text, pos)
+    if m:
+        parts["building"] = int(m["building"])
+        parts["unit"] = int(m["unit"]) if m["unit"] else None
+
+
 def parse_address(text: str, strip_prefixes: tuple[str, ...] = ()) -> AddressParts:
     """Normalize ``text`` and split it into parts; never raises.
 
     Recognised shapes (in this order, each optional): road [lane弄] [number[suffix]号],
-    estate [building幢] [unit单元], village [group组] [number号]. Suffixes are kept as
+    estate [building幢] [unit单元], village [group组] [number号]; with no estate, a building
+    after a place name (市一医院家属区5栋 -> building 5, the place itself is matched by the
+    rule side in ``normalized``). Suffixes are kept as
     written after normalization: 128号附1 -> "附1", 128甲号 -> "甲", 128-1号 -> "-1".
     Leading administrative units are dropped from names (青溪区文澜路 -> 文澜路). Text
     with no recognisable road, estate or village gives all parts None.
@@ -337,7 +384,9 @@ def parse_address(text: str, strip_prefixes: tuple[str, ...] = ()) -> AddressPar
     parts: dict = {}
     pos = _road_part(normalized, parts)
     pos = _estate_part(normalized, pos, parts)
-    _village_part(normalized, pos, parts)
+    pos = _village_part(normalized, pos, parts)
+    if parts.get("estate") is None and parts.get("building") is None:
+        _place_building(normalized, pos, parts)
     fields = ("road", "number", "suffix", "lane", "lane_number", "estate", "building", "unit", "village", "group")
     for key in ("number", "lane", "lane_number", "building", "unit", "group"):
         if isinstance(parts.get(key), int) and parts[key] > MAX_NUMBER:

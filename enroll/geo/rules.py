@@ -3,8 +3,10 @@
 Each line is canonicalised (enroll.geo.address.canonicalize) and parsed with the lark
 grammar in rules.lark; this module turns the tree into ``Clause`` objects and checks
 what a grammar cannot (a 幢 after a road, a range that ends before it starts ...).
-Nothing is dropped: a part the grammar rejects becomes a clause of kind "unparsed"
-carrying its line, its text as written and a short reason naming the column.
+Items that only make sense together become one clause: the sides of a 四至 (东至A路，西至B路)
+and a road side followed by its stretch (和平西路以南、A路至B路段). Nothing is dropped: a part
+the grammar rejects becomes a clause of kind "unparsed" carrying its line, its text as
+written and a short reason naming the column.
 """
 
 from __future__ import annotations
@@ -24,7 +26,18 @@ from lark import (
     v_args,
 )
 
-from .address import canonicalize_with_spans, strip_admin
+from .address import (
+    AREA_SUFFIXES,
+    ESTATE_SUFFIXES,
+    LANDMARK_SUFFIXES,
+    NAME_CHARS,
+    NOISE_WORDS,
+    PLACE_SUFFIXES,
+    ROAD_SUFFIXES,
+    VILLAGE_SUFFIX,
+    canonicalize_with_spans,
+    strip_admin,
+)
 from .rules_match import (
     OPEN_END,
     Clause,
@@ -35,44 +48,123 @@ from .rules_match import (
     build,
     clause_matches,
     continued_place,
+    index_keys,
 )
 
 SEPARATORS = "、,;。"
 _SIDES = {"东": "east", "西": "west", "南": "south", "北": "north"}
+_OPPOSITE = {"east": "west", "west": "east", "south": "north", "north": "south"}
+# Line numbering: at the start, after a separator or a space ("1." "(1)" "一、"), anywhere when
+# circled (①), or glued between a name and the next one (文澜路2.学院路).
 _ENUMERATION = re.compile(
-    r"(?:^|(?<=[、，,；;。]))\s*(?:"
+    r"(?:^|(?<=[、，,；;。:：\s]))\s*(?:"
     r"[(（]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
-    r"|[0-9０-９]+\s*[.．、)）](?![0-9０-９])"
+    r"|[0-9０-９]+\s*[.．)）](?![0-9０-９])"
+    r"|(?<!、)[0-9０-９]+\s*、(?![0-9０-９])"
     r"|[一二三四五六七八九十]+\s*、(?![0-9０-９一二三四五六七八九十])"
-    r"|[\u2460-\u249b\u2776-\u2793])"
+    r")"
+    r"|[\u2460-\u249b\u2776-\u2793]"
+    r"|(?<=[\u4e00-\u9fff)）])[0-9０-９]{1,2}[.．](?=[A-Za-z\u3400-\u4dbf\u4e00-\u9fff])"
 )
+_VILLAGE_COMMITTEE = re.compile("(?:村民委员会|村委会|村委)$")
+_RESIDENTS_COMMITTEE = re.compile("(?:居民委员会|居委会|居委)$")
+
+
+def grammar_text() -> str:
+    """rules.lark with its placeholders filled in from the word lists of enroll.geo.address."""
+
+    def alternation(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    suffixes = ROAD_SUFFIXES + ESTATE_SUFFIXES + PLACE_SUFFIXES + LANDMARK_SUFFIXES + (VILLAGE_SUFFIX,)
+    text = files(__package__).joinpath("rules.lark").read_text(encoding="utf-8")
+    return (
+        text.replace("%NC%", NAME_CHARS)
+        .replace("%SUFFIX%", alternation(suffixes))
+        .replace("%NOISE%", alternation(NOISE_WORDS))
+    )
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    """The LALR parser for one canonical line, built once."""
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True)
+
+
+# --- parse tree -> items ---------------------------------------------------------------------
 
 
 class _Target(NamedTuple):
-    """One excluded thing, as the grammar read it."""
+    """One thing named inside parentheses or excluded, as the grammar read it."""
 
-    place: tuple[str, str] | None  # (kind, name) when the exclusion names its own place
+    place: tuple[str, str] | None  # (kind, name) when it names its own place
     parts: list[Part]
     start: int
     end: int
 
 
 class _Item(NamedTuple):
-    """One clause as the grammar read it: place, parts, exclusions, canonical span."""
+    """One item as the grammar read it: place, parts, exclusions, extra places, canonical span."""
 
-    kind: str  # road | estate | village | cont
+    kind: str  # road | estate | village | place | cont | bound | landmark | stretch | heading
     name: str | None
     parts: list[Part]
     exclusions: list[_Target]
+    extras: list[_Target]  # places named in parentheses: XX宿舍(延安西路1882号、杨宅路181弄)
+    except_tail: bool  # 雁城路1-70号除外: the parts are excluded from the whole place
     start: int
     end: int
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
-    """The LALR parser for one canonical line, built once."""
-    grammar = files(__package__).joinpath("rules.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True)
+class _Exclusion(NamedTuple):
+    targets: list[_Target]
+
+
+class _Paren(NamedTuple):
+    targets: list[_Target]
+
+
+class _ExceptTail(NamedTuple):
+    pos: int
+
+
+def _named(token: Token) -> tuple[str, str]:
+    """(kind, name) of a name token; committees (红星村委会, 红星社区居委会) name their village or estate."""
+    name = str(token)
+    if token.type != "PLACE":
+        return token.type.lower(), strip_admin(name)
+    village = _VILLAGE_COMMITTEE.search(name)
+    if village and village.start() > 0:
+        rest = name[: village.start()]
+        return "village", strip_admin(rest if rest.endswith("村") else rest + "村")
+    residents = _RESIDENTS_COMMITTEE.search(name)
+    rest = name[: residents.start()] if residents else ""
+    if rest.endswith(ESTATE_SUFFIXES):
+        return "estate", strip_admin(rest)
+    if rest.endswith("村") and not rest.endswith("新村"):
+        return "village", strip_admin(rest)
+    return "place", strip_admin(name)
+
+
+def _resolve(paren: _Paren, pos: int) -> tuple[list[Part], list[_Target]]:
+    """Parts a parenthesis adds to its owner, and the places it names (each with its parts).
+
+    (1-5幢) (单号) -> parts; (青溪大道至建设路段), (东起A路，西至B路) -> a stretch; (延安西路1882号、
+    杨宅路181弄), (含幸福小区) -> places, bare numbers after a place continuing it.
+    """
+    targets = paren.targets
+    bounds = [t.parts[0].value for t in targets if len(t.parts) == 1 and t.parts[0].tag == "bound"]
+    if bounds and len(bounds) == len(targets):
+        if len(bounds) != 2:
+            return [Part("error", "a stretch needs two ends", pos)], []
+        return [Part("stretch", (bounds[0][1], bounds[1][1]), pos)], []
+    parts, extras = [], []
+    for target in targets:
+        if target.place is not None or extras:
+            extras.append(target)
+        else:
+            parts += target.parts
+    return parts, extras
 
 
 class _ToItems(Transformer):
@@ -85,15 +177,26 @@ class _ToItems(Transformer):
     def _pos(self, token: Token) -> int:
         return self.offset + token.start_pos
 
-    def start(self, items):
-        return items
+    def start(self, entries):
+        return [item for entry in entries for item in entry]
+
+    def entry(self, children):
+        """[heading] [包括] item -> its items, a heading (XX镇：) as an item of its own."""
+        out = []
+        for child in children:
+            if isinstance(child, Token):
+                start = self._pos(child)
+                out.append(_Item("heading", str(child)[:-1], [], [], [], False, start, start + len(child)))
+            else:
+                out.append(child)
+        return out
 
     def num(self, children):
         first, last = children
         return int(first), int(last) if last is not None else int(first)
 
     def nums(self, children):
-        return tuple(children)
+        return tuple(c for c in children if not isinstance(c, Token))
 
     @v_args(meta=True)
     def numspec(self, meta, children):
@@ -105,6 +208,16 @@ class _ToItems(Transformer):
         spec = Spec(children[0], units[0], (to, units[1]) if to is not None else None, suffix)
         return Part("spec", spec, self.offset + meta.start_pos)
 
+    @v_args(meta=True)
+    def bare(self, meta, children):
+        """Numbers without a unit: 安顺路134-358."""
+        return Part("spec", Spec((children[0],), None, None, None), self.offset + meta.start_pos)
+
+    @v_args(meta=True)
+    def bare_range(self, meta, children):
+        return Part("spec", Spec(((int(children[0]), int(children[1])),), None, None, None),
+                    self.offset + meta.start_pos)
+
     def parity(self, children):
         """单号 / (双) / 奇数 ... -> "odd" or "even"."""
         return Part("parity", "odd" if children[0].strip("(")[0] in "单奇" else "even", self._pos(children[0]))
@@ -112,67 +225,205 @@ class _ToItems(Transformer):
     def side(self, children):
         return Part("side", _SIDES[children[0][0]], self._pos(children[0]))
 
+    def area(self, children):
+        """以南: the area south of the name (for a road: its south side)."""
+        return Part("area", _SIDES[children[0][1]], self._pos(children[0]))
+
     def whole(self, children):
         return Part("whole", None, self._pos(children[0]))
 
+    def noise(self, children):
+        return Part("noise", None, self._pos(children[0]))
+
     def stretch(self, children):
-        """(青溪大道至建设路段) -> the two named ends."""
+        """青溪大道至建设路段 -> the two named ends."""
         ends = [c for c in children if isinstance(c, Token)]
-        return Part("stretch", (strip_admin(str(ends[0])), strip_admin(str(ends[1]))), self._pos(ends[0]))
+        return Part("stretch", (_named(ends[0])[1], _named(ends[1])[1]), self._pos(ends[0]))
 
     def paren(self, children):
-        return list(children)
-
-    @v_args(meta=True)
-    def target(self, meta, children):
-        """One excluded thing: its own place (除幸福小区外) or numbers of the owner's place."""
-        place = children[0] if isinstance(children[0], Token) else None
-        named = (place.type.lower(), strip_admin(str(place))) if place is not None else None
-        parts = _flatten(children[1:] if place is not None else children)
-        return _Target(named, parts, self.offset + meta.start_pos, self.offset + meta.end_pos)
+        return _Paren(next((c for c in children if isinstance(c, list)), []))
 
     def targets(self, children):
         return list(children)
 
+    @v_args(meta=True)
+    def target(self, meta, children):
+        """One thing in parentheses or excluded: its own place (除幸福小区外) or numbers of the owner's."""
+        place = _named(children[0]) if isinstance(children[0], Token) else None
+        parts, _ = self._parts(children[1:] if place is not None else children)
+        return _Target(place, parts, self.offset + meta.start_pos, self.offset + meta.end_pos)
+
+    @v_args(meta=True)
+    def stretch_target(self, meta, children):
+        return _Target(None, [self.stretch(children)], self.offset + meta.start_pos, self.offset + meta.end_pos)
+
+    @v_args(meta=True)
+    def bound_target(self, meta, children):
+        head, name = children[0], _named(children[1])[1]
+        part = Part("bound", (_SIDES[head[0]], name), self._pos(head))
+        return _Target(None, [part], self.offset + meta.start_pos, self.offset + meta.end_pos)
+
     def exclusion(self, children):
-        """(除…外) / 除…外 / 不含… -> its targets."""
-        found = [c for c in children if not isinstance(c, Token)]
-        return _Exclusion(found[0] if isinstance(found[0], list) else found)
+        """(除…外) / (…除外) / 除…以外 -> its targets."""
+        return _Exclusion(next(c for c in children if isinstance(c, list)))
+
+    def tail(self, children):
+        """不含… at the end -> an exclusion; …除外 at the end -> the parts before it are excluded."""
+        if isinstance(children[0], Token) and children[0].type == "EXCEPT_TAIL":
+            return _ExceptTail(self._pos(children[0]))
+        return _Exclusion([children[0]])
+
+    def _parts(self, children) -> tuple[list[Part], list[_Target]]:
+        """Parts (noise dropped, parentheses resolved) and the places named in parentheses."""
+        parts, extras = [], []
+        for child in children:
+            if isinstance(child, _Paren):
+                more, named = _resolve(child, child.targets[0].start if child.targets else 0)
+                parts, extras = parts + more, extras + named
+            elif isinstance(child, Part) and child.tag != "noise":
+                parts.append(child)
+        return parts, extras
 
     def _item(self, kind, meta, children):
-        """A road / estate / village / continuation item with its parts, exclusions and span."""
-        name = strip_admin(str(children[0])) if kind != "cont" else None
-        rest = children[1:] if kind != "cont" else children
-        exclusions = [t for c in rest if isinstance(c, _Exclusion) for t in c.targets]
-        parts = _flatten([c for c in rest if not isinstance(c, _Exclusion)])
-        return _Item(kind, name, parts, exclusions, self.offset + meta.start_pos, self.offset + meta.end_pos)
+        """A road / estate / village / place / continuation item with its parts, exclusions and span."""
+        name = None
+        if kind != "cont":
+            kind, name = _named(children[0])
+            children = children[1:]
+        parts, extras = self._parts(children)
+        exclusions = [t for c in children if isinstance(c, _Exclusion) for t in c.targets]
+        tail = any(isinstance(c, _ExceptTail) for c in children)
+        return _Item(kind, name, parts, exclusions, extras, tail,
+                     self.offset + meta.start_pos, self.offset + meta.end_pos)
 
     @v_args(meta=True)
     def road(self, meta, children):
         return self._item("road", meta, children)
 
-    @v_args(meta=True)
-    def estate(self, meta, children):
-        return self._item("estate", meta, children)
-
-    @v_args(meta=True)
-    def village(self, meta, children):
-        return self._item("village", meta, children)
+    estate = village = place = road
 
     @v_args(meta=True)
     def cont(self, meta, children):
         return self._item("cont", meta, children)
 
+    @v_args(meta=True)
+    def bound(self, meta, children):
+        """东至文澜路 -> the area's east side is 文澜路."""
+        head, name = children[0], _named(children[1])[1]
+        part = Part("bound", (_SIDES[head[0]], name), self._pos(head))
+        return _Item("bound", name, [part], [], [], False, self.offset + meta.start_pos, self.offset + meta.end_pos)
 
-class _Exclusion(NamedTuple):
-    """The targets of one 除…外 / 不含 part (a class of its own, so items can tell them apart)."""
+    @v_args(meta=True)
+    def landmark(self, meta, children):
+        """青溪河以东 -> the area east of the river."""
+        parts, _ = self._parts(children[1:])
+        return _Item("landmark", str(children[0]), parts, [], [], False,
+                     self.offset + meta.start_pos, self.offset + meta.end_pos)
 
-    targets: list[_Target]
+    @v_args(meta=True)
+    def stretch_item(self, meta, children):
+        part = self.stretch(children)
+        return _Item("stretch", None, [part], [], [], False, self.offset + meta.start_pos, self.offset + meta.end_pos)
 
 
-def _flatten(parts: list) -> list[Part]:
-    """Parts with parenthesised groups (金桂苑(1-5幢)) spliced in."""
-    return [p for part in parts for p in (part if isinstance(part, list) else [part])]
+# --- items -> clauses ------------------------------------------------------------------------
+
+
+def _check(parts: list[Part]) -> None:
+    """Raise the RuleError a parenthesis left for later (transformers cannot raise it)."""
+    for part in parts:
+        if part.tag in ("error", "bound"):
+            raise RuleError(part.value if part.tag == "error" else "a 四至 side inside a clause", part.pos)
+
+
+def _excluded(owner: Clause, target: _Target, line: _Line) -> Clause:
+    """The clause of one excluded target: its own place, or numbers of the owner's place."""
+    _check(target.parts)
+    if target.place:
+        kind, name, lane = *target.place, None
+    else:
+        kind, name, lane = continued_place(owner, target.parts, target.start)
+    if kind == "landmark":
+        raise RuleError("a landmark cannot be excluded", target.start)
+    excluded = build(kind, name, target.parts, lane)
+    if excluded.ambiguous in ("side", "stretch"):
+        raise RuleError("an excluded side or stretch needs door numbers", target.start)
+    excluded.line, excluded.text = line.number, line.quote(target.start, target.end)
+    return excluded
+
+
+def _extra_clauses(owner: Clause, targets: list[_Target], line: _Line) -> list[Clause]:
+    """Clauses of the places named in the owner's parentheses; bare numbers continue the one before."""
+    out: list[Clause] = []
+    for target in targets:
+        _check(target.parts)
+        if target.place:
+            kind, name, lane = *target.place, None
+        else:
+            kind, name, lane = continued_place(out[-1] if out else owner, target.parts, target.start)
+        if kind == "landmark":
+            raise RuleError("a landmark is not an address", target.start)
+        clause = build(kind, name, target.parts, lane)
+        clause.line, clause.text = line.number, line.quote(target.start, target.end)
+        out.append(clause)
+    return out
+
+
+def _clause(item: _Item, line: _Line, context: Clause | None) -> list[Clause]:
+    """Build and check the clause of one item, then those of the places in its parentheses; raises RuleError."""
+    _check(item.parts)
+    if item.kind == "cont":
+        if context is None:
+            raise RuleError("numbers without a road, estate or village before them", item.start)
+        kind, name, lane = continued_place(context, item.parts, item.start)
+    else:
+        kind, name, lane = item.kind, item.name, None
+    if kind == "landmark":
+        raise RuleError("a landmark needs a direction (以东) to bound an area", item.start)
+    parts, tail = (item.parts, None) if not item.except_tail else ([], [p for p in item.parts if p.tag != "whole"])
+    clause = build(kind, name, parts, lane)
+    clause.line, clause.text = line.number, line.quote(item.start, item.end)
+    if kind == "place" and name.endswith(AREA_SUFFIXES):
+        clause.ambiguous = "area"
+    targets = list(item.exclusions)
+    if tail:
+        targets.append(_Target(None, tail, item.start, item.end))
+    for target in targets:
+        excluded = _excluded(clause, target, line)
+        if tail and target.parts is tail:
+            excluded.text = clause.text
+        clause.exclusions.append(excluded)
+    return [clause, *_extra_clauses(clause, item.extras, line)]
+
+
+def _merge(previous: Clause, new: Clause) -> bool:
+    """Fold a continuation into the clause before it when it only adds numbers to the same place."""
+    same = ("kind", "road", "lane", "estate", "village", "place", "side", "stretch")
+    if any(getattr(previous, f) != getattr(new, f) for f in same) or previous.kind == "unparsed":
+        return False
+    if not (previous.ranges or previous.buildings or previous.groups):
+        return False
+    previous.ranges += new.ranges
+    previous.buildings += new.buildings
+    previous.groups += new.groups
+    previous.exclusions += new.exclusions
+    previous.ambiguous = previous.ambiguous or new.ambiguous
+    return True
+
+
+def _area_of(item: _Item) -> tuple[str, str] | None:
+    """(side of the area bounded, boundary name) of 东至A路 / A路以西 items; None for others."""
+    if item.kind == "bound":
+        return item.parts[0].value
+    if item.kind not in ("road", "estate", "village", "place", "landmark") or item.exclusions or item.extras:
+        return None
+    parts = [p for p in item.parts if p.tag != "whole"]
+    if item.except_tail or len(parts) != 1 or parts[0].tag != "area":
+        return None
+    return _OPPOSITE[parts[0].value], item.name  # A路以西: the area west of A路, whose east side is A路
+
+
+# --- lines -----------------------------------------------------------------------------------
 
 
 class _Line:
@@ -180,7 +431,8 @@ class _Line:
 
     def __init__(self, raw: str, number: int):
         self.raw, self.number = raw, number
-        blanked = _ENUMERATION.sub(lambda m: " " * len(m.group()), raw)
+        # Numbering becomes a separator of the same length, so positions in raw stay valid.
+        blanked = _ENUMERATION.sub(lambda m: "；" + " " * (len(m.group()) - 1), raw)
         self.tracked = canonicalize_with_spans(blanked)
         self.text = self.tracked.text
 
@@ -195,41 +447,6 @@ class _Line:
         if pos < len(self.text):
             return self.tracked.starts[pos] + 1
         return len(self.raw.rstrip()) + 1
-
-
-def _clause(item: _Item, line: _Line, context: Clause | None) -> Clause:
-    """Build and check the clause of one item; raises RuleError."""
-    if item.kind == "cont":
-        if context is None:
-            raise RuleError("numbers without a road, estate or village before them", item.start)
-        kind, name, lane = continued_place(context, item.parts)
-    else:
-        kind, name, lane = item.kind, item.name, None
-    clause = build(kind, name, item.parts, lane)
-    clause.line, clause.text = line.number, line.quote(item.start, item.end)
-    for target in item.exclusions:
-        kind, name, lane = (*target.place, None) if target.place else continued_place(clause, target.parts)
-        excluded = build(kind, name, target.parts, lane)
-        excluded.line, excluded.text = line.number, line.quote(target.start, target.end)
-        clause.exclusions.append(excluded)
-    return clause
-
-
-def _merge(previous: Clause, new: Clause) -> bool:
-    """Fold a continuation into the clause before it when it only adds numbers to the same place."""
-    same = ("kind", "road", "lane", "estate", "village", "side", "stretch")
-    if any(getattr(previous, f) != getattr(new, f) for f in same) or previous.kind == "unparsed":
-        return False
-    if not (previous.ranges or previous.buildings or previous.groups):
-        return False
-    previous.ranges += new.ranges
-    previous.buildings += new.buildings
-    previous.groups += new.groups
-    previous.exclusions += new.exclusions
-    return True
-
-
-# --- lines -----------------------------------------------------------------------------------
 
 
 class _Failure(NamedTuple):
@@ -306,44 +523,139 @@ def _unparsed(line: _Line, start: int, end: int, error: str) -> Clause:
     return Clause(line.number, line.quote(start, end), "unparsed", error=error)
 
 
-def _parse_line(line: _Line, context: Clause | None) -> tuple[list[Clause], Clause | None]:
-    """Clauses of one line; ``context`` is the clause that bare numbers would continue."""
+class _State:
+    """What the next item may join, carried from item to item and line to line.
+
+    ``context``: the clause bare numbers continue (same line: merged into it). ``open``: a
+    四至 being collected, or a road side from 以南 that a second side turns into a 四至 and a
+    stretch (A路至B路段) completes; its text so far is ``prefix`` plus the line from ``start``.
+    """
+
+    def __init__(self):
+        self.context: Clause | None = None
+        self.context_start = 0
+        self.open: Clause | None = None
+        self.prefix, self.start = "", None
+
+    def new_line(self) -> None:
+        self.context_start = 0
+        if self.open is not None:
+            self.prefix, self.start = self.open.text + "\n", None
+
+    def close(self) -> None:
+        self.context = self.open = None
+
+    def keep_open(self, clause: Clause, start: int) -> None:
+        self.open, self.prefix, self.start = clause, "", start
+
+    def extend(self, line: _Line, item: _Item) -> None:
+        """The open clause now also quotes ``item``."""
+        if self.start is None:
+            self.start = item.start
+        self.open.text = self.prefix + line.quote(self.start, item.end)
+
+
+def _bound(item: _Item, side: str, name: str, line: _Line, state: _State) -> Clause | None:
+    """Add one side of a 四至 to the open one, or start one; returns a new clause to emit, if any."""
+    area = state.open
+    if area is not None and area.kind == "road" and area.side and _OPPOSITE[area.side] != side:
+        first = _OPPOSITE[area.side], area.road  # A路以南 became a road side: now the area's north side
+        area.kind, area.road, area.side, area.stretch, area.ranges = "bounded", None, None, None, []
+        area.bounds, area.ambiguous = dict([first]), "bounded"
+    if area is not None and area.kind == "bounded" and side not in area.bounds:
+        area.bounds[side] = name
+        state.extend(line, item)
+        return None
+    if item.kind == "road":  # a lone A路以南 is the south side of A路 until a second side follows
+        (clause,) = _clause(item, line, None)
+    else:
+        clause = Clause(line.number, line.quote(item.start, item.end), "bounded", bounds={side: name},
+                        ambiguous="bounded")
+    state.close()
+    state.keep_open(clause, item.start)
+    return clause
+
+
+def _stretch(item: _Item, line: _Line, state: _State) -> None:
+    """A路至B路段 after a road side (or a whole road) is the stretch of that road."""
+    road = state.open if state.open is not None else state.context
+    if road is None or road.kind != "road" or road.stretch or road.ranges:
+        raise RuleError("a stretch without its road before it", item.start)
+    road.stretch = item.parts[0].value
+    road.ambiguous = "stretch"
+    if state.open is None:
+        state.keep_open(road, state.context_start)
+        state.prefix = "" if road.line == line.number else road.text + "\n"
+        state.start = state.context_start if road.line == line.number else None
+    state.extend(line, item)
+    state.open, state.context = None, None
+
+
+def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
+    """Turn one item into clauses (or into part of an open one); raises RuleError."""
+    area = _area_of(item)
+    if item.kind == "heading":
+        state.close()
+        clauses.append(Clause(line.number, line.quote(item.start, item.end), "heading", place=item.name))
+    elif area is not None:
+        new = _bound(item, *area, line, state)
+        if new is not None:
+            clauses.append(new)
+    elif item.kind == "stretch":
+        _stretch(item, line, state)
+    elif item.kind == "cont" and item.except_tail:
+        owner = state.context
+        if owner is None:
+            raise RuleError("numbers without a road, estate or village before them", item.start)
+        owner.exclusions.append(_excluded(owner, _Target(None, item.parts, item.start, item.end), line))
+        state.open = None
+        if clauses and clauses[-1] is owner:
+            owner.text = line.quote(state.context_start, item.end)
+    else:
+        built = _clause(item, line, state.context)
+        state.open = None
+        previous = state.context
+        if item.kind == "cont" and clauses and clauses[-1] is previous and _merge(previous, built[0]):
+            previous.text = line.quote(state.context_start, item.end)
+            clauses += built[1:]
+            return
+        clauses += built
+        state.context, state.context_start = built[0], item.start
+
+
+def _parse_line(line: _Line, state: _State) -> list[Clause]:
+    """Clauses of one line, given what the lines before left open in ``state``."""
     clauses: list[Clause] = []
-    context_start = 0
+    state.new_line()
     for segment in _segments(line):
         if isinstance(segment, _Failure):
             clauses.append(_unparsed(line, segment.start, segment.end, segment.error))
-            context = None
+            state.close()
             continue
         for item in segment:
             try:
-                clause = _clause(item, line, context)
+                _add(item, line, state, clauses)
             except RuleError as exc:
                 clauses.append(_unparsed(line, item.start, item.end, f"{exc} at column {line.column(exc.pos)}"))
-                context = None
-                continue
-            if item.kind == "cont" and clauses and clauses[-1] is context and _merge(context, clause):
-                context.text = line.quote(context_start, item.end)
-                continue
-            clauses.append(clause)
-            context, context_start = clause, item.start
-    return clauses, context
+                state.close()
+    return clauses
 
 
 def parse_rules(text: str) -> list[Clause]:
     """All clauses of a school's catchment text, in order, each with its 1-based line.
 
-    Clauses are separated by 、 , ; 。 (fullwidth or not) and newlines; line numbering
-    ("1.", "1、", "(1)", "一、", "①") is ignored. Bare numbers continue the place before
-    them: 文澜路1-99号(单号)、2-88号(双号) is one clause with two ranges. Input may be
-    traditional Chinese or fullwidth; ``text`` of each clause is quoted as written.
+    Clauses are separated by 、 , ; 。 (fullwidth or not), 及/和/与 and newlines; line
+    numbering ("1.", "1、", "(1)", "一、", "①", also in mid line) is ignored. Bare numbers
+    continue the place before them: 文澜路1-99号(单号)、2-88号(双号) is one clause with two
+    ranges. The sides of a 四至 (东至A路，西至B路 / A路以东、B路以西), also over several lines,
+    are one "bounded" clause. Input may be traditional Chinese or fullwidth; ``text`` of each
+    clause is quoted as written (a clause over several lines joins its lines with "\n").
     Anything not understood comes back as kind "unparsed" with ``error`` set.
     """
     clauses: list[Clause] = []
-    context = None
+    state = _State()
     for number, raw in enumerate((text or "").splitlines(), start=1):
-        found, context = _parse_line(_Line(raw, number), context)
-        clauses += found
+        clauses += _parse_line(_Line(raw, number), state)
     return clauses
 
 
@@ -360,4 +672,7 @@ def parse_clause(text: str, line: int = 1) -> Clause:
     return Clause(line, (text or "").strip(), "unparsed", error=reason)
 
 
-__all__ = ["OPEN_END", "Clause", "NumberRange", "RuleError", "clause_matches", "parse_clause", "parse_rules"]
+__all__ = [
+    "OPEN_END", "Clause", "NumberRange", "RuleError", "clause_matches", "grammar_text", "index_keys",
+    "parse_clause", "parse_rules",
+]  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from .address import AddressParts, normalize
+from .address import AddressParts, normalize, strip_admin
 
 OPEN_END = 99999  # end of a range that has none: 文澜路单号 is NumberRange(1, OPEN_END, "odd", "号")
 
@@ -28,13 +28,29 @@ class NumberRange:
     suffix: str | None = None  # only on a single number: 128号附1 -> start=end=128, suffix "附1"
 
 
+# Why a clause's meaning is uncertain (``Clause.ambiguous``); a lookup answered by such a clause
+# carries a caveat. "side"/"stretch": a side of a road or a stretch without door numbers, all of
+# the road matches; "no_unit": numbers written without 号/弄, read as 号; "mixed_unit": 811弄-827号;
+# "bounded": a 四至 area, answerable only from points; "area": an administrative area (镇, 街道,
+# 居委) whose addresses need not name it.
+AMBIGUOUS_REASONS = ("side", "stretch", "no_unit", "mixed_unit", "bounded", "area")
+DIRECTIONS = ("east", "west", "south", "north")
+
+
 @dataclass
 class Clause:
-    """One clause of a catchment text: a road (part), a lane, an estate or a village, minus exclusions."""
+    """One clause of a catchment text, minus its exclusions.
+
+    Kinds: "road" (part of a road), "lane" (弄), "estate" (小区, buildings 幢), "village" (村,
+    groups 组), "place" (a unit, factory, school, hospital, market, dormitory area or
+    administrative area, by name: ``place``), "bounded" (a 四至 area: ``bounds`` maps east /
+    west / south / north to the road or landmark bounding that side), "heading" (XX镇：, names
+    the area of what follows; matches nothing) and "unparsed" (``error`` says why).
+    """
 
     line: int
     text: str
-    kind: str  # "road" | "lane" | "estate" | "village" | "unparsed"
+    kind: str  # "road" | "lane" | "estate" | "village" | "place" | "bounded" | "heading" | "unparsed"
     road: str | None = None
     ranges: list[NumberRange] = field(default_factory=list)
     lane: int | None = None
@@ -47,6 +63,8 @@ class Clause:
     exclusions: list[Clause] = field(default_factory=list)
     ambiguous: str | None = None
     error: str | None = None
+    place: str | None = None
+    bounds: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-serialisable copy (tuples become lists once dumped), for display and storage."""
@@ -61,6 +79,7 @@ class Clause:
         values["groups"] = [tuple(g) for g in data.get("groups", [])]
         values["stretch"] = tuple(data["stretch"]) if data.get("stretch") else None
         values["exclusions"] = [cls.from_dict(x) for x in data.get("exclusions", [])]
+        values["bounds"] = dict(data.get("bounds") or {})
         return cls(**values)
 
 
@@ -73,10 +92,10 @@ class RuleError(ValueError):
 
 
 class Spec(NamedTuple):
-    """Numbers with their unit as the grammar read them (rule ``numspec``)."""
+    """Numbers with their unit as the grammar read them (rule ``numspec``, or ``bare``: unit None)."""
 
     nums: tuple[tuple[int, int], ...]
-    unit: str
+    unit: str | None  # None: written without a unit (安顺路134-358), read as 号
     to: tuple[int, str] | None  # 1号至99号: nums ((1, 1),), unit 号, to (99, 号)
     suffix: str | None
 
@@ -84,7 +103,7 @@ class Spec(NamedTuple):
 class Part(NamedTuple):
     """One part of an item after its place name; ``pos`` is in the canonical line."""
 
-    tag: str  # spec | parity | side | whole | stretch
+    tag: str  # spec | parity | side | area | whole | stretch
     value: object
     pos: int
 
@@ -135,22 +154,26 @@ def _is_lane_head(spec: Spec) -> bool:
 
 
 def _door_ranges(spec: Spec, pos: int) -> list[NumberRange]:
-    """Ranges of 号/弄 numbers; 128-1号 (end before start, unit 号) is number 128 with suffix "-1"."""
-    for unit in (spec.unit, spec.to[1] if spec.to else "号"):
-        if unit not in ("号", "弄"):
-            raise RuleError(f"{unit} numbers cannot follow a road", pos)
+    """Ranges of 号/弄 numbers; 128-1号 (end before start, unit 号) is number 128 with suffix "-1".
+
+    Numbers without a unit are read as 号 (the caller marks the clause ambiguous).
+    """
+    unit = spec.unit or "号"
+    for written in (unit, spec.to[1] if spec.to else "号"):
+        if written not in ("号", "弄"):
+            raise RuleError(f"{written} numbers cannot follow a road", pos)
     if spec.to:
         (start, end), (to, to_unit) = spec.nums[0], spec.to
         if len(spec.nums) > 1 or start != end or to < start or spec.suffix:
             raise RuleError("malformed range", pos)
-        return [NumberRange(start, to, "all", spec.unit if spec.unit == to_unit else "mixed")]
-    if len(spec.nums) == 1 and spec.nums[0][1] < spec.nums[0][0] and spec.unit == "号" and not spec.suffix:
+        return [NumberRange(start, to, "all", unit if unit == to_unit else "mixed")]
+    if len(spec.nums) == 1 and spec.nums[0][1] < spec.nums[0][0] and unit == "号" and not spec.suffix:
         return [NumberRange(spec.nums[0][0], spec.nums[0][0], "all", "号", f"-{spec.nums[0][1]}")]
     out = []
     for start, end in spec.nums:
         if end < start:
             raise RuleError(f"range {start}-{end} ends before it starts", pos)
-        out.append(NumberRange(start, end, "all", spec.unit))
+        out.append(NumberRange(start, end, "all", unit))
     if spec.suffix:
         if len(out) != 1 or out[0].start != out[0].end:
             raise RuleError("a suffix needs a single number", pos)
@@ -161,7 +184,7 @@ def _door_ranges(spec: Spec, pos: int) -> list[NumberRange]:
 def _road_clause(road: str, parts: list[Part], lane: int | None = None) -> Clause:
     """A road clause, or a lane clause when it starts with a single 弄 number (or ``lane`` is given)."""
     clause = Clause(0, "", "road" if lane is None else "lane", road=road, lane=lane)
-    ranges = _Ranges()
+    ranges, no_unit = _Ranges(), False
     for part in parts:
         if part.tag == "spec" and clause.lane is None and not ranges.items and _is_lane_head(part.value):
             clause.kind, clause.lane = "lane", part.value.nums[0][0]
@@ -169,31 +192,43 @@ def _road_clause(road: str, parts: list[Part], lane: int | None = None) -> Claus
             new = _door_ranges(part.value, part.pos)
             if clause.lane is not None and any(r.unit != "号" for r in new):
                 raise RuleError("only 号 numbers can follow a lane (弄)", part.pos)
+            no_unit = no_unit or part.value.unit is None
             ranges.add(new)
         elif part.tag == "parity":
             ranges.parity(part.value, part.pos)
         else:
             ranges.other()
-            if part.tag == "side":
+            if part.tag in ("side", "area"):
                 clause.side = part.value
             elif part.tag == "stretch":
                 clause.stretch = part.value
     clause.ranges = ranges.finish()
-    if clause.kind == "road" and not clause.ranges:
-        clause.ambiguous = "stretch" if clause.stretch else "side" if clause.side else None
+    clause.ambiguous = _road_ambiguity(clause, no_unit)
     return clause
 
 
+def _road_ambiguity(clause: Clause, no_unit: bool) -> str | None:
+    """Why a road or lane clause is uncertain: a side or stretch without numbers, then the units."""
+    if clause.kind == "road" and not clause.ranges and (clause.stretch or clause.side):
+        return "stretch" if clause.stretch else "side"
+    if any(r.unit == "mixed" for r in clause.ranges):
+        return "mixed_unit"
+    return "no_unit" if no_unit else None
+
+
+_NOUNS = {"estate": ("幢", "an estate"), "village": ("组", "a village"), "place": ("幢", "a place")}
+
+
 def _numbered_clause(kind: str, name: str, parts: list[Part]) -> Clause:
-    """An estate (buildings 幢) or village (groups 组) clause; no numbers means all of it."""
-    unit, noun = ("幢", "an estate") if kind == "estate" else ("组", "a village")
+    """An estate or place (buildings 幢) or village (groups 组) clause; no numbers means all of it."""
+    unit, noun = _NOUNS[kind]
     pairs: list[tuple[int, int]] = []
     for part in parts:
         if part.tag == "whole":
             continue
         spec = part.value
         if part.tag != "spec" or spec.unit != unit or spec.suffix or (spec.to and spec.to[1] != unit):
-            what = f"{spec.unit} numbers" if part.tag == "spec" else part.tag
+            what = part.tag if part.tag != "spec" else f"{spec.unit} numbers" if spec.unit else "numbers without a unit"
             raise RuleError(f"{what} cannot follow {noun} (expected {unit} numbers)", part.pos)
         if spec.to:
             (start, end), to = spec.nums[0], spec.to[0]
@@ -206,25 +241,30 @@ def _numbered_clause(kind: str, name: str, parts: list[Part]) -> Clause:
                 raise RuleError(f"range {start}-{end} ends before it starts", part.pos)
             pairs.append((start, end))
     clause = Clause(0, "", kind, **{kind: name})
-    clause.buildings, clause.groups = (pairs, []) if kind == "estate" else ([], pairs)
+    if kind == "village":
+        clause.groups = pairs
+    else:
+        clause.buildings = pairs
     return clause
 
 
-def continued_place(owner: Clause, parts: list[Part]) -> tuple[str, str, int | None]:
-    """(kind, name, lane) that bare numbers continue: the place of ``owner``.
+def continued_place(owner: Clause, parts: list[Part], pos: int = 0) -> tuple[str, str, int | None]:
+    """(kind, name, lane) that bare numbers continue: the place of ``owner``; raises RuleError.
 
     After a lane clause, 号 numbers stay in that lane (文澜路100弄1-11号、13号) while 弄
     numbers start again on the road (文澜路100弄、102弄).
     """
     if owner.kind in ("road", "lane"):
         first = next((p.value for p in parts if p.tag == "spec"), None)
-        stays = owner.lane is not None and first is not None and first.unit == "号" and not first.to
+        stays = owner.lane is not None and first is not None and first.unit in ("号", None) and not first.to
         return "road", owner.road, owner.lane if stays else None
-    return owner.kind, getattr(owner, owner.kind), None
+    if owner.kind in ("estate", "village", "place"):
+        return owner.kind, getattr(owner, owner.kind), None
+    raise RuleError("numbers without a road, estate or village before them", pos)
 
 
 def build(kind: str, name: str, parts: list[Part], lane: int | None = None) -> Clause:
-    """The clause for ``parts`` of a road (optionally inside ``lane``), estate or village; raises RuleError."""
+    """The clause for ``parts`` of a road (optionally inside ``lane``), estate, village or place; raises RuleError."""
     if kind == "road":
         return _road_clause(name, parts, lane)
     return _numbered_clause(kind, name, parts)
@@ -267,6 +307,23 @@ def _in_pairs(pairs: list[tuple[int, int]], value: int | None) -> bool:
     return not pairs or (value is not None and any(lo <= value <= hi for lo, hi in pairs))
 
 
+@lru_cache(maxsize=4096)
+def _place_key(name: str) -> str:
+    """The key a place is found by in an address: normalized, without 县/区/镇 before it."""
+    return strip_admin(normalize(name))
+
+
+def _names_place(address: AddressParts, place: str) -> bool:
+    """The address names ``place`` other than as part of its road's name (see clause_matches)."""
+    key = _place_key(place)
+    text = address.normalized
+    if not key or key not in text:
+        return False
+    if address.road and key in address.road:
+        return key in text.replace(address.road, "", 1)
+    return True
+
+
 def _covers(clause: Clause, address: AddressParts) -> bool:
     """The clause without its exclusions covers the address."""
     if clause.kind == "road":
@@ -279,6 +336,9 @@ def _covers(clause: Clause, address: AddressParts) -> bool:
         return _same(clause.estate, address.estate) and _in_pairs(clause.buildings, address.building)
     if clause.kind == "village":
         return _same(clause.village, address.village) and _in_pairs(clause.groups, address.group)
+    if clause.kind == "place":
+        return clause.place is not None and _names_place(address, clause.place) and _in_pairs(
+            clause.buildings, address.building)
     return False
 
 
@@ -292,13 +352,38 @@ def clause_matches(clause: Clause, address: AddressParts) -> bool:
       128 with any suffix. No ranges (全段, bare road name) = every address on the road,
       also one without a number. Side (东侧) and stretch (青溪大道至建设路段) clauses without
       numbers match every address on the road: they carry ``ambiguous`` and the caller
-      reports that.
+      reports that (enroll.geo.road_sides decides them from points).
     - lane: same road and lane, and the number inside the lane in the ranges (any if none).
     - estate: same estate, and the building in ``buildings``; no buildings = the whole
       estate, also an address without a building. village: likewise with ``groups``.
+    - place: the address names the place (its normalized text contains the place's name,
+      so 电缆厂宿舍3幢 is under 电缆厂), and the building is in ``buildings`` if any. A road
+      named after a place is a road, not the place: 电缆厂路18号 is not under 电缆厂 (unless
+      the place is named again elsewhere in the address, 电缆厂路电缆厂宿舍).
+    - bounded (四至) and heading clauses match no address by its words: a bounded area is
+      decided from points (enroll.geo.road_sides.within_bounds).
     - exclusions: an address matched by any exclusion is not matched.
     - unparsed clauses match nothing.
     """
     if clause.kind == "unparsed" or not _covers(clause, address):
         return False
     return not any(clause_matches(excluded, address) for excluded in clause.exclusions)
+
+
+def index_keys(clause: Clause) -> tuple[str, ...]:
+    """The normalized names a lookup index files ``clause`` under; empty for bounded, heading, unparsed.
+
+    An address can only match the clause if one of its names equals the key: its road (road,
+    lane), estate or village. A place clause is the exception: an address matches it when its
+    normalized text contains the key (clause_matches), so an index must test containment for
+    place keys (e.g. ``key in parts.normalized``) rather than look the address's names up.
+    """
+    if clause.kind in ("road", "lane"):
+        names = (clause.road,)
+    elif clause.kind in ("estate", "village"):
+        names = (getattr(clause, clause.kind),)
+    elif clause.kind == "place":
+        return (_place_key(clause.place),) if clause.place else ()
+    else:
+        return ()
+    return tuple(_key(n) for n in names if n)

@@ -265,10 +265,10 @@ def test_continuation_exclusion_applies_to_the_merged_clause():
 MALFORMED = [
     ("文澜路1-99号@", "unexpected character '@' at column 9"),
     ("文澜路@1-99号", "unexpected character '@' at column 4"),
-    ("文澜路1-99", "clause ends too early"),
+    ("文澜路1-", "clause ends too early"),  # 文澜路1-99 (no unit) is a 号 range now, marked ambiguous
     ("文澜路1-号", "unexpected '号' at column 6"),
     ("文澜路（1-99号", "clause ends too early"),
-    ("某某单位宿舍区", "unexpected character"),
+    ("某某单位宿舍区甲", "unexpected character"),  # 某某单位宿舍区 is a place now
     ("文澜路99-1弄", "ends before it starts"),
     ("文澜路5幢", "幢 numbers cannot follow a road at column 4"),
     ("幸福小区1-12号", "号 numbers cannot follow an estate"),
@@ -307,7 +307,9 @@ def test_unparsed_part_does_not_hide_the_rest_of_the_line():
 def test_adjacent_broken_pieces_form_one_unparsed_clause():
     clauses = parse_rules("文澜花园3、5、@幢、东湖村")
     assert [(c.kind, c.text) for c in clauses] == [("unparsed", "文澜花园3、5、@幢"), ("village", "东湖村")]
-    assert "'@'" in clauses[0].error
+    # The first thing that cannot go on: 文澜花园3 with no unit before the list separator (the
+    # lexer tells a list of numbers, 3、5幢, from separate clauses by the unit ahead).
+    assert clauses[0].error == "unexpected '、' at column 6"
 
 
 NEVER_DROPPED = [
