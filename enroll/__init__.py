@@ -93,6 +93,7 @@ def _import_models() -> None:
     import enroll.migrant.services  # noqa: F401
     import enroll.results.lotteries  # noqa: F401
     import enroll.districts.contacts  # noqa: F401
+    import enroll.zoning.services  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,10 +16,12 @@ from enroll.core.errors import DomainError
 from enroll.districts import services as districts
 from enroll.lookup import services as lookup
 from enroll.lookup.schema import lookup_to_dict
+from enroll.review import content
 from enroll.review.services import verify_chain
 from enroll.schools import services as schools
-from enroll.zoning import rules as zoning_rules
 from enroll.zoning import services as zoning
+from enroll.zoning import texts as zoning_texts
+from enroll.zoning import years as zoning_years
 from enroll.zoning.messages import annotate
 
 CLI = Context(ip="", channel="cli")
@@ -112,8 +115,8 @@ def users_create(username, role, district_code, school_id, password, as_user, as
 
 def _plan_dict(plan) -> dict:
     return {"id": plan.id, "district": plan.district.code, "year": plan.year, "stage": plan.stage,
-            "status": plan.status, "version": plan.version, "zones": len(plan.zones),
-            "errors": plan.error_count, "warnings": plan.warning_count}
+            "status": plan.status, "version": plan.version, "revision": plan.revision_id, "zones": len(plan.zones),
+            "texts": len(plan.texts), "errors": plan.error_count, "warnings": plan.warning_count}
 
 
 @zones_cli.command("import")
@@ -124,13 +127,14 @@ def _plan_dict(plan) -> dict:
 @click.option("--crs", help="Source CRS when the file has none, e.g. EPSG:4549.")
 @click.option("--gcj02", is_flag=True, help="Coordinates are GCJ-02 (traced on a commercial map).")
 @click.option("--school-field", help="Attribute naming the school(s); detected when omitted.")
+@click.option("--note", default="", help="What changed (shown to the reviewer and in the public history).")
 @as_option
 @json_option
 @domain_errors
-def zones_import(file, district_code, year, stage, crs, gcj02, school_field, as_user, as_json):
-    """Import a zoning file as a draft plan and print its validation report. Exit 1 on errors."""
+def zones_import(file, district_code, year, stage, crs, gcj02, school_field, note, as_user, as_json):
+    """Validate a zoning file; without errors its polygons go into the scope's draft. Exit 1 on errors."""
     plan = zoning.import_plan(accounts.get_user(as_user), district_code, year, stage, file, crs=crs,
-                              gcj02=gcj02, school_field=school_field, context=CLI)
+                              gcj02=gcj02, school_field=school_field, note=note, context=CLI)
     findings = annotate(plan.report.get("findings", []))
     data = dict(_plan_dict(plan), stats=plan.report.get("stats", {}), findings=findings)
     lines = [f"plan {plan.id}: {plan.zones and len(plan.zones)} zones, {plan.error_count} errors, "
@@ -159,32 +163,77 @@ def transition_command(group, name: str, service, help_text: str, describe, need
     group.command(name, help=help_text)(command)
 
 
+def _plan_step(service, needs_reason: bool = False):
+    """A review step of the one workflow, addressed by plan id (the plan's revision is what moves)."""
+    def run(actor, plan_id, *args, context):
+        service(actor, zoning.revision_of_plan(actor, plan_id), *args, context=context)
+        return zoning.get_plan(actor, plan_id)
+    return run
+
+
 def _plan_line(plan) -> tuple[dict, str]:
     return _plan_dict(plan), f"plan {plan.id}: {plan.status}"
 
 
-transition_command(zones_cli, "submit", zoning.submit_plan, "Submit a draft for review.", _plan_line)
-transition_command(zones_cli, "approve", zoning.approve_plan, "Approve and publish (reviewer ≠ uploader).", _plan_line)
-transition_command(zones_cli, "reject", zoning.reject_plan, "Send back to draft with a reason.", _plan_line,
-                   needs_reason=True)
-transition_command(zones_cli, "withdraw", zoning.withdraw_plan, "Recall from review, or unpublish.", _plan_line)
+transition_command(zones_cli, "submit", _plan_step(content.submit_revision), "Submit a draft for review.", _plan_line)
+transition_command(zones_cli, "recall", _plan_step(content.recall_revision), "Take a plan back from review.",
+                   _plan_line)
+transition_command(zones_cli, "approve", _plan_step(content.approve_revision),
+                   "Approve and publish (the reviewer never wrote or submitted it).", _plan_line)
+transition_command(zones_cli, "reject", _plan_step(content.reject_revision), "Send back to draft with a reason.",
+                   _plan_line, needs_reason=True)
+
+
+@zones_cli.command("withdraw")
+@click.argument("plan_id", type=int)
+@click.option("--reason", required=True)
+@as_option
+@json_option
+@domain_errors
+def zones_withdraw(plan_id, reason, as_user, as_json):
+    """Take a published plan off the public pages (its history stays)."""
+    actor = accounts.get_user(as_user)
+    plan = zoning.get_plan(actor, plan_id)
+    content.withdraw_item(actor, zoning.ZONING, plan.revision.object_id, reason, context=CLI)
+    _emit(as_json, *_plan_line(zoning.get_plan(actor, plan_id)))
 
 
 @zones_cli.command("import-rules")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--district", "district_code", required=True)
 @click.option("--year", required=True, type=int)
+@click.option("--replace-all", is_flag=True, help="Schools not in the file lose their text (default: they keep it).")
+@click.option("--note", default="", help="What changed (shown to the reviewer and in the public history).")
 @as_option
 @json_option
 @domain_errors
-def zones_import_rules(file, district_code, year, as_user, as_json):
-    """Import the official 划片 text (CSV: 学校, 学段, 划片范围) as new draft plan versions."""
-    plans = zoning_rules.import_rules(accounts.get_user(as_user), district_code, year, file, context=CLI)
-    data = [dict(_plan_dict(p), rules=len(p.rules), findings=annotate(p.report.get("findings", []))) for p in plans]
-    lines = [f"plan {p.id} ({p.stage}): {len(p.rules)} clauses, {p.warning_count} warnings" for p in plans]
-    for plan in data:
-        lines += [f"  [{f['severity']}] {f['code']} {f['message']}" for f in plan["findings"]]
+def zones_import_rules(file, district_code, year, replace_all, note, as_user, as_json):
+    """Put the official 划片 text (CSV: 学校, 学段, 划片范围) of the schools in FILE into each stage's draft."""
+    path = Path(file)
+    done = zoning_texts.import_texts(accounts.get_user(as_user), district_code, year, path.read_bytes(),
+                                     filename=path.name, replace_all=replace_all, note=note, context=CLI)
+    data, lines = [], []
+    for result in done:
+        plan = result.plan
+        data.append(dict(_plan_dict(plan), rules=len(plan.rules), updated=result.updated, unchanged=result.unchanged,
+                         removed=result.removed, findings=annotate(plan.report.get("findings", []))))
+        lines.append(f"plan {plan.id} ({plan.stage}): {result.updated} schools updated, {result.unchanged} unchanged, "
+                     f"{result.removed} lost their text; {len(plan.rules)} clauses, {plan.warning_count} warnings")
+        lines += [f"  [{f['severity']}] {f['code']} {f['message']}" for f in data[-1]["findings"]]
     _emit(as_json, {"plans": data}, "\n".join(lines))
+
+
+@zones_cli.command("current-year")
+@click.option("--district", "district_code", required=True)
+@click.option("--year", type=int, help="The year whose season is open; omit to derive it (ENROLL_SEASON_START).")
+@as_option
+@json_option
+@domain_errors
+def zones_current_year(district_code, year, as_user, as_json):
+    """Set the district's current enrollment year (public lookups answer for it by default)."""
+    district = zoning_years.set_current_year(accounts.get_user(as_user), district_code, year, context=CLI)
+    _emit(as_json, {"district": district.code, "current_year": district.current_year},
+          f"{district.code}: current year {district.current_year or 'derived'}")
 
 
 @zones_cli.command("cross-check")
@@ -217,19 +266,38 @@ def addresses_import(file, district_code, as_user, as_json):
     _emit(as_json, {"addresses": count}, f"{count} addresses imported")
 
 
+def _answer_lines(data: dict) -> list[str]:
+    lines = [f"{m['school']['name']} ({m['stage']}) — {m['basis']['type']}: {m['basis']['text']}" for m in data["matches"]]
+    return lines + [f"! {c['code']}: {c['message']}" for c in data["caveats"]]
+
+
 @click.command("lookup")
 @click.argument("address")
 @click.option("--district", "district_code")
-@click.option("--year", type=int)
+@click.option("--year", type=int, help="Default: the district's current enrollment year.")
 @click.option("--stage", type=click.Choice(zoning.ZONING_STAGES))
+@click.option("--plan", "plan_id", type=int, help="Answer from this plan (a draft too) beside the published answer.")
+@click.option("--as", "as_user", metavar="USERNAME", help="Staff user who may see the plan (with --plan).")
 @json_option
 @domain_errors
-def lookup_command(address, district_code, year, stage, as_json):
+def lookup_command(address, district_code, year, stage, plan_id, as_user, as_json):
     """Which school serves ADDRESS, and why (same answer as /api/v1/lookup)."""
+    if plan_id is not None:
+        if not as_user:
+            raise click.UsageError("--plan needs --as USERNAME")
+        answer = lookup.lookup_in_plan(accounts.get_user(as_user), plan_id, address)
+        draft = lookup_to_dict(answer.draft)
+        published = lookup_to_dict(answer.published) if answer.published else None
+        lines = [f"plan {plan_id} ({answer.plan.status}):"] + [f"  {line}" for line in _answer_lines(draft)]
+        lines += ["published now:"] + ([f"  {line}" for line in _answer_lines(published)] if published else ["  -"])
+        _emit(as_json, {"plan": draft, "published": published}, "\n".join(lines))
+        return
+    cfg = current_app.config
     data = lookup_to_dict(lookup.lookup_address(address, district_code=district_code, year=year, stage=stage,
-                                                locator=current_app.config["ZONE_LOCATOR"]))
-    lines = [f"{m['school']['name']} ({m['stage']}) — {m['basis']['type']}: {m['basis']['text']}" for m in data["matches"]]
-    lines += [f"! {c['code']}: {c['message']}" for c in data["caveats"]]
+                                                locator=cfg["ZONE_LOCATOR"], season_start=cfg["SEASON_START"]))
+    lines = [f"{data['year']}:"] + _answer_lines(data) if data.get("year") else _answer_lines(data)
+    for later in data.get("later", []):
+        lines += [f"{later['year']} 年起 / from {later['year']}:"] + [f"  {line}" for line in _answer_lines(later)]
     _emit(as_json, data, "\n".join(lines))
 
 
@@ -238,8 +306,12 @@ def lookup_command(address, district_code, year, stage, as_json):
 @as_option
 @domain_errors
 def zones_discard(plan_id, as_user):
-    """Delete a draft."""
-    zoning.discard_plan(accounts.get_user(as_user), plan_id, context=CLI)
+    """Delete a draft, or an upload that failed validation."""
+    actor = accounts.get_user(as_user)
+    if zoning.get_plan(actor, plan_id).revision_id is None:
+        zoning.discard_upload(actor, plan_id, context=CLI)
+    else:
+        content.discard_revision(actor, zoning.revision_of_plan(actor, plan_id), context=CLI)
     click.echo(f"plan {plan_id}: discarded")
 
 

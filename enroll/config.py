@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ def from_env() -> dict:
         "SITE_ICP": _env("ENROLL_SITE_ICP", ""),  # ICP备案号
         "SITE_PSB": _env("ENROLL_SITE_PSB", ""),  # 公安机关备案号
         "ZONE_LOCATOR": _env("ENROLL_ZONE_LOCATOR", "memory"),
+        "SEASON_START": _env("ENROLL_SEASON_START", "03-01"),  # MM-DD: a year's admission season opens
         "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
@@ -80,6 +82,8 @@ def check(config: dict) -> None:
         raise ConfigError("ENROLL_ZONE_LOCATOR=postgis needs a PostgreSQL+PostGIS ENROLL_DATABASE_URL")
     if config.get("TOTP", "optional") not in ("off", "optional", "required"):
         raise ConfigError(f"ENROLL_TOTP must be off, optional or required, not {config.get('TOTP')!r}")
+    if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", str(config.get("SEASON_START", "03-01"))):
+        raise ConfigError(f"ENROLL_SEASON_START must be MM-DD, not {config.get('SEASON_START')!r}")
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:
         raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")

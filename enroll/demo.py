@@ -29,8 +29,8 @@ from enroll.schools import profiles as school_profiles
 from enroll.migrant import services as migrant
 from enroll.timeline import services as timeline
 from enroll.schools import services as schools
-from enroll.zoning import rules as zoning_rules
 from enroll.zoning import services as zoning
+from enroll.zoning import texts as zoning_texts
 
 DEMO = ROOT / "gis_data" / "demo"
 CODE = "990101"
@@ -140,12 +140,12 @@ def load_demo(check_key: bytes | None = None) -> str:
             context=CONTEXT)
     published = []
     for stage in zoning.ZONING_STAGES:
-        plan = zoning.import_plan(users["editor"], CODE, YEAR, stage, DEMO / f"zones_{stage}.zip", context=CONTEXT)
-        rules = zoning_rules.import_rules(users["editor"], CODE, YEAR, DEMO / f"rules_{stage}.csv", context=CONTEXT)
-        zoning.discard_plan(users["editor"], plan.id, context=CONTEXT)  # superseded by the draft with the text
-        plan = rules[0]
-        zoning.submit_plan(users["editor"], plan.id, context=CONTEXT)
-        zoning.approve_plan(users["reviewer"], plan.id, context=CONTEXT)
+        rules = DEMO / f"rules_{stage}.csv"
+        zoning.import_plan(users["editor"], CODE, YEAR, stage, DEMO / f"zones_{stage}.zip", context=CONTEXT)
+        plan = zoning_texts.import_texts(users["editor"], CODE, YEAR, rules.read_bytes(), filename=rules.name,
+                                         context=CONTEXT)[0].plan
+        content.submit_revision(users["editor"], plan.revision_id, context=CONTEXT)
+        content.approve_revision(users["reviewer"], plan.revision_id, context=CONTEXT)
         published.append(f"{stage}: {len(plan.zones)} zones, {len(plan.rules)} clauses")
     revisions = policies.import_documents(users["editor"], CODE, DEMO / "policies.json", context=CONTEXT)
     revisions += school_profiles.import_feeders(users["editor"], CODE, DEMO / "feeders.csv", context=CONTEXT)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from enroll.core.errors import BadRequest
-from enroll.core.i18n import _
 from enroll.extensions import csrf
 from enroll.lookup import services
 from enroll.lookup.schema import lookup_to_dict
@@ -16,14 +14,9 @@ csrf.exempt(bp)
 
 
 def _scope(args: dict) -> dict:
-    year = args.get("year")
-    if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
-        raise BadRequest(_("year 必须是四位数字年份。"))
-    stage = args.get("stage") or None
-    if stage not in (None, "primary", "junior"):
-        raise BadRequest(_("stage 必须是 primary 或 junior。"))
-    return {"district_code": args.get("district") or None, "year": int(year) if year else None, "stage": stage,
-            "locator": current_app.config["ZONE_LOCATOR"]}
+    year, stage = services.check_scope_args(args.get("year"), args.get("stage"))
+    return {"district_code": args.get("district") or None, "year": year, "stage": stage,
+            "locator": current_app.config["ZONE_LOCATOR"], "season_start": current_app.config["SEASON_START"]}
 
 
 @bp.get("/lookup")

@@ -17,14 +17,8 @@ ROLES = (CITY_ADMIN, DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR, AUDITOR)
 
 # action -> roles allowed (within their district unless city admin)
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "zoning.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.submit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.recall": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.discard": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
-    "zoning.approve": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
-    "zoning.reject": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
-    "zoning.withdraw": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
-    "zoning.view_drafts": frozenset({CITY_ADMIN, DISTRICT_EDITOR, DISTRICT_REVIEWER}),
+    "zoning.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),    # uploads, 划片 text, submit
+    "zoning.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),  # approve, reject, withdraw, current year
     "schools.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "districts.create": frozenset({CITY_ADMIN}),
     "users.create": frozenset({CITY_ADMIN}),

@@ -1,6 +1,10 @@
 """Decoding text files uploaded by bureaus and schools: UTF-8 (with or without BOM), else GBK/GB18030."""
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
+
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l
 
@@ -41,3 +45,36 @@ def decode_csv(raw: bytes, filename: str) -> str:
     except UnicodeDecodeError as exc:
         raise Invalid(_l("文件 %(file)s 既不是 UTF-8 也不是 GBK 编码（第 %(byte)d 字节无法识别），请另存为 UTF-8 CSV。",
                          file=filename, byte=exc.start + 1), code="encoding", file=filename) from None
+
+
+@dataclass
+class Table:
+    """An uploaded CSV: its header, its non-blank rows and the file line each row starts on."""
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+
+    def numbered(self):
+        return zip(self.lines, self.rows)
+
+
+def read_csv(raw: bytes, filename: str) -> Table:
+    """The header and rows of an uploaded CSV, blank rows left out (line numbers stay the file's).
+
+    :raises Invalid: see ``core.text.decode_csv``; a file that is not CSV.
+    """
+    text = decode_csv(raw, filename)
+    reader = csv.reader(io.StringIO(text))
+    rows, lines, previous = [], [], 0
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append(row)
+                lines.append(previous + 1)  # a quoted cell may span lines: the row starts after the last one
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise Invalid(_l("文件 %(file)s 不是有效的 CSV：%(detail)s", file=filename, detail=str(exc)[:200])) from None
+    if not rows:
+        raise Invalid(_l("文件 %(file)s 是空的。", file=filename), code="empty", file=filename)
+    return Table([c.strip().lstrip("\ufeff") for c in rows[0]], rows[1:], lines[1:])

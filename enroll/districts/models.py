@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enroll.core.db import Geometry, UTCDateTime, utcnow
@@ -21,6 +21,9 @@ class District(db.Model):
     phone: Mapped[str] = mapped_column(String(50), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the enrollment year whose season is open, as the bureau set it (None: derived, see
+    # enroll.zoning.years.current_year)
+    current_year: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<District {self.code} {self.name}>"

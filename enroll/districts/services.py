@@ -30,10 +30,11 @@ def list_districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.code)))
 
 
-def district_summaries() -> list[tuple[int, str, str, str]]:
-    """(id, code, name, phone) of every district, without loading boundaries."""
+def district_summaries() -> list[tuple[int, str, str, str, int | None]]:
+    """(id, code, name, phone, current year set by the bureau) of every district, without boundaries."""
     return [tuple(row) for row in db.session.execute(
-        select(District.id, District.code, District.name, District.phone).order_by(District.code))]
+        select(District.id, District.code, District.name, District.phone, District.current_year)
+        .order_by(District.code))]
 
 
 def read_boundary(path, *, filename: str | None = None, crs: str | None = None):

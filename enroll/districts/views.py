@@ -15,7 +15,7 @@ from enroll.results import lotteries
 from enroll.results import services as results
 from enroll.timeline import services as timeline
 from enroll.schools.services import get_school
-from enroll.zoning.services import published_scopes, zones_of_school
+from enroll.zoning.services import published_scopes, texts_of_school, zones_of_school
 
 bp = Blueprint("public", __name__)
 bureau = Blueprint("districts_bureau", __name__, url_prefix="/bureau")
@@ -46,6 +46,7 @@ def district(code: str):
 def school(school_id: int):
     school = get_school(school_id)
     return render_template("public/school.html", school=school, zones=zones_of_school(school.id),
+                           zone_texts=texts_of_school(school.id),
                            profile=profiles.published_profile(school.id),
                            plans=profiles.published_enrollment_plans(school.id),
                            feeders=profiles.feeder_primaries(school.id),

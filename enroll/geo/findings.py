@@ -34,6 +34,7 @@ WARNING_CODES = frozenset(
         "school_outside_zone",
         "gcj02_suspected",
         "legacy_datum",
+        "school_without_zone",
     }
 )
 

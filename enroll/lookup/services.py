@@ -26,7 +26,8 @@ from enroll.lookup.models import Address
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
-from enroll.zoning.services import all_published_plans, get_plan, published_plans
+from enroll.zoning.services import all_published_plans, get_plan, plans_with_zones, published_plans
+from enroll.zoning.years import DEFAULT_SEASON_START, current_year
 
 MAX_QUERY = 200
 
@@ -73,7 +74,7 @@ def import_addresses(actor, district_code: str, path, *, context: Context = Cont
     :raises Invalid: with ``errors`` (line, field, message) for every bad line.
     """
     district = get_district(district_code)
-    authorize(actor, "zoning.import", district.id)
+    authorize(actor, "zoning.edit", district.id)
     path = Path(path)
     errors: list = []
     boundary = district.boundary
@@ -151,6 +152,7 @@ class DistrictInfo:
     code: str
     name: str
     phone: str
+    current_year: int | None  # as the bureau set it (None: derived from what is published)
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,10 @@ def catalogue() -> Catalogue:
     else:
         districts = tuple(DistrictInfo(*row) for row in district_summaries())
         plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
-        for plan in all_published_plans():  # newest year first
-            plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan))
+        published = all_published_plans()  # newest year first
+        zoned = plans_with_zones([p.id for p in published])
+        for plan in published:
+            plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan, plan.id in zoned))
         cat = Catalogue(districts, {k: tuple(v) for k, v in plans.items()})
     if generation == _generation[0]:  # another thread committed meanwhile: answer, but do not keep it
         _snapshots[url] = (now, version, cat)
@@ -213,6 +217,15 @@ def districts_for(cat: Catalogue, district_code: str | None) -> list[DistrictInf
     if not found:
         get_district(district_code)  # raises the NotFound with its message
     return found
+
+
+def check_scope_args(year: str | None, stage: str | None) -> tuple[int | None, str | None]:
+    """``year`` and ``stage`` as typed in a query string. :raises BadRequest: malformed ones."""
+    if year and not (year.isascii() and year.isdigit() and len(year) == 4):
+        raise BadRequest(_l("year 必须是四位数字年份。"))
+    if stage and stage not in ("primary", "junior"):
+        raise BadRequest(_l("stage 必须是 primary 或 junior。"))
+    return (int(year) if year else None), (stage or None)
 
 
 def check_query(text: str | None) -> str:
@@ -246,20 +259,46 @@ class Caveat:
 
 @dataclass
 class LookupResult:
+    """The answer for one year (``year``; None when the district has nothing published), and the
+    answers of later published years (``later``, each labelled with its year)."""
+
     matches: list[Match] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
     district: object | None = None
     point: tuple[float, float] | None = None
     normalized: str | None = None
+    year: int | None = None
+    later: list[LookupResult] = field(default_factory=list)
+
+
+def _years(cat: Catalogue, district) -> list[int]:
+    return sorted({p.year for p in cat.plans.get(district.id, ())})
+
+
+def _answer_year(cat: Catalogue, district, year: int | None, season_start: str, today) -> int | None:
+    """``year`` if given, else the district's current year."""
+    if year is not None:
+        return year
+    return current_year(_years(cat, district), override=district.current_year, today=today, month_day=season_start)
 
 
 def _plans(cat: Catalogue, district, year: int | None, stage: str | None) -> list[PlanInfo]:
-    """The published plans a lookup answers from: the given or else the latest year, per stage."""
-    plans: dict[str, PlanInfo] = {}
-    for plan in cat.plans.get(district.id, ()):  # newest year first
-        if (stage is None or plan.stage == stage) and (year is None or plan.year == year):
-            plans.setdefault(plan.stage, plan)
-    return list(plans.values())
+    """The published plans of one year a lookup answers from, one per stage."""
+    return [p for p in cat.plans.get(district.id, ()) if p.year == year and (stage is None or p.stage == stage)]
+
+
+def _answer(cat, district, year, stage, resolve) -> LookupResult:
+    """The answer of ``year`` and, beside it, of every later published year that has one."""
+    result = resolve(year)
+    for later in _years(cat, district):
+        if year is not None and later > year:
+            answer = resolve(later)
+            if answer.matches:
+                result.later.append(answer)
+    if not result.matches and result.later:
+        result.caveats.append(Caveat("not_this_year", _l(
+            "%(year)s 年的划片中没有这个地址；以后年度的划片见下。", year=year)))
+    return result
 
 
 def _rule_matches(plan: PlanInfo, parts) -> tuple[list[Match], bool]:
@@ -275,6 +314,8 @@ def _rule_matches(plan: PlanInfo, parts) -> tuple[list[Match], bool]:
 
 
 def _zone_matches(plan: PlanInfo, lon: float, lat: float, locator_kind: str = "memory") -> tuple[list[Match], bool]:
+    if not plan.has_zones:  # a plan of text only answers from its text; it borrows no polygons
+        return [], False
     locator, zones = zone_locator(plan, locator_kind)
     located = locator.locate(lon, lat)
     matches = [Match(school_id, name, plan.stage, "zone", zones[key].label, plan)
@@ -303,8 +344,13 @@ def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point, locator_ki
 
 
 def lookup_address(text: str, *, district_code: str | None = None, year: int | None = None,
-                   stage: str | None = None, locator: str = "memory") -> LookupResult:
+                   stage: str | None = None, locator: str = "memory", season_start: str = DEFAULT_SEASON_START,
+                   today=None) -> LookupResult:
     """Which school(s) serve an address typed by a parent, with the basis of each and caveats.
+
+    Answers for ``year``, else the district's current year (``enroll.zoning.years``: its season
+    opens on ``season_start``, MM-DD; ``today`` defaults to today in China), with the answers of
+    later published years beside.
 
     :param locator: how zones are located, ``memory`` or ``postgis`` (``zoning.rules.zone_locator``).
     :raises BadRequest: empty, overlong or unintelligible queries.
@@ -314,10 +360,15 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     for district in districts_for(cat, district_code):
         parts = parse_address(text, _district_prefixes(district))
         point = find_point(district, parts)
-        result = LookupResult(district=district, point=point, normalized=parts.normalized)
-        for plan in _plans(cat, district, year, stage):
-            _resolve_plan(result, plan, parts, point, locator)
-        if result.matches:
+
+        def resolve(year_, district=district, parts=parts, point=point):
+            answer = LookupResult(district=district, point=point, normalized=parts.normalized, year=year_)
+            for plan in _plans(cat, district, year_, stage):
+                _resolve_plan(answer, plan, parts, point, locator)
+            return answer
+
+        result = _answer(cat, district, _answer_year(cat, district, year, season_start, today), stage, resolve)
+        if result.matches or result.later:
             return result
         tried.append(result)
     return _not_found(tried, text)
@@ -343,7 +394,8 @@ def _not_found(tried: list[LookupResult], text: str) -> LookupResult:
 
 
 def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None = None,
-                 stage: str | None = None, locator: str = "memory") -> LookupResult:
+                 stage: str | None = None, locator: str = "memory", season_start: str = DEFAULT_SEASON_START,
+                 today=None) -> LookupResult:
     """Which school(s) serve a point (map click or geolocation).
 
     :raises BadRequest: coordinates that are not numbers or outside valid ranges.
@@ -356,10 +408,14 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
         raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
     cat = catalogue()
     for district in districts_for(cat, district_code):
-        result = LookupResult(district=district, point=(lon, lat))
-        for plan in _plans(cat, district, year, stage):
-            _resolve_plan(result, plan, None, (lon, lat), locator)
-        if result.matches:
+        def resolve(year_, district=district):
+            answer = LookupResult(district=district, point=(lon, lat), year=year_)
+            for plan in _plans(cat, district, year_, stage):
+                _resolve_plan(answer, plan, None, (lon, lat), locator)
+            return answer
+
+        result = _answer(cat, district, _answer_year(cat, district, year, season_start, today), stage, resolve)
+        if result.matches or result.later:
             return result
     result = LookupResult(district=get_district(district_code) if district_code else None, point=(lon, lat))
     result.caveats.append(Caveat("outside_district", _l("该位置不在本区任何学校的划片范围内。")))
@@ -383,8 +439,8 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
     :param limit: at most this many examples of each kind are kept (all are counted in ``checked``).
     """
     orm_plan = get_plan(actor, plan_id)
-    district_id, plan = orm_plan.district_id, PlanInfo.of(orm_plan)
-    has_rules, has_zones = bool(rule_index(plan).by_name), bool(zone_locator(plan)[1])
+    district_id, plan = orm_plan.district_id, PlanInfo.of(orm_plan, bool(orm_plan.zones))
+    has_rules, has_zones = bool(rule_index(plan).by_name), plan.has_zones
     report = CrossCheck()
     addresses = db.session.execute(select(Address.address, Address.normalized, Address.point)
                                    .where(Address.district_id == district_id)).all()
@@ -404,6 +460,37 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
         elif has_rules and has_zones and rule_names != zone_names and len(report.mismatches) < limit:
             report.mismatches.append({"address": address, "rule": rule_names, "zone": zone_names})
     return report
+
+
+@dataclass
+class DraftAnswer:
+    """An address looked up in a plan under review beside the answer the public gets today."""
+
+    plan: ZoningPlan
+    draft: LookupResult
+    published: LookupResult | None  # None: nothing of that year and stage is published
+
+
+def lookup_in_plan(actor, plan_id: int, text: str) -> DraftAnswer:
+    """What a plan (a draft, one in review, any version its staff may see) would answer for an
+    address, beside what the published plan of its year and stage answers now, each with its basis.
+
+    :raises NotFound: a plan the actor may not see. :raises BadRequest: see :func:`check_query`.
+    """
+    orm_plan = get_plan(actor, plan_id)
+    text = check_query(text)
+    district = orm_plan.district
+    parts = parse_address(text, _district_prefixes(district))
+    point = find_point(district, parts)
+    draft = LookupResult(district=district, point=point, normalized=parts.normalized, year=orm_plan.year)
+    _resolve_plan(draft, PlanInfo.of(orm_plan, bool(orm_plan.zones)), parts, point, "memory")
+    published = None
+    public = [p for p in catalogue().plans.get(district.id, ())
+              if p.year == orm_plan.year and p.stage == orm_plan.stage]
+    if public:
+        published = LookupResult(district=district, point=point, normalized=parts.normalized, year=orm_plan.year)
+        _resolve_plan(published, public[0], parts, point, "memory")
+    return DraftAnswer(orm_plan, draft, published)
 
 
 def map_plan() -> ZoningPlan | None:

@@ -16,8 +16,10 @@ def page():
     result, error = None, None
     if query is not None:
         try:
-            result = services.lookup_address(query, district_code=request.args.get("district") or None,
-                                             locator=current_app.config["ZONE_LOCATOR"])
+            year, stage = services.check_scope_args(request.args.get("year"), request.args.get("stage"))
+            result = services.lookup_address(query, district_code=request.args.get("district") or None, year=year,
+                                             stage=stage, locator=current_app.config["ZONE_LOCATOR"],
+                                             season_start=current_app.config["SEASON_START"])
         except BadRequest as exc:
             error = exc.message
     return render_template("public/lookup.html", q=query or "", result=result, error=error, map=_map(),

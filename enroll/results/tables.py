@@ -7,19 +7,16 @@ whatever column, is scanned for ID numbers, mobile numbers and e-mail addresses
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l, _n
 from enroll.core.privacy import find_personal_data, mask_name
-from enroll.core.text import decode_csv
+from enroll.core.text import Table, read_csv
 
 # route code → label; the order is the order of every table
 ROUTES = {
@@ -71,39 +68,6 @@ Error = tuple  # (line, column, message)
 def refused(filename: str, errors: list[Error]) -> Invalid:
     """The one refusal of a table with errors: nothing from it is kept."""
     return Invalid(_n("%(file)s 有 %(num)d 处错误，未保存任何内容。", len(errors), file=filename), errors=errors)
-
-
-@dataclass
-class Table:
-    """An uploaded CSV: its header, its non-blank rows and the file line each row starts on."""
-
-    header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
-
-    def numbered(self):
-        return zip(self.lines, self.rows)
-
-
-def read_csv(raw: bytes, filename: str) -> Table:
-    """The header and rows of an uploaded CSV, blank rows left out (line numbers stay the file's).
-
-    :raises Invalid: see ``core.text.decode_csv``; a file that is not CSV.
-    """
-    text = decode_csv(raw, filename)
-    reader = csv.reader(io.StringIO(text))
-    rows, lines, previous = [], [], 0
-    try:
-        for row in reader:
-            if any(c.strip() for c in row):
-                rows.append(row)
-                lines.append(previous + 1)  # a quoted cell may span lines: the row starts after the last one
-            previous = reader.line_num
-    except csv.Error as exc:
-        raise Invalid(_l("文件 %(file)s 不是有效的 CSV：%(detail)s", file=filename, detail=str(exc)[:200])) from None
-    if not rows:
-        raise Invalid(_l("文件 %(file)s 是空的。", file=filename), code="empty", file=filename)
-    return Table([c.strip().lstrip("\ufeff") for c in rows[0]], rows[1:], lines[1:])
 
 
 def _columns(header: list[str], known: dict[str, tuple[str, ...]], required: tuple[str, ...],

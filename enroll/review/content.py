@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
@@ -58,6 +59,12 @@ class ContentKind:
     :param private_fields: data keys holding children's personal data (lists): never in site search.
     :param present: ``(key, value)`` → the value as reviewers read it (codes as labels; a list of
         mappings shows as a table with the mappings' keys as column headings).
+    :param before_submit: ``(actor, item, revision, context)``, may raise Conflict (a draft that is
+        not ready for review).
+    :param before_discard: ``(item, revision)``, removes what the draft owns before it is deleted.
+    :param review_endpoint: a page of the kind's own that shows a revision to its editors and
+        reviewers instead of the generic one (endpoint taking ``revision_id``), e.g. a zoning plan
+        with its map, validation report and clause diff.
     """
 
     name: str
@@ -78,6 +85,9 @@ class ContentKind:
     attachment_endpoint: str | None = None  # a revision's attachment for its reviewers (revision_id, attachment_id)
     private_fields: tuple[str, ...] = ()
     present: Callable[[str, object], object] | None = None
+    before_discard: Callable | None = None
+    before_submit: Callable | None = None
+    review_endpoint: str | None = None
 
 
 KINDS: dict[str, ContentKind] = {}
@@ -240,11 +250,13 @@ def _audit(actor, action: str, found: Found, context: Context, **detail) -> None
 def submit_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
     """draft → in_review."""
     found = _locked(actor, revision_id, "submit")
+    if found.kind.before_submit is not None:
+        found.kind.before_submit(actor, found.item, found.revision, context)
     transition(found.revision, "submit")
     found.revision.submitted_by_id, found.revision.submitted_at = actor.id, _now()
     found.revision.reject_reason = ""
     _audit(actor, "submit", found, context, data=data_hash(found.revision.data))
-    db.session.commit()
+    _commit()
     return found.revision
 
 
@@ -253,7 +265,7 @@ def recall_revision(actor, revision_id: int, *, context: Context = Context()) ->
     found = _locked(actor, revision_id, "recall")
     transition(found.revision, "recall")
     _audit(actor, "recall", found, context)
-    db.session.commit()
+    _commit()
     return found.revision
 
 
@@ -265,7 +277,7 @@ def reject_revision(actor, revision_id: int, reason: str, *, context: Context = 
     transition(found.revision, "reject")
     found.revision.reject_reason, found.revision.reviewed_by_id = reason.strip(), actor.id
     _audit(actor, "reject", found, context, reason=reason.strip())
-    db.session.commit()
+    _commit()
     return found.revision
 
 
@@ -306,15 +318,25 @@ def publish(actor, found: Found, context: Context, *, linked: bool = False) -> N
            data=data_hash(revision.data))
 
 
-def approve_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
-    """in_review → published. :raises Conflict: see :func:`publish`; a concurrent approval."""
-    found = _locked(actor, revision_id, "approve")
-    publish(actor, found, context)
+def _commit(work: Callable[[], None] | None = None) -> None:
+    """Do ``work`` (the writes of a transition) and commit. One that lost a race with another writer
+    of the same rows (a stale read, StaleDataError at a flush; a second published version,
+    IntegrityError) is a conflict, not a 500."""
     try:
+        if work is not None:
+            work()
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
-        raise Conflict(_l("该内容的另一版本刚刚发布，请刷新后重试。")) from None
+        raise Conflict(_l("该内容刚刚被其他人处理（例如另一版本已发布），请刷新后重试。")) from None
+
+
+def approve_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+    """in_review → published, exclusively: of two reviewers approving at once (in two processes,
+    on PostgreSQL or SQLite) exactly one succeeds. :raises Conflict: see :func:`publish`; a
+    concurrent approval."""
+    found = _locked(actor, revision_id, "approve")
+    _commit(lambda: publish(actor, found, context))
     return found.revision
 
 
@@ -366,6 +388,8 @@ def discard_revision(actor, revision_id: int, *, context: Context = Context()) -
     """Delete a draft; an item that was never published goes with its only draft. Commits."""
     found = _locked(actor, revision_id, "discard")
     _audit(actor, "discard", found, context)
+    if found.kind.before_discard is not None:
+        found.kind.before_discard(found.item, found.revision)
     db.session.delete(found.revision)
     try:
         db.session.flush()

@@ -97,6 +97,11 @@ class Revision(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # bumped by every write; an UPDATE from a stale read matches no row (SQLAlchemy raises
+    # StaleDataError), so two concurrent approvals cannot both succeed, on SQLite too
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])

@@ -38,6 +38,8 @@ def queue():
 @bp.get("/revisions/<id:revision_id>")
 def revision(revision_id: int):
     found = content.get_revision(current_user, revision_id)
+    if found.kind.review_endpoint:  # a kind with a review page of its own (a zoning plan: map, report, diff)
+        return redirect(url_for(found.kind.review_endpoint, revision_id=revision_id))
     published = content.published_revision(found.kind, found.item.id)
     changes = content.changes(found.kind, published.data if published else None, found.revision.data)
     district_id, school_id = content.scope(found.item)

@@ -1,4 +1,11 @@
-"""Zoning plans (划片方案) and their zones."""
+"""Zoning (划片): the reviewable zoning of a district, year and stage, its versions and their content.
+
+``Zoning`` is the content item the one review workflow (``enroll.review.content``) moves through
+先审后发; each of its revisions owns one ``ZoningPlan``, the version's content: the official 划片
+text of each school (``ZoneText``, parsed into ``ZoneRule`` clauses), polygons (``Zone``), or both.
+A draft's plan is edited in place; once submitted it never changes. An uploaded file whose
+validation found errors is kept as a plan without a revision, for its report only.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,12 +19,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enroll.core.db import Geometry, UTCDateTime, utcnow
 from enroll.extensions import db
+from enroll.review.models import PublishedMixin
 
 zone_schools = Table(
     "zone_schools",
@@ -26,52 +34,84 @@ zone_schools = Table(
     Column("school_id", ForeignKey("schools.id"), primary_key=True),
 )
 
+INVALID = "invalid"  # the status of an upload that failed validation: never in any revision
 
-class ZoningPlan(db.Model):
-    """One version of the zoning of a district, year and stage."""
 
-    __tablename__ = "zoning_plans"
-    __table_args__ = (
-        Index("ix_zoning_plans_scope", "district_id", "year", "stage", "status"),
-        # at most one published version per district, year and stage, even under concurrent approvals
-        Index("uq_zoning_plans_published", "district_id", "year", "stage", unique=True,
-              sqlite_where=text("status = 'published'"), postgresql_where=text("status = 'published'")),
-    )
+class Zoning(PublishedMixin, db.Model):
+    """The zoning of one district, year and stage; ``plan`` is the version now published."""
+
+    __tablename__ = "zonings"
+    __table_args__ = (UniqueConstraint("district_id", "year", "stage", name="uq_zonings_scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
     year: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("zoning_plans.id"))
+
+    district = relationship("District")
+    plan = relationship("ZoningPlan", foreign_keys=[plan_id])
+
+    def __repr__(self) -> str:
+        return f"<Zoning {self.id} {self.year} {self.stage} {self.status}>"
+
+
+class ZoningPlan(db.Model):
+    """One version of the zoning of a district, year and stage: its text, its zones, its report."""
+
+    __tablename__ = "zoning_plans"
+    __table_args__ = (Index("ix_zoning_plans_scope", "district_id", "year", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(16))
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"), unique=True)
     source_filename: Mapped[str] = mapped_column(String(255), default="")
     source_format: Mapped[str] = mapped_column(String(16), default="")
     source_crs: Mapped[str] = mapped_column(String(255), default="")
     school_field: Mapped[str] = mapped_column(String(64), default="")
+    zone_report: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)  # the polygons' validation
     report: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)  # large; bureau pages only
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
-    reject_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     district = relationship("District")
     created_by = relationship("User", foreign_keys=[created_by_id])
-    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
-    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+    revision = relationship("Revision", foreign_keys=[revision_id])
     zones: Mapped[list[Zone]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Zone.feature_index"
+    )
+    texts: Mapped[list[ZoneText]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="ZoneText.position"
     )
     rules: Mapped[list[ZoneRule]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="ZoneRule.id"
     )
 
+    @property
+    def status(self) -> str:
+        """Its revision's status (draft, in_review, published, superseded, withdrawn), or ``invalid``."""
+        return self.revision.status if self.revision is not None else INVALID
+
+    @property
+    def version(self) -> int | None:
+        return self.revision.number if self.revision is not None else None
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.revision.published_at if self.revision is not None else None
+
+    @property
+    def contents(self) -> str:
+        """What the plan holds: ``text``, ``zones``, ``both`` or ``empty``."""
+        text, zones = bool(self.texts), bool(self.zones)
+        return "both" if text and zones else "text" if text else "zones" if zones else "empty"
+
     def __repr__(self) -> str:
-        return f"<ZoningPlan {self.id} {self.year} {self.stage} v{self.version} {self.status}>"
+        return f"<ZoningPlan {self.id} {self.year} {self.stage} {self.status}>"
 
 
 class Zone(db.Model):
@@ -92,6 +132,24 @@ class Zone(db.Model):
 
 # GiST index on PostGIS only; on SQLite the WKB column needs no index (lookups use an STRtree).
 Index("ix_zones_geometry", Zone.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
+
+
+class ZoneText(db.Model):
+    """The official 划片范围 text of one school in one plan version, exactly as the bureau wrote it:
+    what the public reads (the words are the law); its clauses are parsed into ``ZoneRule``\\ s."""
+
+    __tablename__ = "zone_texts"
+    __table_args__ = (UniqueConstraint("plan_id", "school_id", name="uq_zone_texts_plan_school"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("zoning_plans.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    position: Mapped[int] = mapped_column(Integer)  # order of the schools, as first imported
+    text: Mapped[str] = mapped_column(Text)
+    source_row: Mapped[int] = mapped_column(Integer, default=0)  # line of the file or paste it came from
+
+    plan: Mapped[ZoningPlan] = relationship(back_populates="texts")
+    school = relationship("School")
 
 
 class ZoneRule(db.Model):

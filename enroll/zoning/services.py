@@ -1,34 +1,39 @@
-"""Zoning plans: import, validation report, review and publication, public queries."""
+"""Zoning plans on the one review workflow: drafts from uploads and text, review hooks, public queries.
+
+The zoning of a district, year and stage (``Zoning``) is one more content kind of
+``enroll.review.content``: the same lock, "took part" rule, approve path and review queue as every
+other kind. Each revision owns a ``ZoningPlan``; a draft's plan is edited in place (polygons from a
+file, 划片 text from a paste, in any order), starting as a copy of what is published.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import hashlib
 from pathlib import Path
 
 import shapely
 import shapely.geometry
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l, _n
-from enroll.core.security import authorize, can
+from enroll.core.security import authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.geo.compare import SchoolChange, compare_zonings
 from enroll.geo.display import color_indices, simplify_for_display
-from enroll.geo.findings import ERROR, WARNING
+from enroll.geo.findings import ERROR
 from enroll.geo.io import ReadError, read_zoning_file
 from enroll.geo.validate import validate_zones
-from enroll.review import states
-from enroll.review.models import AuditEvent
-from enroll.review.services import record, require, transition
+from enroll.review import content, states
+from enroll.review.services import record
 from enroll.schools.services import schools_of
-from enroll.zoning.models import Zone, ZoneRule, ZoningPlan, zone_schools
+from enroll.zoning.models import Zone, ZoneRule, ZoneText, Zoning, ZoningPlan, zone_schools
+from enroll.zoning.report import refresh_report
 
 ZONING_STAGES = ("primary", "junior")
-PUBLIC_STATUSES = (states.PUBLISHED,)
+STAGE_LABELS = {"primary": _l("小学"), "junior": _l("初中")}
 
 
 def check_scope(year: int, stage: str) -> None:
@@ -38,237 +43,280 @@ def check_scope(year: int, stage: str) -> None:
         raise Invalid(_l("招生年度“%(year)s”无效。", year=year))
 
 
-def latest_plan(district_id: int, year: int, stage: str) -> ZoningPlan | None:
-    """The plan new versions start from: the published one, else the newest of the scope."""
-    scope = (ZoningPlan.district_id == district_id, ZoningPlan.year == year, ZoningPlan.stage == stage)
-    published = db.session.scalar(select(ZoningPlan).where(*scope, ZoningPlan.status == states.PUBLISHED))
-    return published or db.session.scalar(select(ZoningPlan).where(*scope).order_by(ZoningPlan.id.desc()).limit(1))
+# --- the content kind ----------------------------------------------------------------------------
 
 
-def copy_zones(source: ZoningPlan | None, target: ZoningPlan) -> None:
-    for zone in source.zones if source else []:
+def _title(item: Zoning, data: dict) -> str:
+    return str(_l("%(district)s %(year)s 年%(stage)s划片", district=item.district.name, year=item.year,
+                  stage=STAGE_LABELS.get(item.stage, item.stage)))
+
+
+def _apply(item: Zoning, data: dict) -> None:
+    item.plan_id = data["plan"]
+
+
+def _plan_of_revision(revision) -> ZoningPlan | None:
+    return db.session.scalar(select(ZoningPlan).where(ZoningPlan.revision_id == revision.id))
+
+
+def _before_submit(actor, item: Zoning, revision, context: Context) -> None:
+    plan = _plan_of_revision(revision)
+    if plan is None or not (plan.texts or plan.zones):
+        raise Conflict(_l("该方案既没有划片文字也没有片区地图，不能提交审核。"))
+    if plan.error_count:
+        raise Conflict(_n("该方案的校验报告有 %(num)d 个错误，不能提交审核。", plan.error_count))
+
+
+def _before_discard(item: Zoning, revision) -> None:
+    plan = _plan_of_revision(revision)
+    if plan is not None:
+        db.session.delete(plan)
+        db.session.flush()
+
+
+ZONING = content.register(content.ContentKind(
+    name="zoning", model=Zoning, permission="zoning", label=_l("招生范围（划片）"),
+    fields={"texts": _l("有划片文字的学校数"), "zones": _l("片区数"), "digest": _l("划片内容")},
+    apply=_apply, title=_title, html_fields=(), private_fields=("digest",),
+    before_submit=_before_submit, before_discard=_before_discard,
+    edit_endpoint="bureau.rules", edit_args=lambda item: {"code": item.district.code},
+    public_endpoint="zoning.zoning_map",
+    public_args=lambda item: {"code": item.district.code, "year": item.year, "stage": item.stage},
+    review_endpoint="bureau.revision_plan"))
+
+
+# --- drafts ----------------------------------------------------------------------------------------
+
+
+def zoning_of(district, year: int, stage: str, *, create: bool = False) -> Zoning | None:
+    """The zoning item of a scope; ``create`` adds it (unpublished) when there is none."""
+    item = db.session.scalar(select(Zoning).where(
+        Zoning.district_id == district.id, Zoning.year == int(year), Zoning.stage == stage))
+    if item is None and create:
+        item = Zoning(district=district, district_id=district.id, year=int(year), stage=stage)
+        db.session.add(item)
+        db.session.flush()
+    return item
+
+
+def copy_plan(source: ZoningPlan | None, target: ZoningPlan) -> None:
+    """Copy a plan's zones, texts, rules and the polygons' report into an empty plan."""
+    if source is None:
+        return
+    for zone in source.zones:
         target.zones.append(Zone(feature_index=zone.feature_index, kind=zone.kind, label=zone.label,
                                  geometry=zone.geometry, schools=list(zone.schools)))
+    for text in source.texts:
+        target.texts.append(ZoneText(school_id=text.school_id, school=text.school, position=text.position,
+                                     text=text.text, source_row=text.source_row))
+    for rule in source.rules:
+        target.rules.append(ZoneRule(school_id=rule.school_id, school=rule.school, line=rule.line,
+                                     source_row=rule.source_row, text=rule.text, kind=rule.kind, clause=rule.clause))
+    target.zone_report = dict(source.zone_report or {})
+    target.source_filename, target.source_format = source.source_filename, source.source_format
+    target.source_crs, target.school_field = source.source_crs, source.school_field
 
 
-def copy_rules(source: ZoningPlan | None, target: ZoningPlan) -> None:
-    for rule in source.rules if source else []:
-        target.rules.append(ZoneRule(school=rule.school, line=rule.line, source_row=rule.source_row,
-                                     text=rule.text, kind=rule.kind, clause=rule.clause))
+def draft_plan(actor, item: Zoning) -> ZoningPlan:
+    """The plan of the item's open draft to edit in place; else a new one copied from what is
+    published (the new draft's revision is made when it is saved).
+
+    :raises Conflict: while a version is in review (it must be recalled or rejected first).
+    """
+    authorize(actor, "zoning.edit", item.district_id)
+    revision = content.open_revision(ZONING, item.id) if item.id else None
+    if revision is not None and revision.status != states.DRAFT:
+        raise Conflict(_l("该划片方案有一个版本正在审核中，请先撤回或等审核结束再修改。"))
+    plan = _plan_of_revision(revision) if revision is not None else None
+    if plan is None:
+        plan = ZoningPlan(district_id=item.district_id, district=item.district, year=item.year, stage=item.stage,
+                          created_by=actor)
+        copy_plan(item.plan if item.status == states.PUBLISHED else None, plan)
+        db.session.add(plan)
+    return plan
+
+
+def plan_digest(plan: ZoningPlan) -> str:
+    """SHA-256 of what a plan says: every school's text and every zone (shape and schools)."""
+    digest = hashlib.sha256()
+    for text in sorted(plan.texts, key=lambda t: t.school_id):
+        digest.update(f"T{text.school_id}\x00{text.text}\x00".encode())
+    for zone in sorted(plan.zones, key=lambda z: z.feature_index):
+        schools = ",".join(str(s.id) for s in sorted(zone.schools, key=lambda s: s.id))
+        digest.update(f"Z{zone.feature_index}\x00{zone.kind}\x00{schools}\x00".encode())
+        digest.update(shapely.to_wkb(zone.geometry))
+    return digest.hexdigest()
+
+
+def save_plan(actor, item: Zoning, plan: ZoningPlan, action: str, note: str, context: Context, **detail):
+    """Write the edited draft plan into the item's draft revision and audit it. Does not commit."""
+    refresh_report(plan)
+    db.session.flush()
+    revision = content.save_draft(actor, ZONING, item, {
+        "plan": plan.id, "texts": len(plan.texts), "zones": len(plan.zones), "digest": plan_digest(plan)},
+        note, context=context)
+    plan.revision = revision
+    record(actor, f"zoning.{action}", "zoning_plan", plan.id, context=context,
+           detail={"revision": revision.id, "errors": plan.error_count, "warnings": plan.warning_count, **detail})
+    return revision
 
 
 def import_plan(actor, district_code: str, year: int, stage: str, path, *, filename: str | None = None,
                 crs: str | None = None, gcj02: bool = False, school_field: str | None = None,
-                context: Context = Context()) -> ZoningPlan:
-    """Read and validate a zoning file into a new **draft** plan with its validation report.
+                note: str = "", context: Context = Context()) -> ZoningPlan:
+    """Read and validate a zoning file. Commits.
 
-    Whatever the file holds, nothing published changes. A draft whose report has errors cannot be
-    submitted; it stays for the uploader to read and discard.
+    A file without errors becomes the polygons of the scope's draft (started from what is
+    published when there is none): the draft's 划片 text stays as it was. A file with errors
+    changes no draft and nothing published: it is kept as a plan of status ``invalid`` for its
+    report, to be read and discarded.
     """
     district = get_district(district_code)
-    authorize(actor, "zoning.import", district.id)
+    authorize(actor, "zoning.edit", district.id)
     check_scope(year, stage)
     filename = (filename or Path(path).name)[:255]
     schools = {s.name: s for s in schools_of(district.id, stage)}
-    plan = ZoningPlan(district=district, year=int(year), stage=stage, status=states.DRAFT,
-                      source_filename=filename, created_by=actor)
     try:
         read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02)
     except ReadError as exc:
-        findings, stats, zones = exc.findings, {}, []
+        read, findings, stats, candidates = None, exc.findings, {}, []
     else:
         report = validate_zones(read, school_field=school_field,
-                                schools={n: s.point for n, s in schools.items()},
-                                boundary=district.boundary)
-        findings, stats, zones = report.findings, report.stats, report.zones
-        plan.source_format, plan.source_crs = read.format, read.source_crs or ""
-        plan.school_field = report.school_field or ""
-        stats = dict(stats, encoding=read.encoding, gcj02=gcj02)
-    plan.report = {"findings": [f.to_dict() for f in findings], "stats": stats}
-    plan.error_count = sum(f.severity == ERROR for f in findings)
-    plan.warning_count = sum(f.severity == WARNING for f in findings)
-    for candidate in zones:
-        named = [schools[n] for n in candidate.school_names if n in schools]
-        plan.zones.append(Zone(feature_index=candidate.index, kind=candidate.kind, geometry=candidate.geometry,
-                               label="、".join(candidate.school_names), schools=named))
-    copy_rules(latest_plan(district.id, plan.year, stage), plan)  # the 划片 text stays with the new polygons
-    plan.version = 1 + (db.session.scalar(
-        select(func.max(ZoningPlan.version)).where(
-            ZoningPlan.district_id == district.id, ZoningPlan.year == plan.year, ZoningPlan.stage == stage)
-    ) or 0)
-    db.session.add(plan)
-    db.session.flush()
-    record(actor, "zoning.import", "zoning_plan", plan.id, context=context,
-           detail={"file": filename, "errors": plan.error_count, "warnings": plan.warning_count,
-                   "zones": len(plan.zones), "version": plan.version})
-    db.session.commit()
-    return plan
-
-
-def get_plan(actor, plan_id: int) -> ZoningPlan:
-    """A plan the actor may see: published to everyone, other states to the district's staff.
-
-    :raises NotFound: also for drafts the actor may not see, so their existence does not leak.
-    """
-    plan = db.session.get(ZoningPlan, plan_id)
-    if plan is None or (plan.status not in PUBLIC_STATUSES
-                        and not can(actor, "zoning.view_drafts", plan.district_id)):
-        raise NotFound(_l("划片方案不存在或尚未发布。"))
-    return plan
-
-
-def _locked(actor, plan_id: int, action: str) -> ZoningPlan:
-    """The plan, row-locked until commit (PostgreSQL) and re-read, after checking ``action`` is allowed.
-
-    The lock serialises concurrent transitions of one plan: the second waits, then sees the new status.
-
-    :raises NotFound, Forbidden, Conflict:
-    """
-    plan = db.session.get(ZoningPlan, plan_id, with_for_update=True, populate_existing=True)
-    if plan is None:
-        raise NotFound(_l("划片方案不存在或尚未发布。"))
-    authorize(actor, f"zoning.{action}", plan.district_id)
-    require(plan, action)
-    return plan
-
-
-def _act(actor, plan: ZoningPlan, action: str, context: Context, **detail) -> None:
-    """Move the plan through ``action`` and audit it, without committing."""
-    before = plan.status
-    transition(plan, action)
-    record(actor, f"zoning.{action}", "zoning_plan", plan.id, context=context,
-           detail={"from": before, "to": plan.status, **detail})
-
-
-def _commit_publication() -> None:
-    """Commit; a concurrent publication of the same scope loses with a conflict, not a 500."""
-    try:
+                                schools={n: s.point for n, s in schools.items()}, boundary=district.boundary)
+        findings, candidates = report.findings, report.zones
+        stats = dict(report.stats, encoding=read.encoding, gcj02=gcj02)
+    zone_report = {"findings": [f.to_dict() for f in findings], "stats": stats}
+    zones = [Zone(feature_index=c.index, kind=c.kind, geometry=c.geometry, label="、".join(c.school_names),
+                  schools=[schools[n] for n in c.school_names if n in schools]) for c in candidates]
+    if any(f.severity == ERROR for f in findings):
+        plan = ZoningPlan(district=district, district_id=district.id, year=int(year), stage=stage,
+                          created_by=actor, zones=zones, zone_report=zone_report)
+        _set_source(plan, read, filename, school_field)
+        refresh_report(plan)
+        db.session.add(plan)
+        db.session.flush()
+        record(actor, "zoning.import", "zoning_plan", plan.id, context=context,
+               detail={"file": filename, "errors": plan.error_count, "warnings": plan.warning_count})
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_l("同一区县、年度和学段的另一版本刚刚发布，请刷新后重试。")) from None
-
-
-def submit_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
-    """draft → in_review. :raises Conflict: when the report has errors or there are no zones."""
-    plan = _locked(actor, plan_id, "submit")
-    if plan.error_count:
-        raise Conflict(_n("该方案的校验报告有 %(num)d 个错误，不能提交审核。", plan.error_count))
-    if not plan.zones:
-        raise Conflict(_l("该方案还没有片区（请先上传划片文件），不能提交审核。"))
-    _act(actor, plan, "submit", context)
-    plan.submitted_by = actor
-    plan.submitted_at = datetime.now(UTC)
-    plan.reject_reason = ""
+        return plan
+    item = zoning_of(district, year, stage, create=True)
+    plan = draft_plan(actor, item)
+    plan.zones = zones
+    plan.zone_report = zone_report
+    _set_source(plan, read, filename, school_field)
+    save_plan(actor, item, plan, "import", note, context, file=filename, zones=len(zones))
     db.session.commit()
     return plan
 
 
-def _took_part(actor, plan: ZoningPlan) -> bool:
-    """Whether ``actor`` ever uploaded or submitted this plan (any round of review)."""
-    if actor.id in (plan.created_by_id, plan.submitted_by_id):
-        return True
-    return db.session.scalar(select(AuditEvent.id).where(
-        AuditEvent.object_type == "zoning_plan", AuditEvent.object_id == str(plan.id),
-        AuditEvent.actor_id == actor.id, AuditEvent.action.in_(("zoning.import", "zoning.submit"))
-    ).limit(1)) is not None
+def _set_source(plan: ZoningPlan, read, filename: str, school_field: str | None) -> None:
+    plan.source_filename = filename
+    plan.source_format = read.format if read is not None else ""
+    plan.source_crs = (read.source_crs or "") if read is not None else ""
+    plan.school_field = school_field or ""
 
 
-def approve_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
-    """in_review → published, replacing the scope's previous published version in one transaction.
-
-    :raises Conflict: when the reviewer ever uploaded or submitted the plan (先审后发 needs a second
-        person), or another version of the scope was published concurrently.
-    """
-    plan = _locked(actor, plan_id, "approve")
-    if _took_part(actor, plan):
-        raise Conflict(_l("审核人不能是上传或提交该方案的人。"))
-    previous = published_plan(plan.district_id, plan.year, plan.stage, lock=True)
-    if previous is not None:
-        _act(actor, previous, "supersede", context, by=plan.id)
-        db.session.flush()  # the old row first, so the one-published-per-scope index holds
-    _act(actor, plan, "approve", context, replaces=previous.id if previous else None)
-    plan.reviewed_by = actor
-    plan.published_at = datetime.now(UTC)
-    _commit_publication()
-    return plan
-
-
-def reject_plan(actor, plan_id: int, reason: str, *, context: Context = Context()) -> ZoningPlan:
-    """in_review → draft with a reason for the author. :raises Invalid: without a reason."""
-    plan = _locked(actor, plan_id, "reject")
-    if not (reason or "").strip():
-        raise Invalid(_l("退回时必须填写理由。"))
-    _act(actor, plan, "reject", context, reason=reason.strip())
-    plan.reject_reason = reason.strip()
-    plan.reviewed_by = actor
-    db.session.commit()
-    return plan
-
-
-def withdraw_plan(actor, plan_id: int, *, context: Context = Context()) -> ZoningPlan:
-    """Take a plan back: in_review → draft (its author's recall) or published → withdrawn."""
-    plan = db.session.get(ZoningPlan, plan_id)
-    action = "recall" if plan is not None and plan.status == states.IN_REVIEW else "withdraw"
-    plan = _locked(actor, plan_id, action)
-    _act(actor, plan, action, context)
-    db.session.commit()
-    return plan
-
-
-def discard_plan(actor, plan_id: int, *, context: Context = Context()) -> None:
-    """Delete a draft (an abandoned import). :raises Conflict: for anything but a draft."""
-    plan = _locked(actor, plan_id, "discard")
-    record(actor, "zoning.discard", "zoning_plan", plan.id, context=context,
-           detail={"file": plan.source_filename, "version": plan.version})
+def discard_upload(actor, plan_id: int, *, context: Context = Context()) -> None:
+    """Delete an upload that failed validation (drafts are discarded through the review workflow)."""
+    plan = get_plan(actor, plan_id)
+    authorize(actor, "zoning.edit", plan.district_id)
+    if plan.revision_id is not None:
+        raise Conflict(_l("只有校验未通过的上传可以这样删除；草稿请在审核页面删除。"))
+    record(actor, "zoning.discard", "zoning_plan", plan.id, context=context, detail={"file": plan.source_filename})
     db.session.delete(plan)
     db.session.commit()
 
 
-def published_plan(district_id: int, year: int, stage: str, *, lock: bool = False) -> ZoningPlan | None:
-    """The published plan of a scope; ``lock`` row-locks it until commit (PostgreSQL)."""
-    query = select(ZoningPlan).where(
-        ZoningPlan.district_id == district_id, ZoningPlan.year == year, ZoningPlan.stage == stage,
-        ZoningPlan.status == states.PUBLISHED)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(query)
+def revision_of_plan(actor, plan_id: int) -> int:
+    """The revision a plan belongs to (what the review steps act on). :raises NotFound, Conflict:"""
+    plan = get_plan(actor, plan_id)
+    if plan.revision_id is None:
+        raise Conflict(_l("校验未通过的上传不能提交审核，请修改文件后重新上传。"))
+    return plan.revision_id
 
 
-def all_published_plans() -> list[ZoningPlan]:
-    """Every published plan of every district, newest year first."""
-    return list(db.session.scalars(select(ZoningPlan).where(ZoningPlan.status == states.PUBLISHED)
-                                   .order_by(ZoningPlan.year.desc(), ZoningPlan.stage)))
+def plan_of_revision(actor, revision_id: int) -> ZoningPlan:
+    """The plan of a zoning revision, for its editors and reviewers. :raises NotFound:"""
+    found = content.get_revision(actor, revision_id)
+    plan = _plan_of_revision(found.revision) if found.kind is ZONING else None
+    if plan is None:
+        raise NotFound(_l("划片方案不存在或尚未发布。"))
+    return plan
 
 
-def published_plans(district_id: int) -> list[ZoningPlan]:
-    """Every published plan of a district (one per year and stage), newest year first, in one query."""
-    return list(db.session.scalars(select(ZoningPlan).where(
-        ZoningPlan.district_id == district_id, ZoningPlan.status == states.PUBLISHED
-    ).order_by(ZoningPlan.year.desc(), ZoningPlan.stage)))
+def get_plan(actor, plan_id: int) -> ZoningPlan:
+    """A plan the actor may see: published ones to everyone, others to the district's staff.
+
+    :raises NotFound: also for drafts the actor may not see, so their existence does not leak.
+    """
+    plan = db.session.get(ZoningPlan, plan_id)
+    if plan is None or (plan.status != states.PUBLISHED and not can_see_drafts(actor, plan.district_id)):
+        raise NotFound(_l("划片方案不存在或尚未发布。"))
+    return plan
 
 
-def published_scopes(district_id: int) -> list[tuple[int, str]]:
-    """(year, stage) pairs with a published plan, newest year first."""
-    rows = db.session.execute(select(ZoningPlan.year, ZoningPlan.stage).where(
-        ZoningPlan.district_id == district_id, ZoningPlan.status == states.PUBLISHED
-    ).order_by(ZoningPlan.year.desc(), ZoningPlan.stage)).all()
-    return [(r.year, r.stage) for r in rows]
+def can_see_drafts(actor, district_id: int) -> bool:
+    return content.can_manage(actor, ZONING, district_id)
 
 
 def plans_of(actor, district_code: str) -> list[ZoningPlan]:
     """Every plan of a district, for its staff (newest first)."""
     district = get_district(district_code)
-    authorize(actor, "zoning.view_drafts", district.id)
-    return list(db.session.scalars(select(ZoningPlan).where(ZoningPlan.district_id == district.id)
+    if not can_see_drafts(actor, district.id):
+        authorize(actor, "zoning.edit", district.id)  # raises Forbidden
+    return list(db.session.scalars(select(ZoningPlan).options(joinedload(ZoningPlan.revision))
+                                   .where(ZoningPlan.district_id == district.id)
                                    .order_by(ZoningPlan.year.desc(), ZoningPlan.id.desc())))
+
+
+# --- what is published -----------------------------------------------------------------------------
+
+
+def _published():
+    """Plans now published: the plan of every published zoning item."""
+    return (select(ZoningPlan).join(Zoning, Zoning.plan_id == ZoningPlan.id)
+            .where(Zoning.status == states.PUBLISHED).options(joinedload(ZoningPlan.revision)))
+
+
+def published_plan(district_id: int, year: int, stage: str) -> ZoningPlan | None:
+    """The published plan of a scope."""
+    return db.session.scalar(_published().where(
+        ZoningPlan.district_id == district_id, ZoningPlan.year == year, ZoningPlan.stage == stage))
+
+
+def all_published_plans() -> list[ZoningPlan]:
+    """Every published plan of every district, newest year first."""
+    return list(db.session.scalars(_published().order_by(ZoningPlan.year.desc(), ZoningPlan.stage)))
+
+
+def published_plans(district_id: int) -> list[ZoningPlan]:
+    """Every published plan of a district (one per year and stage), newest year first, in one query."""
+    return list(db.session.scalars(_published().where(ZoningPlan.district_id == district_id)
+                                   .order_by(ZoningPlan.year.desc(), ZoningPlan.stage)))
+
+
+def published_scopes(district_id: int) -> list[tuple[int, str]]:
+    """(year, stage) pairs with a published plan, newest year first."""
+    rows = db.session.execute(select(Zoning.year, Zoning.stage).where(
+        Zoning.district_id == district_id, Zoning.status == states.PUBLISHED
+    ).order_by(Zoning.year.desc(), Zoning.stage)).all()
+    return [(r.year, r.stage) for r in rows]
 
 
 def zones_of_school(school_id: int) -> list[Zone]:
     """Published zones naming the school, newest year first."""
-    query = (select(Zone).join(ZoningPlan).join(zone_schools, zone_schools.c.zone_id == Zone.id)
-             .where(zone_schools.c.school_id == school_id, ZoningPlan.status == states.PUBLISHED)
+    query = (select(Zone).join(ZoningPlan).join(Zoning, Zoning.plan_id == ZoningPlan.id)
+             .join(zone_schools, zone_schools.c.zone_id == Zone.id)
+             .where(zone_schools.c.school_id == school_id, Zoning.status == states.PUBLISHED)
              .order_by(ZoningPlan.year.desc()))
+    return list(db.session.scalars(query))
+
+
+def texts_of_school(school_id: int) -> list[ZoneText]:
+    """The school's published 划片 texts, newest year first."""
+    query = (select(ZoneText).join(ZoningPlan).join(Zoning, Zoning.plan_id == ZoningPlan.id)
+             .where(ZoneText.school_id == school_id, Zoning.status == states.PUBLISHED)
+             .order_by(ZoningPlan.year.desc(), ZoningPlan.stage))
     return list(db.session.scalars(query))
 
 
@@ -281,7 +329,7 @@ def plan_identity(plan: ZoningPlan) -> tuple:
 
 
 def memo(key: tuple, compute):
-    """Values derived from plans, which never change once imported; bounded, per process."""
+    """Values derived from published plans, which never change once submitted; bounded, per process."""
     if key not in _derived:
         if len(_derived) >= 256:
             _derived.clear()
@@ -296,8 +344,11 @@ def plan_geojson(plan: ZoningPlan) -> dict:
     """The plan's zones as a GeoJSON FeatureCollection for the map.
 
     Geometries are simplified as a coverage, so neighbours keep shared edges; each feature carries
-    a colour index that differs from its neighbours', its label and its schools.
+    a colour index that differs from its neighbours', its label and its schools. Memoised only for
+    plans that can no longer change (a draft's polygons may be replaced).
     """
+    if plan.status == states.DRAFT or plan.revision_id is None:
+        return _plan_geojson(plan)
     return memo(("geojson", plan_identity(plan)), lambda: _plan_geojson(plan))
 
 
@@ -336,49 +387,31 @@ def _zone_pairs(plan: ZoningPlan) -> list[tuple[list[str], object]]:
     return [([s.name for s in z.schools] or [z.label], z.geometry) for z in plan.zones]
 
 
-def plan_changes(plan: ZoningPlan) -> tuple[ZoningPlan | None, list[SchoolChange]]:
-    """What a plan changes, school by school.
-
-    Compared with the published plan it would replace (same district, year and stage) or, for the
-    published plan itself, with the latest earlier year's published plan.
-
-    :returns: (the plan compared with or None, the schools whose area changed).
-    """
+def base_plan(plan: ZoningPlan) -> ZoningPlan | None:
+    """What a plan is compared with: the published plan it would replace (same district, year and
+    stage) or, for the published plan itself, the latest earlier year's published plan."""
     base = published_plan(plan.district_id, plan.year, plan.stage)
     if base is None or base.id == plan.id:
-        base = db.session.scalar(select(ZoningPlan).where(
-            ZoningPlan.district_id == plan.district_id, ZoningPlan.stage == plan.stage,
-            ZoningPlan.status == states.PUBLISHED, ZoningPlan.year < plan.year,
+        base = db.session.scalar(_published().where(
+            ZoningPlan.district_id == plan.district_id, ZoningPlan.stage == plan.stage, ZoningPlan.year < plan.year,
         ).order_by(ZoningPlan.year.desc()).limit(1))
-    if base is None or not plan.zones:
-        return base, []
-    changes = memo(("changes", plan_identity(base), plan_identity(plan)),
-                    lambda: compare_zonings(_zone_pairs(base), _zone_pairs(plan)))
-    return base, [c for c in changes if c.changed]
+    return base
 
 
-@dataclass
-class ZoningPage:
-    """Everything the public page of one published plan shows."""
+def zone_changes(base: ZoningPlan | None, plan: ZoningPlan) -> list[SchoolChange]:
+    """The schools whose zone area differs between two plans (none when either has no zones)."""
+    if base is None or not plan.zones or not base.zones:
+        return []
+    compute = lambda: compare_zonings(_zone_pairs(base), _zone_pairs(plan))  # noqa: E731
+    if plan.status == states.DRAFT:
+        changes = compute()
+    else:
+        changes = memo(("changes", plan_identity(base), plan_identity(plan)), compute)
+    return [c for c in changes if c.changed]
 
-    district: object
-    plan: ZoningPlan
-    schools: list
-    scopes: list[tuple[int, str]]
-    base: ZoningPlan | None
-    changes: list[SchoolChange]
 
-
-def public_zoning_page(district_code: str, year: int, stage: str) -> ZoningPage:
-    """The published plan of a district, year and stage with its schools and changes.
-
-    :raises NotFound: when nothing is published there (drafts never show).
-    """
-    if stage not in ZONING_STAGES:
-        raise NotFound(_l("划片方案不存在或尚未发布。"))
-    district = get_district(district_code)
-    plan = published_plan(district.id, year, stage)
-    if plan is None:
-        raise NotFound(_l("划片方案不存在或尚未发布。"))
-    base, changes = plan_changes(plan)
-    return ZoningPage(district, plan, schools_of(district.id, stage), published_scopes(district.id), base, changes)
+def plans_with_zones(plan_ids: list[int]) -> set[int]:
+    """Which of these plans have zones (without loading any geometry)."""
+    if not plan_ids:
+        return set()
+    return set(db.session.scalars(select(Zone.plan_id).where(Zone.plan_id.in_(plan_ids)).distinct()))

@@ -1,32 +1,40 @@
-"""Zoning pages: the public map with its text list; the bureau's upload, report and review."""
+"""Zoning pages: the public plan with its full text, map, CSV and history; the bureau's upload,
+paste, plan page (report, clause diff, test an address) — its review steps are the one workflow's."""
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user, login_required
 from markupsafe import escape
 
+from enroll.core.errors import BadRequest, Invalid, NotFound
 from enroll.core.i18n import _
 from enroll.core.security import can
-from enroll.core.web import request_context, today
+from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
-from enroll.lookup.services import cross_check
+from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.maps import build_map
+from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
-from enroll.zoning import rules as zoning_rules
-from enroll.zoning import services
-from enroll.zoning.forms import ActionForm, RejectForm, RulesForm, UploadForm
+from enroll.zoning import public as zoning_public
+from enroll.zoning import services, texts, years
+from enroll.zoning.diff import diff_plans
+from enroll.zoning.forms import RulesForm, UploadForm, YearForm
 from enroll.zoning.messages import annotate
 
 public = Blueprint("zoning", __name__)
@@ -47,23 +55,63 @@ def map_parts(district, plan, geojson_url: str):
                      approval=cfg["TIANDITU_APPROVAL"])
 
 
+def _not_published(exc: NotFound, code: str):
+    """A 404 that links to the latest published plan, when there is one."""
+    link = None
+    if exc.detail.get("latest_year"):
+        year, stage = exc.detail["latest_year"], exc.detail["latest_stage"]
+        link = (url_for("zoning.zoning_map", code=code, year=year, stage=stage),
+                _("查看最近发布的 %(year)s 年%(stage)s划片", year=year, stage=services.STAGE_LABELS[stage]))
+    return render_template("errors/error.html", status=404, message=exc.message, link=link), 404
+
+
 @public.get("/d/<code>/<id:year>/<stage>/")
 def zoning_map(code: str, year: int, stage: str):
-    page = services.public_zoning_page(code, year, stage)
-    # the plan id in the URL: a cached copy never outlives the version it belongs to
-    url = url_for("zoning.zoning_geojson", code=code, year=year, stage=stage, plan=page.plan.id)
-    return render_template("public/zoning.html", page=page, district=page.district, plan=page.plan,
-                           map=map_parts(page.district, page.plan, url))
+    try:
+        page = zoning_public.zoning_page(code, year, stage)
+    except NotFound as exc:
+        return _not_published(exc, code)
+    parts = None
+    if page.plan.zones:  # the plan id in the URL: a cached copy never outlives the version it belongs to
+        url = url_for("zoning.zoning_geojson", code=code, year=year, stage=stage, plan=page.plan.id)
+        parts = map_parts(page.district, page.plan, url)
+    return render_template("public/zoning.html", page=page, district=page.district, plan=page.plan, map=parts)
 
 
 @public.get("/d/<code>/<id:year>/<stage>/zones.geojson")
 def zoning_geojson(code: str, year: int, stage: str):
-    page = services.public_zoning_page(code, year, stage)
+    page = zoning_public.zoning_page(code, year, stage)
     response = jsonify(services.plan_geojson(page.plan))
     response.mimetype = "application/geo+json"
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
+
+
+@public.get("/d/<code>/<id:year>/<stage>/texts.csv")
+def zoning_csv(code: str, year: int, stage: str):
+    """The published 划片 text as 学校,学段,划片范围 (UTF-8 with BOM, opens in Excel; the import format)."""
+    filename, rows = zoning_public.texts_csv(code, year, stage)
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@public.get("/d/<code>/<id:year>/<stage>/history")
+def zoning_history(code: str, year: int, stage: str):
+    try:
+        item, versions = zoning_public.zoning_history(code, year, stage)
+    except NotFound as exc:
+        return _not_published(exc, code)
+    return render_template("public/zoning_history.html", item=item, district=item.district, versions=versions)
 
 
 @bp.before_request
@@ -74,7 +122,7 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    districts = [d for d in list_districts() if can(current_user, "zoning.view_drafts", d.id)]
+    districts = [d for d in list_districts() if services.can_see_drafts(current_user, d.id)]
     plans = {d.code: services.plans_of(current_user, d.code) for d in districts}
     now = today()
     return render_template("bureau/dashboard.html", districts=districts, plans=plans,
@@ -84,7 +132,7 @@ def dashboard():
 @bp.route("/d/<code>/upload", methods=["GET", "POST"])
 def upload(code: str):
     district = get_district(code)
-    if not can(current_user, "zoning.import", district.id):
+    if not can(current_user, "zoning.edit", district.id):
         abort(403)
     form = UploadForm()
     if form.validate_on_submit():
@@ -97,25 +145,33 @@ def upload(code: str):
             plan = services.import_plan(
                 current_user, code, form.year.data, form.stage.data, path, filename=original,
                 crs=form.crs.data or None, gcj02=form.gcj02.data, school_field=form.school_field.data or None,
-                context=request_context())
+                note=form.note.data or "", context=request_context())
         return redirect(url_for("bureau.plan", plan_id=plan.id))
     return render_template("bureau/upload.html", district=district, form=form), 200 if not form.errors else 422
 
 
 @bp.route("/d/<code>/rules", methods=["GET", "POST"])
 def rules(code: str):
-    """Paste the official 划片 text (the same CSV as ``flask zones import-rules``)."""
+    """Paste the official 划片 text (the same CSV as ``flask zones import-rules``) into the drafts."""
     district = get_district(code)
-    if not can(current_user, "zoning.import", district.id):
+    if not can(current_user, "zoning.edit", district.id):
         abort(403)
-    form = RulesForm()
+    form, problems = RulesForm(), []
     if form.validate_on_submit():
-        with tempfile.TemporaryDirectory(prefix="enroll-rules-") as tmp:
-            path = Path(tmp) / "划片文字.csv"
-            path.write_text(form.text.data, encoding="utf-8")
-            plans = zoning_rules.import_rules(current_user, code, form.year.data, path, context=request_context())
-        return redirect(url_for("bureau.plan", plan_id=plans[0].id))
-    return render_template("bureau/rules.html", district=district, form=form), 200 if not form.errors else 422
+        try:
+            done = texts.import_texts(current_user, code, form.year.data, form.text.data.encode("utf-8"),
+                                      filename=_("粘贴的划片文字"), replace_all=form.replace_all.data,
+                                      note=form.note.data or "", context=request_context())
+        except Invalid as exc:  # the paste stays in the form, with every problem named
+            problems = problem_lines(exc)
+        else:
+            for result in done:
+                flash(_("%(stage)s：%(updated)d 所学校的文字已更新，%(unchanged)d 所未变，%(removed)d 所学校失去了划片文字。",
+                        stage=services.STAGE_LABELS[result.plan.stage], updated=result.updated,
+                        unchanged=result.unchanged, removed=result.removed), "warning" if result.removed else "info")
+            return redirect(url_for("bureau.plan", plan_id=done[0].plan.id))
+    status = 422 if form.errors or problems else 200
+    return render_template("bureau/rules.html", district=district, form=form, problems=problems), status
 
 
 @bp.get("/plans/<id:plan_id>/cross-check")
@@ -124,17 +180,35 @@ def plan_cross_check(plan_id: int):
     return render_template("bureau/cross_check.html", plan=plan, report=cross_check(current_user, plan_id))
 
 
+@bp.get("/zoning-revisions/<id:revision_id>")
+def revision_plan(revision_id: int):
+    """A zoning revision is reviewed on its plan's page."""
+    return redirect(url_for("bureau.plan", plan_id=services.plan_of_revision(current_user, revision_id).id))
+
+
 @bp.get("/plans/<id:plan_id>")
 def plan(plan_id: int):
     plan = services.get_plan(current_user, plan_id)
     parts = None
     if plan.zones:
         parts = map_parts(plan.district, plan, url_for("bureau.plan_geojson", plan_id=plan.id))
-    findings = annotate(plan.report.get("findings", []))
-    base, changes = services.plan_changes(plan)
-    return render_template("bureau/plan.html", plan=plan, findings=findings, map=parts, base=base, changes=changes,
-                           action_form=ActionForm(), reject_form=RejectForm(),
-                           may=lambda action: can(current_user, f"zoning.{action}", plan.district_id))
+    published = services.published_plan(plan.district_id, plan.year, plan.stage)
+    compared = published if published is not None and published.id != plan.id else services.base_plan(plan)
+    answer, problem, address = None, None, (request.args.get("address") or "").strip()
+    if address:
+        try:
+            answer = lookup_in_plan(current_user, plan.id, address)
+        except BadRequest as exc:
+            problem = exc.message
+    revision = plan.revision
+    district_id = plan.district_id
+    return render_template(
+        "bureau/plan.html", plan=plan, findings=annotate(plan.report.get("findings", [])), map=parts,
+        compared=compared, text_changes=diff_plans(compared, plan) if compared else diff_plans(None, plan),
+        zone_changes=services.zone_changes(compared, plan), texts=zoning_public.school_texts(plan),
+        address=address, answer=answer, problem=problem, revision=revision,
+        action_form=ActionForm(), reason_form=ReasonForm(),
+        may=lambda verb: can(current_user, f"zoning.{verb}", district_id))
 
 
 @bp.get("/plans/<id:plan_id>/report.json")
@@ -152,30 +226,30 @@ def plan_geojson(plan_id: int):
     return response
 
 
-ACTIONS = {
-    "submit": (services.submit_plan, lambda: _("已提交审核。")),
-    "approve": (services.approve_plan, lambda: _("已审核通过并发布。")),
-    "withdraw": (services.withdraw_plan, lambda: _("已撤回。")),
-}
-
-
-@bp.post("/plans/<id:plan_id>/<action>")
-def act(plan_id: int, action: str):
-    if action not in ACTIONS and action not in ("reject", "discard"):
-        abort(404)
-    form = RejectForm() if action == "reject" else ActionForm()
-    if not form.validate_on_submit():
-        flash(_("请填写退回理由。") if action == "reject" else _("表单已过期，请重试。"), "error")
+@bp.post("/plans/<id:plan_id>/discard")
+def discard_upload(plan_id: int):
+    """Delete an upload that failed validation."""
+    if not ActionForm().validate_on_submit():
+        flash(_("表单已过期，请重试。"), "error")
         return redirect(url_for("bureau.plan", plan_id=plan_id))
-    if action == "reject":
-        services.reject_plan(current_user, plan_id, form.reason.data, context=request_context())
-        flash(_("已退回修改。"), "info")
-    elif action == "discard":
-        services.discard_plan(current_user, plan_id, context=request_context())
-        flash(_("草稿已删除。"), "info")
-        return redirect(url_for("bureau.dashboard"))
-    else:
-        service, message = ACTIONS[action]
-        service(current_user, plan_id, context=request_context())
-        flash(message(), "info")
-    return redirect(url_for("bureau.plan", plan_id=plan_id))
+    services.discard_upload(current_user, plan_id, context=request_context())
+    flash(_("已删除。"), "info")
+    return redirect(url_for("bureau.dashboard"))
+
+
+@bp.route("/d/<code>/year", methods=["GET", "POST"])
+def current_year(code: str):
+    """The district's current enrollment year: what public lookups answer for by default."""
+    district = get_district(code)
+    if not can(current_user, "zoning.review", district.id):
+        abort(403)
+    form = YearForm(year=district.current_year)
+    if form.validate_on_submit():
+        years.set_current_year(current_user, code, form.year.data, context=request_context())
+        flash(_("已保存。"), "info")
+        return redirect(url_for("bureau.current_year", code=code))
+    scopes = services.published_scopes(district.id)
+    derived = years.current_year([y for y, _s in scopes], month_day=current_app.config["SEASON_START"])
+    return render_template("bureau/current_year.html", district=district, form=form, derived=derived,
+                           scopes=scopes), 200 if not form.errors else 422
+

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-
+import zoning_steps as steps
 from support import DEMO, both_databases
-from enroll.zoning import rules as zoning_rules
+
 from enroll.zoning import services as zoning
 
 
@@ -23,11 +23,10 @@ def published(editor, reviewer, gazetteer):
     """The demo primary zoning with its text, published, and the gazetteer."""
     from enroll.lookup.services import import_addresses
 
-    plan = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
-    [with_text] = [p for p in zoning_rules.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")]
-    zoning.discard_plan(editor, plan.id)
-    zoning.submit_plan(editor, with_text.id)
-    zoning.approve_plan(reviewer, with_text.id)
+    zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    [with_text] = steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")  # the same draft
+    steps.submit_plan(editor, with_text.id)
+    steps.approve_plan(reviewer, with_text.id)
     import_addresses(editor, "990101", gazetteer)
     return with_text
 
@@ -106,7 +105,7 @@ def test_near_a_boundary_is_a_caveat(client, published):
 def test_drafts_never_answer(client, editor, reviewer, gazetteer):
     from enroll.lookup.services import import_addresses
 
-    zoning_rules.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
+    steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
     import_addresses(editor, "990101", gazetteer)
     _, data = get(client, address="学院路130号")
     assert data["matches"] == []
@@ -117,13 +116,13 @@ def test_rule_and_zone_disagreement_is_reported(client, editor, reviewer, gazett
     from enroll.lookup.services import import_addresses
 
     polygons = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
-    zoning.submit_plan(editor, polygons.id)
-    zoning.approve_plan(reviewer, polygons.id)
+    steps.submit_plan(editor, polygons.id)
+    steps.approve_plan(reviewer, polygons.id)
     csv = tmp_path / "rules.csv"
     csv.write_text("学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n", encoding="utf-8")
-    [plan] = zoning_rules.import_rules(editor, "990101", 2026, csv)
-    zoning.submit_plan(editor, plan.id)
-    zoning.approve_plan(reviewer, plan.id)
+    [plan] = steps.import_rules(editor, "990101", 2026, csv)
+    steps.submit_plan(editor, plan.id)
+    steps.approve_plan(reviewer, plan.id)
     import_addresses(editor, "990101", gazetteer)
     _, data = get(client, address="学院路130号")
     assert [m["school"]["name"] for m in data["matches"]] == ["青溪区东湖小学"]  # the text wins
@@ -132,7 +131,7 @@ def test_rule_and_zone_disagreement_is_reported(client, editor, reviewer, gazett
 
 def test_own_withdrawal_is_seen_by_the_next_lookup(client, published, reviewer):
     assert get(client, address="学院路130号")[1]["matches"]
-    zoning.withdraw_plan(reviewer, published.id)
+    steps.withdraw_plan(reviewer, published.id)
     assert get(client, address="学院路130号")[1]["matches"] == []
 
 
@@ -147,7 +146,7 @@ def test_another_workers_withdrawal_is_seen_within_the_snapshot_ttl(client, publ
     assert get(client, address="学院路130号")[1]["matches"]
     other = sa.create_engine(db.engine.url)  # a separate connection, as another worker would have
     with other.begin() as conn:
-        conn.execute(sa.text("UPDATE zoning_plans SET status = 'withdrawn' WHERE id = :id"), {"id": published.id})
+        conn.execute(sa.text("UPDATE zonings SET status = 'withdrawn' WHERE plan_id = :id"), {"id": published.id})
         conn.execute(sa.text("INSERT INTO audit_events (at, actor_name, action, object_type, object_id, ip, channel,"
                              " detail, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'other', 'zoning.withdraw',"
                              " 'zoning_plan', :id, '', 'web', '{}', '', '')"), {"id": str(published.id)})

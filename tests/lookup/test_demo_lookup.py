@@ -4,8 +4,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from support import DEMO
+
 from enroll.geo.address import parse_address
 from enroll.geo.rules import clause_matches, parse_rules
 from enroll.lookup.services import lookup_address

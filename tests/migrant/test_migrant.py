@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
+import zoning_steps as steps
 from support import DEMO
+
 from enroll.core.errors import Invalid
 from enroll.review import content
 
@@ -26,13 +27,12 @@ def published(editor, reviewer):
 def zoned(editor, reviewer):
     """The demo's primary zoning with its text, published, and the gazetteer."""
     from enroll.lookup.services import import_addresses
-    from enroll.zoning import rules, services as zoning
+    from enroll.zoning import services as zoning
 
-    polygons = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
-    [plan] = rules.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")  # carries the polygons
-    zoning.discard_plan(editor, polygons.id)
-    zoning.submit_plan(editor, plan.id)
-    zoning.approve_plan(reviewer, plan.id)
+    zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
+    [plan] = steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")  # into the same draft
+    steps.submit_plan(editor, plan.id)
+    steps.approve_plan(reviewer, plan.id)
     import_addresses(editor, "990101", DEMO / "addresses.csv")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from support import DEMO, PASSWORD
+
 from enroll.review.models import AuditEvent
 
 

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import shapely
+import zoning_steps as steps
 from shapely.geometry import shape
-
 from support import DEMO
+
 from enroll.zoning import services as zoning
 
 
 def published_geojson(client, editor, reviewer):
     plan = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
-    zoning.submit_plan(editor, plan.id)
-    zoning.approve_plan(reviewer, plan.id)
+    steps.submit_plan(editor, plan.id)
+    steps.approve_plan(reviewer, plan.id)
     return plan, client.get("/d/990101/2026/primary/zones.geojson").get_json()
 
 

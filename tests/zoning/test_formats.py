@@ -6,8 +6,8 @@ import zipfile
 import geopandas as gpd
 import pyogrio
 import pytest
-
 from support import DEMO
+
 from enroll.geo.crs import wgs84_to_gcj02_geometry
 from enroll.zoning import services as zoning
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from locator_cases import CASES, ZONES, metres
 
 from enroll.geo.locate import METRES_PER_DEGREE, STRtreeLocator
 from enroll.zoning.postgis import PostGISLocator
-from locator_cases import CASES, ZONES, metres
 
 pytestmark = pytest.mark.postgis
 
@@ -17,7 +17,7 @@ def squares(db, district):
     """The contract's zones A, B, C as a plan in PostGIS; returns (plan id, zone id → label)."""
     from enroll.zoning.models import Zone, ZoningPlan
 
-    plan = ZoningPlan(district_id=district.id, year=2026, stage="primary", status="draft")
+    plan = ZoningPlan(district_id=district.id, year=2026, stage="primary")
     plan.zones = [Zone(feature_index=i, label=label, geometry=geom) for i, (label, geom) in enumerate(ZONES.items())]
     db.session.add(plan)
     db.session.commit()

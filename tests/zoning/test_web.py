@@ -5,8 +5,9 @@ import io
 import zipfile
 
 import pytest
-
+import zoning_steps as steps
 from support import DEMO
+
 from enroll.zoning import services as zoning
 from enroll.zoning.models import ZoningPlan
 
@@ -44,27 +45,50 @@ def test_garbage_upload_gets_a_report_not_a_500(login, editor):
     assert "unreadable" in page and "zones.geojson" in page
 
 
+def revision_url(app, plan_id: int, action: str) -> str:
+    """The plan page's review buttons post to the one workflow, with the plan's revision."""
+    plan = app.extensions["sqlalchemy"].session.get(ZoningPlan, plan_id)
+    if action == "withdraw":
+        return f"/bureau/content/zoning/{plan.revision.object_id}/withdraw"
+    return f"/bureau/revisions/{plan.revision_id}/{action}"
+
+
 def test_review_through_the_web_by_two_people(app, login, editor, reviewer):
     client = login(editor)
     plan_url = upload(client, DEMO / "zones_primary.zip", "p.zip").headers["Location"]
     plan_id = int(plan_url.rstrip("/").split("/")[-1])
-    client.post(f"/bureau/plans/{plan_id}/submit")
-    assert client.post(f"/bureau/plans/{plan_id}/approve").status_code == 403
+    client.post(revision_url(app, plan_id, "submit"))
+    assert client.post(revision_url(app, plan_id, "approve")).status_code == 403
     client.post("/logout")
     client = login(reviewer)
-    client.post(f"/bureau/plans/{plan_id}/approve")
+    page = client.get(plan_url).get_data(as_text=True)
+    assert "审核通过并发布" in page  # the reviewer reviews on the plan's own page
+    client.post(revision_url(app, plan_id, "approve"))
     assert app.extensions["sqlalchemy"].session.get(ZoningPlan, plan_id).status == "published"
     assert client.get("/d/990101/2026/primary/").status_code == 200
 
 
-def test_admin_who_uploaded_gets_409_when_approving(login, admin, district):
+def test_zoning_plans_are_in_the_review_queue(app, login, editor, reviewer):
+    client = login(editor)
+    plan_url = upload(client, DEMO / "zones_primary.zip", "p.zip").headers["Location"]
+    plan_id = int(plan_url.rstrip("/").split("/")[-1])
+    client.post(revision_url(app, plan_id, "submit"))
+    client.post("/logout")
+    queue = login(reviewer).get("/bureau/review/").get_data(as_text=True)
+    assert "青溪区 2026 年小学划片" in queue
+    revision_page = client.get(revision_url(app, plan_id, "")[:-1])
+    assert revision_page.status_code == 302  # a zoning revision is reviewed on its plan's page
+    assert client.get(revision_page.headers["Location"]).headers["Location"].endswith(plan_url)
+
+
+def test_admin_who_uploaded_gets_409_when_approving(app, login, admin, district):
     client = login(admin)
     plan_url = upload(client, DEMO / "zones_primary.zip", "p.zip").headers["Location"]
     plan_id = int(plan_url.rstrip("/").split("/")[-1])
-    client.post(f"/bureau/plans/{plan_id}/submit")
-    response = client.post(f"/bureau/plans/{plan_id}/approve")
+    client.post(revision_url(app, plan_id, "submit"))
+    response = client.post(revision_url(app, plan_id, "approve"))
     assert response.status_code == 409
-    assert "审核人不能是上传或提交该方案的人" in response.get_data(as_text=True)
+    assert "审核人不能是起草或提交该版本的人" in response.get_data(as_text=True)
 
 
 ROLES = ["anonymous", "city_admin", "district_editor", "district_reviewer", "school_editor", "auditor",
@@ -76,7 +100,8 @@ MATRIX = {
     ("GET", "/bureau/d/990101/upload"): {"city_admin", "district_editor"},
     ("GET", "/bureau/plans/{id}"): {"city_admin", "district_editor", "district_reviewer"},
     ("GET", "/bureau/plans/{id}/report.json"): {"city_admin", "district_editor", "district_reviewer"},
-    ("POST", "/bureau/plans/{id}/submit"): {"city_admin", "district_editor"},
+    ("POST", "/bureau/revisions/{rev}/submit"): {"city_admin", "district_editor"},
+    ("GET", "/bureau/d/990101/year"): {"city_admin", "district_reviewer"},
     ("GET", "/bureau/audit/"): {"city_admin", "auditor"},
 }
 
@@ -94,7 +119,7 @@ def test_access_matrix(role, route, client, login, make_user, admin, district):
                 make_user("u1", role))
         login(user)
     method, url = route
-    response = client.open(url.format(id=plan.id), method=method)
+    response = client.open(url.format(id=plan.id, rev=plan.revision_id), method=method)
     allowed = role in MATRIX[route]
     if allowed:
         assert response.status_code in (200, 302) and "/login" not in response.headers.get("Location", "")
@@ -131,13 +156,13 @@ def test_review_actions_matrix(role, action, app, client, login, make_user, admi
     start, allowed, after = ACTION_MATRIX[action]
     plan = zoning.import_plan(uploader, "990101", 2026, "primary", DEMO / "zones_primary.zip")
     if start != "draft":
-        zoning.submit_plan(uploader, plan.id)
+        steps.submit_plan(uploader, plan.id)
     if start == "published":
-        zoning.approve_plan(make_user("rv0", "district_reviewer"), plan.id)
+        steps.approve_plan(make_user("rv0", "district_reviewer"), plan.id)
     user = (admin if role == "city_admin" else make_user("u1", "district_editor", "990102")
             if role == "other_district_editor" else make_user("u1", role))
     login(user)
-    response = client.post(f"/bureau/plans/{plan.id}/{action}", data={"reason": "边界需核对"})
+    response = client.post(revision_url(app, plan.id, action), data={"reason": "边界需核对"})
     session = app.extensions["sqlalchemy"].session
     session.expire_all()
     current = session.get(ZoningPlan, plan.id)

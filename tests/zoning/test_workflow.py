@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
+import zoning_steps as steps
 from support import DEMO, both_databases
+
 from enroll.core.errors import Conflict, Forbidden, Invalid
 from enroll.review.models import AuditEvent
 from enroll.review.services import verify_chain
@@ -15,8 +16,8 @@ PRIMARY = DEMO / "zones_primary.zip"
 
 def publish(editor, reviewer, path=PRIMARY, year=2026, stage="primary"):
     plan = zoning.import_plan(editor, "990101", year, stage, path)
-    zoning.submit_plan(editor, plan.id)
-    return zoning.approve_plan(reviewer, plan.id)
+    steps.submit_plan(editor, plan.id)
+    return steps.approve_plan(reviewer, plan.id)
 
 
 @both_databases
@@ -39,7 +40,7 @@ def test_drafts_and_plans_in_review_are_invisible_to_the_public(client, editor):
     plan = zoning.import_plan(editor, "990101", 2026, "primary", PRIMARY)
     assert client.get("/d/990101/2026/primary/").status_code == 404
     assert client.get("/d/990101/2026/primary/zones.geojson").status_code == 404
-    zoning.submit_plan(editor, plan.id)
+    steps.submit_plan(editor, plan.id)
     assert client.get("/d/990101/2026/primary/").status_code == 404
     assert client.get(f"/bureau/plans/{plan.id}").status_code == 302  # to the login page
     page = client.get("/d/990101/").get_data(as_text=True)
@@ -49,17 +50,17 @@ def test_drafts_and_plans_in_review_are_invisible_to_the_public(client, editor):
 @both_databases
 def test_the_reviewer_must_be_another_person_than_the_uploader(admin, district):
     plan = zoning.import_plan(admin, "990101", 2026, "primary", PRIMARY)
-    zoning.submit_plan(admin, plan.id)
+    steps.submit_plan(admin, plan.id)
     with pytest.raises(Conflict):
-        zoning.approve_plan(admin, plan.id)
+        steps.approve_plan(admin, plan.id)
     assert zoning.get_plan(admin, plan.id).status == "in_review"
 
 
 def test_an_editor_cannot_approve_and_a_reviewer_cannot_import(editor, reviewer):
     plan = zoning.import_plan(editor, "990101", 2026, "primary", PRIMARY)
-    zoning.submit_plan(editor, plan.id)
+    steps.submit_plan(editor, plan.id)
     with pytest.raises(Forbidden):
-        zoning.approve_plan(editor, plan.id)
+        steps.approve_plan(editor, plan.id)
     with pytest.raises(Forbidden):
         zoning.import_plan(reviewer, "990101", 2026, "primary", PRIMARY)
 
@@ -80,9 +81,13 @@ def test_published_plan_is_on_the_public_map_page_with_its_text_list(client, edi
 @both_databases
 def test_every_transition_is_audited_in_an_intact_chain(editor, reviewer, db):
     plan = publish(editor, reviewer)
-    events = db.session.query(AuditEvent).filter_by(object_type="zoning_plan", object_id=str(plan.id)).all()
+    events = db.session.query(AuditEvent).filter(
+        ((AuditEvent.object_type == "zoning_plan") & (AuditEvent.object_id == str(plan.id)))
+        | ((AuditEvent.object_type == "revision") & (AuditEvent.object_id == str(plan.revision_id)))
+    ).order_by(AuditEvent.id).all()
     assert [(e.action, e.actor_name) for e in events] == [
-        ("zoning.import", "editor"), ("zoning.submit", "editor"), ("zoning.approve", "reviewer")]
+        ("content.save", "editor"), ("zoning.import", "editor"), ("content.submit", "editor"),
+        ("content.approve", "reviewer")]
     assert verify_chain()[0] is True
 
 
@@ -107,32 +112,32 @@ def test_a_failed_import_changes_nothing_published(client, editor, reviewer, tmp
     plan = zoning.import_plan(editor, "990101", 2026, "primary", broken)
     assert plan.error_count >= 1 and plan.report["findings"][0]["code"] in ("unreadable", "unsafe_archive")
     with pytest.raises(Conflict):
-        zoning.submit_plan(editor, plan.id)
+        steps.submit_plan(editor, plan.id)
     assert client.get("/d/990101/2026/primary/zones.geojson").get_json() == before
 
 
 def test_reject_needs_a_reason_and_returns_the_plan_to_its_author(editor, reviewer):
     plan = zoning.import_plan(editor, "990101", 2026, "primary", PRIMARY)
-    zoning.submit_plan(editor, plan.id)
+    steps.submit_plan(editor, plan.id)
     with pytest.raises(Invalid):
-        zoning.reject_plan(reviewer, plan.id, "  ")
-    zoning.reject_plan(reviewer, plan.id, "第 3 片区边界与街道不符")
+        steps.reject_plan(reviewer, plan.id, "  ")
+    steps.reject_plan(reviewer, plan.id, "第 3 片区边界与街道不符")
     plan = zoning.get_plan(editor, plan.id)
-    assert plan.status == "draft" and plan.reject_reason == "第 3 片区边界与街道不符"
+    assert plan.status == "draft" and plan.revision.reject_reason == "第 3 片区边界与街道不符"
 
 
 def test_withdrawing_a_published_plan_takes_it_off_the_public_site(client, editor, reviewer):
     plan = publish(editor, reviewer)
-    zoning.withdraw_plan(reviewer, plan.id)
+    steps.withdraw_plan(reviewer, plan.id)
     assert client.get("/d/990101/2026/primary/").status_code == 404
 
 
 def test_illegal_transitions_are_conflicts(editor, reviewer):
     plan = publish(editor, reviewer)
     with pytest.raises(Conflict):
-        zoning.submit_plan(editor, plan.id)
+        steps.submit_plan(editor, plan.id)
     with pytest.raises(Conflict):
-        zoning.discard_plan(editor, plan.id)
+        steps.discard_plan(editor, plan.id)
 
 
 @both_databases

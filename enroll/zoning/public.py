@@ -1,0 +1,127 @@
+"""What the public reads of zoning: a scope's published plan with every school's full 划片 text,
+its CSV, the version history with the clause diff between versions, and a school's texts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from enroll.core.errors import NotFound
+from enroll.core.i18n import _l
+from enroll.districts.services import get_district
+from enroll.extensions import db
+from enroll.geo.compare import SchoolChange
+from enroll.review import content
+from enroll.review.models import AuditEvent
+from enroll.schools.services import schools_of
+from enroll.zoning.diff import SchoolDiff, diff_plans
+from enroll.zoning.models import ZoneRule, ZoneText, ZoningPlan
+from enroll.zoning.services import (
+    STAGE_LABELS,
+    ZONING,
+    ZONING_STAGES,
+    base_plan,
+    published_plan,
+    published_scopes,
+    zone_changes,
+    zoning_of,
+)
+
+
+@dataclass
+class SchoolText:
+    """A school's 划片 text as published: the words, and its clauses in source order."""
+
+    text: ZoneText
+    clauses: list[ZoneRule]
+
+
+def school_texts(plan: ZoningPlan) -> list[SchoolText]:
+    """Every school's text of a plan, in the plan's order, each with its clauses in source order."""
+    clauses: dict[int, list[ZoneRule]] = {}
+    for rule in sorted(plan.rules, key=lambda r: (r.line, r.id)):
+        clauses.setdefault(rule.school_id, []).append(rule)
+    return [SchoolText(t, clauses.get(t.school_id, [])) for t in plan.texts]
+
+
+@dataclass
+class ZoningPage:
+    """Everything the public page of one published plan shows."""
+
+    district: object
+    plan: ZoningPlan
+    schools: list
+    scopes: list[tuple[int, str]]
+    texts: list[SchoolText]
+    base: ZoningPlan | None
+    changes: list[SchoolChange]
+    text_changes: list[SchoolDiff]
+
+
+def _not_published(district, year: int, stage: str) -> NotFound:
+    """404 naming the latest published year of the stage (or any), so the reader can go there."""
+    scopes = published_scopes(district.id)
+    latest = next(((y, s) for y, s in scopes if s == stage), scopes[0] if scopes else None)
+    if latest is None:
+        return NotFound(_l("%(district)s还没有发布划片方案。", district=district.name))
+    return NotFound(_l("%(district)s %(year)s 年%(stage)s划片尚未发布。", district=district.name, year=year,
+                       stage=STAGE_LABELS.get(stage, stage)), latest_year=latest[0], latest_stage=latest[1])
+
+
+def zoning_page(district_code: str, year: int, stage: str) -> ZoningPage:
+    """The published plan of a district, year and stage with its full text and what changed.
+
+    :raises NotFound: when nothing is published there (drafts never show); ``latest_year`` and
+        ``latest_stage`` in its detail name the latest published plan, if any.
+    """
+    district = get_district(district_code)
+    plan = published_plan(district.id, year, stage) if stage in ZONING_STAGES else None
+    if plan is None:
+        raise _not_published(district, year, stage if stage in ZONING_STAGES else "primary")
+    base = base_plan(plan)
+    return ZoningPage(district, plan, schools_of(district.id, stage), published_scopes(district.id),
+                      school_texts(plan), base, zone_changes(base, plan), diff_plans(base, plan) if base else [])
+
+
+def texts_csv(district_code: str, year: int, stage: str) -> tuple[str, list[list[str]]]:
+    """(file name, rows) of the published text as 学校,学段,划片范围 — the import format. :raises NotFound:"""
+    page = zoning_page(district_code, year, stage)
+    stage_word = {"primary": "小学", "junior": "初中"}[stage]
+    rows = [["学校", "学段", "划片范围"]] + [[t.text.school.name, stage_word, t.text.text] for t in page.texts]
+    return f"{district_code}-{year}-{stage}-划片范围.csv", rows
+
+
+@dataclass
+class PublishedVersion:
+    """One version of a scope's zoning as it was published, with what it changed in the text."""
+
+    number: int
+    status: str
+    published_at: datetime
+    approval: int | None  # the audit event of its approval
+    note: str
+    plan: ZoningPlan
+    diff: list[SchoolDiff] = field(default_factory=list)
+
+
+def zoning_history(district_code: str, year: int, stage: str) -> tuple[object, list[PublishedVersion]]:
+    """Every version of a scope's zoning ever published, newest first, each with the clause diff
+    from the version before. :raises NotFound: when none was ever published."""
+    district = get_district(district_code)
+    item = zoning_of(district, year, stage) if stage in ZONING_STAGES else None
+    if item is None or item.first_published_at is None:
+        raise _not_published(district, year, stage if stage in ZONING_STAGES else "primary")
+    versions, previous = [], None
+    for revision in content.revisions_of(ZONING, item.id):
+        if revision.published_at is None:
+            continue
+        plan = db.session.scalar(select(ZoningPlan).where(ZoningPlan.revision_id == revision.id))
+        approval = db.session.scalar(select(AuditEvent.id).where(
+            AuditEvent.action == "content.approve", AuditEvent.object_type == "revision",
+            AuditEvent.object_id == str(revision.id)).order_by(AuditEvent.id.desc()).limit(1))
+        versions.append(PublishedVersion(revision.number, revision.status, revision.published_at, approval,
+                                         revision.note, plan, diff_plans(previous, plan) if previous else []))
+        previous = plan
+    return item, versions[::-1]
+
