@@ -45,7 +45,7 @@ PLACE_SUFFIXES = (
     "家属楼", "家属院", "生活区", "营区", "基地", "银行", "仓库", "大院", "镇", "乡",
     "街道", "街道办事处", "办事处", "居委会", "居委", "居民委员会", "村委会", "村民委员会",
     "村委", "管委会", "开发区", "工业区", "园区", "片区", "校区", "中心", "宾馆", "酒店",
-    "政府", "武装部",
+    "政府", "武装部", "安置点", "安置区",
 )  # fmt: skip
 # Administrative areas among the places: an address need not name them (ambiguous "area").
 AREA_SUFFIXES = (
@@ -63,7 +63,7 @@ NOISE_WORDS = (
     "及其周边", "及周边", "及附近", "等", "一带", "周边", "附近", "周围", "范围内", "范围",
     "辖区内", "辖区", "区域内", "区域", "围合区域", "所围区域", "合围区域", "围合", "所围", "合围",
     "围成", "以内", "在内", "内", "所有门牌号", "所有门牌", "所有", "门牌号", "门牌", "住户",
-    "居民", "沿线", "沿街", "地段", "地块", "全部门牌",
+    "居民", "沿线", "沿街", "地段", "地块", "全部门牌", "片区",
 )  # fmt: skip
 MAX_NUMBER = 10**7  # larger "door numbers" are typing errors (and overflow 32-bit integer columns)
 
@@ -288,7 +288,7 @@ _ROAD_NAME = f"{_N}+?(?:{_alternation(ROAD_SUFFIXES)})"
 _ESTATE_NAME = f"{_N}+?(?:{_alternation(ESTATE_SUFFIXES)})"
 _VILLAGE_NAME = f"{_N}+?村(?<!新村)"
 _FOLLOWED = rf"(?=\d|-|$|(?:{_ESTATE_NAME}|{_VILLAGE_NAME})(?:\d|$))"
-_ROAD_RE = re.compile(f"(?P<name>{_ROAD_NAME}){_FOLLOWED}")
+_ROAD_RE = re.compile(f"(?P<name>{_ROAD_NAME})(?<!街(?=道))(?<!街道){_FOLLOWED}")  # 崇文街道: no road
 _ESTATE_RE = re.compile(rf"(?P<name>{_ESTATE_NAME})(?=\d|-|$)")
 _VILLAGE_RE = re.compile(rf"(?P<name>{_VILLAGE_NAME})(?=\d|-|$)")
 _HOUSE_RE = re.compile(r"(?P<n>\d+)(?:(?P<pre>[甲乙丙丁])号|-(?P<dash>\d+)号?|号(?P<post>附\d+|之\d+|[甲乙丙丁])?)?")

@@ -178,7 +178,15 @@ class _ToItems(Transformer):
         return self.offset + token.start_pos
 
     def start(self, entries):
-        return [item for entry in entries for item in entry]
+        """Items in order; 的 becomes an item "of" telling that what follows it is what is meant."""
+        out = []
+        for entry in entries:
+            if isinstance(entry, Token):
+                start = self._pos(entry)
+                out.append(_Item("of", None, [], [], [], False, start, start + 1))
+            else:
+                out += entry
+        return out
 
     def entry(self, children):
         """[heading] [包括] item -> its items, a heading (XX镇：) as an item of its own."""
@@ -308,10 +316,12 @@ class _ToItems(Transformer):
 
     @v_args(meta=True)
     def bound(self, meta, children):
-        """东至文澜路 -> the area's east side is 文澜路."""
-        head, name = children[0], _named(children[1])[1]
-        part = Part("bound", (_SIDES[head[0]], name), self._pos(head))
-        return _Item("bound", name, [part], [], [], False, self.offset + meta.start_pos, self.offset + meta.end_pos)
+        """东至文澜路 -> the area's east side is 文澜路; 东至雁城路(1-70号除外) leaves those numbers out."""
+        head, (kind, name) = children[0], _named(children[1])
+        part = Part("bound", (_SIDES[head[0]], name, kind), self._pos(head))
+        exclusions = [t for c in children if isinstance(c, _Exclusion) for t in c.targets]
+        return _Item("bound", name, [part], exclusions, [], False,
+                     self.offset + meta.start_pos, self.offset + meta.end_pos)
 
     @v_args(meta=True)
     def landmark(self, meta, children):
@@ -414,7 +424,7 @@ def _merge(previous: Clause, new: Clause) -> bool:
 def _area_of(item: _Item) -> tuple[str, str] | None:
     """(side of the area bounded, boundary name) of 东至A路 / A路以西 items; None for others."""
     if item.kind == "bound":
-        return item.parts[0].value
+        return item.parts[0].value[:2]
     if item.kind not in ("road", "estate", "village", "place", "landmark") or item.exclusions or item.extras:
         return None
     parts = [p for p in item.parts if p.tag != "whole"]
@@ -536,6 +546,7 @@ class _State:
         self.context_start = 0
         self.open: Clause | None = None
         self.prefix, self.start = "", None
+        self.qualifier: tuple[str, int] | None = None  # (prefix, start) of what came before 的
 
     def new_line(self) -> None:
         self.context_start = 0
@@ -543,7 +554,7 @@ class _State:
             self.prefix, self.start = self.open.text + "\n", None
 
     def close(self) -> None:
-        self.context = self.open = None
+        self.context = self.open = self.qualifier = None
 
     def keep_open(self, clause: Clause, start: int) -> None:
         self.open, self.prefix, self.start = clause, "", start
@@ -555,6 +566,17 @@ class _State:
         self.open.text = self.prefix + line.quote(self.start, item.end)
 
 
+def _boundary_exclusions(item: _Item, line: _Line) -> list[Clause]:
+    """Numbers of a boundary road left out of the area: 东至雁城路(1-70号除外)."""
+    if not item.exclusions:
+        return []
+    kind = item.parts[0].value[2] if item.kind == "bound" else item.kind
+    if kind not in ("road", "estate", "village", "place"):
+        raise RuleError("only a road or a named place can have numbers left out", item.start)
+    owner = Clause(line.number, "", kind, **{kind: item.name})
+    return [_excluded(owner, target, line) for target in item.exclusions]
+
+
 def _bound(item: _Item, side: str, name: str, line: _Line, state: _State) -> Clause | None:
     """Add one side of a 四至 to the open one, or start one; returns a new clause to emit, if any."""
     area = state.open
@@ -564,13 +586,14 @@ def _bound(item: _Item, side: str, name: str, line: _Line, state: _State) -> Cla
         area.bounds, area.ambiguous = dict([first]), "bounded"
     if area is not None and area.kind == "bounded" and side not in area.bounds:
         area.bounds[side] = name
+        area.exclusions += _boundary_exclusions(item, line)
         state.extend(line, item)
         return None
     if item.kind == "road":  # a lone A路以南 is the south side of A路 until a second side follows
         (clause,) = _clause(item, line, None)
     else:
         clause = Clause(line.number, line.quote(item.start, item.end), "bounded", bounds={side: name},
-                        ambiguous="bounded")
+                        ambiguous="bounded", exclusions=_boundary_exclusions(item, line))
     state.close()
     state.keep_open(clause, item.start)
     return clause
@@ -594,7 +617,19 @@ def _stretch(item: _Item, line: _Line, state: _State) -> None:
 def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
     """Turn one item into clauses (or into part of an open one); raises RuleError."""
     area = _area_of(item)
-    if item.kind == "heading":
+    if item.kind == "of":
+        before = state.open or state.context
+        if before is None or not clauses or clauses[-1] is not before:
+            raise RuleError("的 without a road, side or 四至 before it", item.start)
+        clauses.pop()
+        if before is state.open:
+            prefix, start = state.prefix, item.start if state.start is None else state.start
+        elif before.line == line.number:
+            prefix, start = "", state.context_start
+        else:
+            prefix, start = before.text + "\n", item.start
+        state.qualifier = (prefix, start)
+    elif item.kind == "heading":
         state.close()
         clauses.append(Clause(line.number, line.quote(item.start, item.end), "heading", place=item.name))
     elif area is not None:
@@ -609,13 +644,16 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
             raise RuleError("numbers without a road, estate or village before them", item.start)
         owner.exclusions.append(_excluded(owner, _Target(None, item.parts, item.start, item.end), line))
         state.open = None
-        if clauses and clauses[-1] is owner:
+        if clauses and clauses[-1] is owner and owner.line == line.number:
             owner.text = line.quote(state.context_start, item.end)
+    elif state.qualifier is not None:
+        _qualified(item, line, state, clauses)
     else:
         built = _clause(item, line, state.context)
         state.open = None
         previous = state.context
-        if item.kind == "cont" and clauses and clauses[-1] is previous and _merge(previous, built[0]):
+        same_line = clauses and clauses[-1] is previous and previous.line == line.number
+        if item.kind == "cont" and same_line and _merge(previous, built[0]):
             previous.text = line.quote(state.context_start, item.end)
             clauses += built[1:]
             return
@@ -623,9 +661,19 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
         state.context, state.context_start = built[0], item.start
 
 
-def _parse_line(line: _Line, state: _State) -> list[Clause]:
-    """Clauses of one line, given what the lines before left open in ``state``."""
-    clauses: list[Clause] = []
+def _qualified(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
+    """The place after 的, quoted with the sides before it (they only say where it is)."""
+    (prefix, start), state.qualifier = state.qualifier, None
+    if item.kind in ("cont", "stretch", "bound", "landmark", "heading"):
+        raise RuleError("的 must be followed by a road, estate, village or place", item.start)
+    built = _clause(item, line, None)
+    built[0].text = prefix + line.quote(start, item.end)
+    clauses += built
+    state.open, state.context, state.context_start = None, built[0], item.start
+
+
+def _parse_line(line: _Line, state: _State, clauses: list[Clause]) -> None:
+    """Add the clauses of one line to ``clauses``, given what the lines before left open in ``state``."""
     state.new_line()
     for segment in _segments(line):
         if isinstance(segment, _Failure):
@@ -638,7 +686,6 @@ def _parse_line(line: _Line, state: _State) -> list[Clause]:
             except RuleError as exc:
                 clauses.append(_unparsed(line, item.start, item.end, f"{exc} at column {line.column(exc.pos)}"))
                 state.close()
-    return clauses
 
 
 def parse_rules(text: str) -> list[Clause]:
@@ -655,7 +702,7 @@ def parse_rules(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     state = _State()
     for number, raw in enumerate((text or "").splitlines(), start=1):
-        clauses += _parse_line(_Line(raw, number), state)
+        _parse_line(_Line(raw, number), state, clauses)
     return clauses
 
 

@@ -219,33 +219,54 @@ def _road_ambiguity(clause: Clause, no_unit: bool) -> str | None:
 _NOUNS = {"estate": ("幢", "an estate"), "village": ("组", "a village"), "place": ("幢", "a place")}
 
 
+def _is_door_spec(spec: Spec) -> bool:
+    """号 numbers (仙霞新村1-30号, 新泾五村15号): door numbers inside an estate, village or place."""
+    return spec.unit == "号" and (spec.to is None or spec.to[1] == "号")
+
+
 def _numbered_clause(kind: str, name: str, parts: list[Part]) -> Clause:
-    """An estate or place (buildings 幢) or village (groups 组) clause; no numbers means all of it."""
+    """An estate or place (buildings 幢) or village (groups 组) clause; no numbers means all of it.
+
+    Door numbers 号 (Shanghai 新村 and numbered 村 are addressed by them) go to ``ranges``.
+    """
     unit, noun = _NOUNS[kind]
     pairs: list[tuple[int, int]] = []
+    doors = _Ranges()
     for part in parts:
         if part.tag == "whole":
             continue
+        if part.tag == "parity" and doors.last is not None:
+            doors.parity(part.value, part.pos)
+            continue
         spec = part.value
+        if part.tag == "spec" and _is_door_spec(spec):
+            doors.add(_door_ranges(spec, part.pos))
+            continue
+        doors.other()
         if part.tag != "spec" or spec.unit != unit or spec.suffix or (spec.to and spec.to[1] != unit):
             what = part.tag if part.tag != "spec" else f"{spec.unit} numbers" if spec.unit else "numbers without a unit"
-            raise RuleError(f"{what} cannot follow {noun} (expected {unit} numbers)", part.pos)
-        if spec.to:
-            (start, end), to = spec.nums[0], spec.to[0]
-            if len(spec.nums) > 1 or start != end or to < start:
-                raise RuleError("malformed range", part.pos)
-            pairs.append((start, to))
-            continue
-        for start, end in spec.nums:
-            if end < start:
-                raise RuleError(f"range {start}-{end} ends before it starts", part.pos)
-            pairs.append((start, end))
+            raise RuleError(f"{what} cannot follow {noun} (expected {unit} or 号 numbers)", part.pos)
+        pairs += _pairs(spec, part.pos)
     clause = Clause(0, "", kind, **{kind: name})
+    clause.ranges = doors.finish()
     if kind == "village":
         clause.groups = pairs
     else:
         clause.buildings = pairs
     return clause
+
+
+def _pairs(spec: Spec, pos: int) -> list[tuple[int, int]]:
+    """(first, last) of 幢 / 组 numbers: 1-5幢, 1、3、5组, 1组至5组."""
+    if spec.to:
+        (start, end), to = spec.nums[0], spec.to[0]
+        if len(spec.nums) > 1 or start != end or to < start:
+            raise RuleError("malformed range", pos)
+        return [(start, to)]
+    for start, end in spec.nums:
+        if end < start:
+            raise RuleError(f"range {start}-{end} ends before it starts", pos)
+    return list(spec.nums)
 
 
 def continued_place(owner: Clause, parts: list[Part], pos: int = 0) -> tuple[str, str, int | None]:
@@ -282,6 +303,16 @@ def _key(name: str) -> str:
 def _same(a: str | None, b: str | None) -> bool:
     """Two place names are the same after normalize()."""
     return a is not None and b is not None and _key(a) == _key(b)
+
+
+def _same_estate(name: str | None, address: AddressParts) -> bool:
+    """The address's estate, also one named with its road (新华路双桥新村 = 新华路 + 双桥新村)."""
+    if address.estate is None or name is None:
+        return False
+    key = _key(name)
+    if key == _key(address.estate):
+        return True
+    return address.road is not None and key.endswith(address.estate) and key == address.road + address.estate
 
 
 def _in_range(r: NumberRange, number: int | None, suffix: str | None) -> bool:
@@ -333,13 +364,22 @@ def _covers(clause: Clause, address: AddressParts) -> bool:
             return False
         return not clause.ranges or any(_in_range(r, address.lane_number, address.suffix) for r in clause.ranges)
     if clause.kind == "estate":
-        return _same(clause.estate, address.estate) and _in_pairs(clause.buildings, address.building)
+        return _same_estate(clause.estate, address) and _inside(clause, clause.buildings, address.building, address)
     if clause.kind == "village":
-        return _same(clause.village, address.village) and _in_pairs(clause.groups, address.group)
+        return _same(clause.village, address.village) and _inside(clause, clause.groups, address.group, address)
     if clause.kind == "place":
-        return clause.place is not None and _names_place(address, clause.place) and _in_pairs(
-            clause.buildings, address.building)
+        return clause.place is not None and _names_place(address, clause.place) and _inside(
+            clause, clause.buildings, address.building, address)
     return False
+
+
+def _inside(clause: Clause, pairs: list[tuple[int, int]], value: int | None, address: AddressParts) -> bool:
+    """Within an estate, village or place: its building / group in ``pairs`` or its 号 in the ranges."""
+    if not clause.ranges:
+        return _in_pairs(pairs, value)
+    if pairs and value is not None and any(lo <= value <= hi for lo, hi in pairs):
+        return True
+    return any(_in_range(r, address.number, address.suffix) for r in clause.ranges)
 
 
 def clause_matches(clause: Clause, address: AddressParts) -> bool:
@@ -355,7 +395,9 @@ def clause_matches(clause: Clause, address: AddressParts) -> bool:
       reports that (enroll.geo.road_sides decides them from points).
     - lane: same road and lane, and the number inside the lane in the ranges (any if none).
     - estate: same estate, and the building in ``buildings``; no buildings = the whole
-      estate, also an address without a building. village: likewise with ``groups``.
+      estate, also an address without a building. village: likewise with ``groups``. Door
+      numbers 号 of an estate or village (仙霞新村1-30号) are in ``ranges``: the address's 号
+      number must be in one (or its building / group in the pairs, if both are given).
     - place: the address names the place (its normalized text contains the place's name,
       so 电缆厂宿舍3幢 is under 电缆厂), and the building is in ``buildings`` if any. A road
       named after a place is a road, not the place: 电缆厂路18号 is not under 电缆厂 (unless

@@ -139,7 +139,7 @@ TABLE = [
     ("東湖新村1-12棟", "东湖新村3幢", True),
     # unparsed clauses match nothing
     ("文澜路@1-99号", "文澜路5号", False),
-    ("幸福小区1-12号", "幸福小区5幢", False),
+    ("幸福小区1-12弄", "幸福小区5幢", False),
 ]
 
 

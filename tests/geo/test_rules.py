@@ -271,7 +271,7 @@ MALFORMED = [
     ("某某单位宿舍区甲", "unexpected character"),  # 某某单位宿舍区 is a place now
     ("文澜路99-1弄", "ends before it starts"),
     ("文澜路5幢", "幢 numbers cannot follow a road at column 4"),
-    ("幸福小区1-12号", "号 numbers cannot follow an estate"),
+    ("幸福小区1-12弄", "弄 numbers cannot follow an estate"),  # 1-12号 are door numbers now (仙霞新村1-30号)
     ("东湖村3幢", "幢 numbers cannot follow a village"),
     ("幸福小区单号", "parity cannot follow an estate"),
     ("东湖村东侧", "side cannot follow a village"),
