@@ -74,13 +74,21 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "[零〇一二两三四五六七八九十百千]+"
 _NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|村民小组|村民组|小组|生产队|队|室|楼|层|座"
 # A Chinese numeral directly before a unit, or before a chain like 一至五组 / 一、三、五组.
-_CN_BEFORE_UNIT = re.compile(rf"{_CN}(?=(?:[-至到、,](?:{_CN}|\d+))*(?:{_NUMERAL_UNITS}))")
+_CN_BEFORE_UNIT = re.compile(rf"{_CN}(?=(?:[-至到、,]第?(?:{_CN}|\d+))*(?:{_NUMERAL_UNITS}))")
 _DASHES = re.compile("[~\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\ufe58\ufe63]")
 _TO_BETWEEN_DIGITS = re.compile(r"(?<=\d)[至到](?=\d)")
 _BUILDING = re.compile(r"(\d+)(?:号楼|栋|座|#楼?)")
-# A village group: 3村民小组 / 3小组 / 3生产队 / 红星村3队 -> 3组, 第3组 -> 3组.
-_GROUP_WORDS = re.compile(r"(?<=\d)(?:村民小组|村民组|小组|生产队)|(?<=村\d)队|(?<=村\d\d)队")
-_ORDINAL_GROUP = re.compile(r"第+(?=\d+组)")
+# A village group: 3村民小组 / 3小组 / 3生产队 -> 3组, and 3队 after a village (红星村3队、5队);
+# 第3组 / 第1至第5组 -> 3组 / 1至5组.
+_GROUP_WORDS = re.compile(r"(?<=\d)(?:村民小组|村民组|小组|生产队|队)")
+_ORDINAL_GROUP = re.compile(r"(?<!\d)第+(?=\d+(?:[-至到、,]第*\d+)*组)")
+
+
+def _group_word(m: re.Match) -> str:
+    """组 for a group word; 队 stays 队 unless a village (村) was named before it."""
+    return "组" if m.group() != "队" or "村" in m.string[: m.start()] else "队"
+
+
 _PARENTHESISED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _PUNCTUATION = re.compile(r"[^\w\-#]|_")  # "#" goes only after _BUILDING has used it
 _HASH = re.compile("#")
@@ -196,7 +204,9 @@ def _canonical_chars(tracked: Tracked | Plain, keep_punctuation: bool) -> Tracke
     if not keep_punctuation:
         tracked.sub(_PUNCTUATION, "")
     tracked.sub(_CN_BEFORE_UNIT, lambda m: str(chinese_numeral(m.group())))
-    tracked.sub(_TO_BETWEEN_DIGITS, "-").sub(_BUILDING, r"\1幢").sub(_GROUP_WORDS, "组").sub(_ORDINAL_GROUP, "")
+    if "组" in tracked.text or "队" in tracked.text:  # cheap test first: normalize is on the lookup path
+        tracked.sub(_GROUP_WORDS, _group_word).sub(_ORDINAL_GROUP, "")
+    tracked.sub(_TO_BETWEEN_DIGITS, "-").sub(_BUILDING, r"\1幢")
     if not keep_punctuation:
         tracked.sub(_HASH, "")
     return tracked.sub(_LOWER, lambda m: m.group().upper())
@@ -385,7 +395,7 @@ def parse_address(text: str, strip_prefixes: tuple[str, ...] = ()) -> AddressPar
     pos = _road_part(normalized, parts)
     pos = _estate_part(normalized, pos, parts)
     pos = _village_part(normalized, pos, parts)
-    if parts.get("estate") is None and parts.get("building") is None:
+    if parts.get("estate") is None and "幢" in normalized:
         _place_building(normalized, pos, parts)
     fields = ("road", "number", "suffix", "lane", "lane_number", "estate", "building", "unit", "village", "group")
     for key in ("number", "lane", "lane_number", "building", "unit", "group"):

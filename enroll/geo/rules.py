@@ -65,6 +65,7 @@ _ENUMERATION = re.compile(
     r")"
     r"|[\u2460-\u249b\u2776-\u2793]"
     r"|(?<=[\u4e00-\u9fff)）])[0-9０-９]{1,2}[.．](?=[A-Za-z\u3400-\u4dbf\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff])[(（][0-9０-９]{1,2}[)）](?=[\u4e00-\u9fff])"
 )
 _VILLAGE_COMMITTEE = re.compile("(?:村民委员会|村委会|村委)$")
 _RESIDENTS_COMMITTEE = re.compile("(?:居民委员会|居委会|居委)$")
@@ -133,6 +134,8 @@ def _named(token: Token) -> tuple[str, str]:
     name = str(token)
     if token.type != "PLACE":
         return token.type.lower(), strip_admin(name)
+    if name.endswith("片区") and name[:-2].endswith(ROAD_SUFFIXES):
+        return "road", strip_admin(name[:-2])  # 文澜路片区: the road and round it
     village = _VILLAGE_COMMITTEE.search(name)
     if village and village.start() > 0:
         rest = name[: village.start()]
@@ -189,14 +192,16 @@ class _ToItems(Transformer):
         return out
 
     def entry(self, children):
-        """[heading] [包括] item -> its items, a heading (XX镇：) as an item of its own."""
-        out = []
+        """[heading] [包括] item -> its items, a heading (XX镇：) as an item of its own; 包括 is quoted with its item."""
+        out, lead = [], None
         for child in children:
-            if isinstance(child, Token):
+            if isinstance(child, Token) and child.type == "INCLUDE":
+                lead = self._pos(child)
+            elif isinstance(child, Token):
                 start = self._pos(child)
                 out.append(_Item("heading", str(child)[:-1], [], [], [], False, start, start + len(child)))
             else:
-                out.append(child)
+                out.append(child if lead is None else child._replace(start=lead))
         return out
 
     def num(self, children):
@@ -244,8 +249,8 @@ class _ToItems(Transformer):
         return Part("noise", None, self._pos(children[0]))
 
     def stretch(self, children):
-        """青溪大道至建设路段 -> the two named ends."""
-        ends = [c for c in children if isinstance(c, Token)]
+        """青溪大道至建设路段, 青溪大道与建设路之间 -> the two named ends."""
+        ends = [c for c in children if isinstance(c, Token) and c.type != "_AND"]
         return Part("stretch", (_named(ends[0])[1], _named(ends[1])[1]), self._pos(ends[0]))
 
     def paren(self, children):
@@ -365,6 +370,7 @@ def _excluded(owner: Clause, target: _Target, line: _Line) -> Clause:
 def _extra_clauses(owner: Clause, targets: list[_Target], line: _Line) -> list[Clause]:
     """Clauses of the places named in the owner's parentheses; bare numbers continue the one before."""
     out: list[Clause] = []
+    start = 0
     for target in targets:
         _check(target.parts)
         if target.place:
@@ -375,7 +381,11 @@ def _extra_clauses(owner: Clause, targets: list[_Target], line: _Line) -> list[C
             raise RuleError("a landmark is not an address", target.start)
         clause = build(kind, name, target.parts, lane)
         clause.line, clause.text = line.number, line.quote(target.start, target.end)
+        if not target.place and out and _merge(out[-1], clause):
+            out[-1].text = line.quote(start, target.end)
+            continue
         out.append(clause)
+        start = target.start
     return out
 
 

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from enroll.geo.address import parse_address
-from enroll.geo.rules import Clause, clause_matches, parse_clause, parse_rules
+from enroll.geo.rules import (
+    Clause,
+    clause_matches,
+    index_keys,
+    parse_clause,
+    parse_rules,
+)
 
 # (clause text, address text, expected)
 TABLE = [
@@ -188,3 +194,132 @@ def test_stored_clauses_match_like_parsed_ones():
     for text, address, expected in TABLE:
         stored = Clause.from_dict(json.loads(json.dumps(parse_clause(text).to_dict())))
         assert clause_matches(stored, parse_address(address)) is expected, (text, address)
+
+
+# --- forms of real district announcements: an address under each and one just outside ---------------
+
+ANNOUNCEMENT_TABLE = [
+    # numbers without a unit are 号 (also a lane's door number, like any 号 range)
+    ("安顺路134-358（双号）", "安顺路150号", True),
+    ("安顺路134-358（双号）", "安顺路358号", True),
+    ("安顺路134-358（双号）", "安顺路151号", False),
+    ("安顺路134-358（双号）", "安顺路360号", False),
+    ("安顺路134-358（双号）", "安顺路150弄2号", True),
+    ("安顺路1-99", "安顺路99号", True),
+    ("安顺路1-99", "安顺路100号", False),
+    ("安顺路134至358", "安顺路200号", True),
+    ("安顺路134至358", "安顺路133号", False),
+    # mixed units
+    ("长宁路811弄-827号", "长宁路811弄", True),
+    ("长宁路811弄-827号", "长宁路828号", False),
+    # villages and groups
+    ("红星村", "红星村7组", True),
+    ("红星村", "红星新村3幢", False),
+    ("红星村3组、5组", "红星村3组", True),
+    ("红星村3组、5组", "红星村5组12号", True),
+    ("红星村3组、5组", "XX镇红星村五组", True),
+    ("红星村3组、5组", "红星村4组", False),
+    ("红星村3组、5组", "红星村", False),
+    ("红星村1-5组", "红星村第五村民小组", True),
+    ("红星村1-5组", "红星村6组", False),
+    ("红星村（1、3、5组）", "红星村2组", False),
+    ("红星村一组至五组", "红星村3队", True),
+    ("XX镇红星村", "红星村3组", True),
+    ("XX镇红星村", "光明村3组", False),
+    ("红星村委会", "红星村8组", True),
+    ("红星村村委会辖区", "红星村8组", True),
+    ("红星村村委会辖区", "红星社区8栋", False),
+    ("红星社区居委会", "红星社区5栋", True),
+    # places: the address names them, not as a road named after them
+    ("电缆厂", "电缆厂宿舍3幢", True),
+    ("电缆厂", "电缆厂", True),
+    ("电缆厂", "江城市电缆厂家属区2栋", True),
+    ("电缆厂", "电缆厂路18号", False),
+    ("电缆厂", "电缆厂路电缆厂宿舍2幢", True),
+    ("电缆厂", "电线厂宿舍3幢", False),
+    ("市一医院", "市一医院家属区5栋", True),
+    ("市一医院家属区", "市一医院家属区5栋2单元", True),
+    ("市一医院家属区", "市一医院3号楼", False),
+    ("县粮食局家属院", "县粮食局家属院2栋", True),
+    ("电缆厂生活区1-5栋", "电缆厂生活区3栋", True),
+    ("电缆厂生活区1-5栋", "电缆厂生活区6栋", False),
+    ("电缆厂生活区1-5栋", "电缆厂生活区", False),
+    ("白沙乡全乡（除石桥村外）", "白沙乡白沙村9组", True),
+    ("白沙乡全乡（除石桥村外）", "白沙乡石桥村3组", False),
+    ("白沙乡全乡（除石桥村外）", "白沙村9组", False),
+    ("纺大教工宿舍", "纺大教工宿舍5栋2单元301", True),
+    ("纺大教工宿舍", "纺大宿舍5栋", False),
+    # carve-outs
+    ("雁城路（1-70号除外）", "雁城路71号", True),
+    ("雁城路（1-70号除外）", "雁城路70号", False),
+    ("雁城路（1-70号除外）", "雁城路50弄3号", False),
+    ("雁城路（1-70号除外）", "雁城路", True),
+    ("雁城路（除1-70号外）", "雁城路1号", False),
+    ("雁城路除1-70号以外的门牌", "雁城路200号", True),
+    ("雁城路除1-70号以外的门牌", "雁城路7号", False),
+    ("雁城路（不含1-70号）", "雁城路69号", False),
+    ("雁城路全段（1-70号除外）", "雁城路100号", True),
+    ("雁城路1-70号除外", "雁城路30号", False),
+    ("雁城路1-70号除外", "雁城路300号", True),
+    ("学院路（幸福小区除外）", "学院路幸福小区3幢", False),
+    ("学院路（幸福小区除外）", "学院路5号", True),
+    ("学院路（幸福小区、100-200号除外）", "学院路150号", False),
+    ("学院路（幸福小区、100-200号除外）", "学院路250号", True),
+    # sides and stretches match the whole road by words (ambiguous; points decide)
+    ("和平西路南侧（A路至B路）", "和平西路12号", True),
+    ("和平西路南侧（A路至B路）", "A路5号", False),
+    ("和平西路以南、A路至B路段", "和平西路13号", True),
+    # 四至 and headings never match by words
+    ("东至A路，西至B路，南至C路，北至D路", "A路5号", False),
+    ("XX镇：", "XX镇红星村", False),
+    # Shanghai
+    ("XX路123弄内所有门牌", "XX路123弄5号", True),
+    ("XX路123弄内所有门牌", "XX路125弄", False),
+    ("XX路1-99弄（单号）", "XX路99弄2号", True),
+    ("XX路1-99弄（单号）", "XX路99号", False),
+    ("仙霞新村1-30号（单号）", "仙霞新村13号", True),
+    ("仙霞新村1-30号（单号）", "仙霞新村14号", False),
+    ("仙霞新村1-30号（单号）", "仙霞新村", False),
+    ("新泾六村（除15号外）", "新泾六村16号", True),
+    ("新泾六村（除15号外）", "新泾六村15号", False),
+    ("新华路双桥新村", "新华路双桥新村5号", True),
+    ("新华路双桥新村", "延安路双桥新村5号", False),
+    ("井儿巷以南、盐桥街以东的新华坊", "新华坊3号", True),
+    ("井儿巷以南、盐桥街以东的新华坊", "井儿巷3号", False),
+    ("天山新村", "天山新村18号", True),
+]
+
+
+@pytest.mark.parametrize("clause_text,address_text,expected", ANNOUNCEMENT_TABLE)
+def test_announcement_clause_matches(clause_text, address_text, expected):
+    clause = parse_clause(clause_text)
+    assert clause.kind != "unparsed", clause.error
+    assert clause_matches(clause, parse_address(address_text)) is expected
+    stored = Clause.from_dict(json.loads(json.dumps(clause.to_dict())))
+    assert clause_matches(stored, parse_address(address_text)) is expected
+
+
+def test_a_carve_out_and_the_numbers_it_carves_out_never_answer_together():
+    whole, carved = parse_clause("雁城路（1-70号除外）"), parse_clause("雁城路1-70号")
+    for number in range(1, 150):
+        address = parse_address(f"雁城路{number}号")
+        assert clause_matches(whole, address) != clause_matches(carved, address), number
+
+
+def test_a_place_with_its_addresses_answers_for_each_of_them():
+    clauses = parse_rules("XX宿舍（延安西路1882号、杨宅路181弄）")
+    for address in ("XX宿舍3幢", "延安西路1882号3楼", "杨宅路181弄12号"):
+        assert any(clause_matches(c, parse_address(address)) for c in clauses), address
+    for address in ("延安西路1880号", "杨宅路183弄2号"):
+        assert not any(clause_matches(c, parse_address(address)) for c in clauses), address
+
+
+@pytest.mark.parametrize(
+    "text,keys",
+    [("文澜路1-99号", ("文澜路",)), ("文澜路100弄", ("文澜路",)), ("文瀾路全段", ("文澜路",)),
+     ("幸福小区3幢", ("幸福小区",)), ("青溪镇红星村3组", ("红星村",)), ("电缆厂", ("电缆厂",)),
+     ("青溪区第一医院", ("第一医院",)), ("红星村委会", ("红星村",)), ("东至A路，西至B路", ()),
+     ("XX镇：", ()), ("文澜路@", ())],
+)  # fmt: skip
+def test_index_keys(text, keys):
+    assert index_keys(parse_clause(text)) == keys

@@ -10,8 +10,20 @@ from importlib.resources import files
 import pytest
 from lark import Lark
 
-from enroll.geo.address import ESTATE_SUFFIXES, ROAD_SUFFIXES
-from enroll.geo.rules import OPEN_END, Clause, NumberRange, parse_clause, parse_rules
+from enroll.geo.address import (
+    ESTATE_SUFFIXES,
+    LANDMARK_SUFFIXES,
+    PLACE_SUFFIXES,
+    ROAD_SUFFIXES,
+)
+from enroll.geo.rules import (
+    OPEN_END,
+    Clause,
+    NumberRange,
+    grammar_text,
+    parse_clause,
+    parse_rules,
+)
 
 
 def rng(start, end=None, parity="all", unit="号", suffix=None):
@@ -381,3 +393,348 @@ def test_every_road_suffix_is_a_road(suffix):
 def test_every_estate_suffix_is_an_estate(suffix):
     clause = parse_clause(f"青溪{suffix}3幢")
     assert (clause.kind, clause.estate, clause.buildings) == ("estate", f"青溪{suffix}", [(3, 3)])
+
+
+def test_grammar_with_its_word_lists_has_no_lalr_conflicts(caplog):
+    """The grammar as parsed: rules.lark with the word lists of address.py filled in."""
+    with caplog.at_level(logging.DEBUG, logger="lark"):
+        Lark(grammar_text(), parser="lalr", debug=True)
+    assert not [r for r in caplog.records if "conflict" in r.getMessage().lower()]
+
+
+def _grammar_words(terminal: str) -> set[str]:
+    grammar = files("enroll.geo").joinpath("rules.lark").read_text(encoding="utf-8")
+    body = re.search(rf"^{terminal}:(.*?)(?=^\S)", grammar, re.DOTALL | re.MULTILINE).group(1)
+    return set(re.findall(r'"([^"]+)"', body))
+
+
+@pytest.mark.parametrize(
+    "terminal,words",
+    [("_ROAD_SUFFIX", ROAD_SUFFIXES), ("_ESTATE_SUFFIX", ESTATE_SUFFIXES),
+     ("_PLACE_SUFFIX", PLACE_SUFFIXES), ("_LANDMARK_SUFFIX", LANDMARK_SUFFIXES)],
+)  # fmt: skip
+def test_grammar_spells_the_suffix_lists_of_address(terminal, words):
+    assert _grammar_words(terminal) == set(words)
+
+
+# --- forms of real district announcements --------------------------------------------------------
+
+# (text, attributes of the single clause it parses to)
+ANNOUNCEMENT_FORMS = [
+    # 1. numbers without a unit: 号, ambiguous
+    ("安顺路134-358（双号）", {"road": "安顺路", "ranges": [rng(134, 358, "even")], "ambiguous": "no_unit"}),
+    ("安顺路134-358号", {"ranges": [rng(134, 358)], "ambiguous": None}),
+    ("安顺路1-99", {"ranges": [rng(1, 99)], "ambiguous": "no_unit"}),
+    ("安顺路134至358", {"ranges": [rng(134, 358)], "ambiguous": "no_unit"}),
+    ("安顺路134到358（单）", {"ranges": [rng(134, 358, "odd")], "ambiguous": "no_unit"}),
+    ("安顺路单号1-99", {"ranges": [rng(1, 99, "odd")], "ambiguous": "no_unit"}),
+    ("安顺路1-99号、101-199", {"ranges": [rng(1, 99), rng(101, 199)], "ambiguous": "no_unit"}),
+    ("安顺路1882", {"ranges": [rng(1882)], "ambiguous": "no_unit"}),
+    ("安顺路100弄1-20", {"kind": "lane", "lane": 100, "ranges": [rng(1, 20)], "ambiguous": "no_unit"}),
+    # 2. mixed units
+    ("长宁路811弄-827号", {"ranges": [rng(811, 827, unit="mixed")], "ambiguous": "mixed_unit"}),
+    ("长宁路811弄至827号（单号）", {"ranges": [rng(811, 827, "odd", "mixed")], "ambiguous": "mixed_unit"}),
+    # 3. villages and groups
+    ("红星村", {"kind": "village", "village": "红星村", "groups": []}),
+    ("红星村3组、5组", {"village": "红星村", "groups": [(3, 3), (5, 5)]}),
+    ("红星村1-5组", {"groups": [(1, 5)]}),
+    ("红星村（1、3、5组）", {"groups": [(1, 1), (3, 3), (5, 5)]}),
+    ("红星村一组至五组", {"groups": [(1, 5)]}),
+    ("红星村第一至第五组", {"groups": [(1, 5)]}),
+    ("红星村第三村民小组", {"groups": [(3, 3)]}),
+    ("红星村3小组", {"groups": [(3, 3)]}),
+    ("红星村3队、5队", {"groups": [(3, 3), (5, 5)]}),
+    ("XX镇红星村", {"village": "红星村", "groups": []}),
+    ("红星村委会", {"kind": "village", "village": "红星村"}),
+    ("红星村村委会辖区", {"kind": "village", "village": "红星村"}),
+    ("红星村民委员会", {"kind": "village", "village": "红星村"}),
+    ("红星村全村", {"village": "红星村"}),
+    ("红星村：1-5组", {"village": "红星村", "groups": [(1, 5)]}),
+    ("新泾六村15-30号", {"kind": "village", "village": "新泾六村", "ranges": [rng(15, 30)]}),
+    # 4. places
+    ("电缆厂", {"kind": "place", "place": "电缆厂", "ambiguous": None}),
+    ("市一医院家属区", {"kind": "place", "place": "市一医院家属区"}),
+    ("市一医院", {"kind": "place", "place": "市一医院"}),
+    ("XX单位住宅", {"kind": "place", "place": "XX单位住宅"}),
+    ("粮食局家属院", {"kind": "place", "place": "粮食局家属院"}),
+    ("县粮食局家属院", {"kind": "place", "place": "县粮食局家属院"}),
+    ("江城大学", {"kind": "place", "place": "江城大学"}),
+    ("农贸市场", {"kind": "place", "place": "农贸市场"}),
+    ("电缆厂生活区1-5栋", {"kind": "place", "place": "电缆厂生活区", "buildings": [(1, 5)]}),
+    ("青溪区第一医院", {"kind": "place", "place": "第一医院"}),
+    ("白沙乡全乡", {"kind": "place", "place": "白沙乡", "ambiguous": "area"}),
+    ("崇文街道辖区", {"kind": "place", "place": "崇文街道", "ambiguous": "area"}),
+    ("仙霞居委", {"kind": "place", "place": "仙霞居委", "ambiguous": "area"}),
+    ("红星社区居委会", {"kind": "estate", "estate": "红星社区"}),
+    ("纺大教工宿舍", {"kind": "estate", "estate": "纺大教工宿舍"}),  # 宿舍 ends estates
+    ("XX公司宿舍", {"kind": "estate", "estate": "XX公司宿舍"}),
+    ("电缆厂宿舍3幢", {"kind": "estate", "estate": "电缆厂宿舍", "buildings": [(3, 3)]}),
+    ("电缆厂路", {"kind": "road", "road": "电缆厂路"}),
+    ("仙霞新村1-30号（单号）", {"kind": "estate", "estate": "仙霞新村", "ranges": [rng(1, 30, "odd")]}),
+    # 6. carve-outs (exclusions are checked below)
+    ("雁城路（1-70号除外）", {"road": "雁城路", "ranges": []}),
+    ("雁城路（除1-70号外）", {"road": "雁城路", "ranges": []}),
+    ("雁城路除1-70号以外的门牌", {"road": "雁城路", "ranges": []}),
+    ("雁城路（不含1-70号）", {"road": "雁城路", "ranges": []}),
+    ("雁城路全段（1-70号除外）", {"road": "雁城路", "ranges": []}),
+    ("雁城路1-70号除外", {"road": "雁城路", "ranges": []}),
+    ("学院路（幸福小区除外）", {"road": "学院路", "ranges": []}),
+    # 7. sides with a stretch
+    ("和平西路南侧（A路至B路）", {"road": "和平西路", "side": "south", "stretch": ("A路", "B路"), "ambiguous": "stretch"}),
+    ("和平西路南侧A路至B路段", {"side": "south", "stretch": ("A路", "B路"), "ambiguous": "stretch"}),
+    ("和平西路（A路—B路）南侧", {"side": "south", "stretch": ("A路", "B路"), "ambiguous": "stretch"}),
+    ("和平西路以南", {"side": "south", "stretch": None, "ambiguous": "side"}),
+    ("和平西路南面", {"side": "south", "ambiguous": "side"}),
+    ("解放路（东起青溪大道，西至建设路）", {"road": "解放路", "stretch": ("青溪大道", "建设路"), "ambiguous": "stretch"}),
+    ("文澜路（青溪大道至建设路）两侧", {"stretch": ("青溪大道", "建设路"), "side": None}),
+    ("文澜路（电缆厂至青溪河段）", {"stretch": ("电缆厂", "青溪河")}),
+    ("文澜路青溪大道口至建设路口", {"stretch": ("青溪大道", "建设路")}),
+    ("文澜路（青溪大道与建设路之间）", {"stretch": ("青溪大道", "建设路")}),
+    # 10. noise
+    ("文澜路等", {"road": "文澜路", "ranges": []}),
+    ("文澜路一带", {"road": "文澜路"}),
+    ("文澜路周边", {"road": "文澜路"}),
+    ("文澜路范围内", {"road": "文澜路"}),
+    ("文澜路辖区", {"road": "文澜路"}),
+    ("文澜路所有门牌", {"road": "文澜路"}),
+    ("文澜路全部门牌", {"road": "文澜路"}),
+    ("文澜路两侧", {"road": "文澜路", "side": None, "ambiguous": None}),
+    ("文澜路片区", {"road": "文澜路"}),
+    ("包括文澜路", {"road": "文澜路"}),
+    ("文澜路1-99号等", {"ranges": [rng(1, 99)]}),
+    ("文澜路100弄内所有门牌", {"kind": "lane", "lane": 100}),
+    ("幸福小区全部门牌", {"kind": "estate", "estate": "幸福小区"}),
+    ("铁路以南的学院路", {"road": "学院路", "side": None}),
+    ("井儿巷以南、盐桥街以东的新华坊", {"kind": "estate", "estate": "新华坊"}),
+    # Shanghai
+    ("XX路123弄", {"kind": "lane", "lane": 123}),
+    ("XX路1-99弄（单号）", {"kind": "road", "ranges": [rng(1, 99, "odd", "弄")]}),
+    ("XX路123弄1-20号", {"kind": "lane", "lane": 123, "ranges": [rng(1, 20)]}),
+    ("XX新村", {"kind": "estate", "estate": "XX新村"}),
+    ("XX坊", {"kind": "estate", "estate": "XX坊"}),
+    ("新华路双桥新村", {"kind": "estate", "estate": "新华路双桥新村"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", ANNOUNCEMENT_FORMS)
+def test_announcement_forms(text, expected):
+    clauses = parse_rules(text)
+    assert len(clauses) == 1, [c.to_dict() for c in clauses]
+    clause = clauses[0]
+    assert clause.error is None and clause.kind != "unparsed"
+    assert clause.line == 1 and clause.text == text
+    for name, value in expected.items():
+        assert getattr(clause, name) == value, name
+
+
+CARVE_OUTS = [
+    ("雁城路（1-70号除外）", [{"kind": "road", "road": "雁城路", "ranges": [rng(1, 70)], "text": "1-70号"}]),
+    ("雁城路（除1-70号外）", [{"ranges": [rng(1, 70)]}]),
+    ("雁城路除1-70号以外的门牌", [{"ranges": [rng(1, 70)]}]),
+    ("雁城路（不含1-70号）", [{"ranges": [rng(1, 70)]}]),
+    ("雁城路全段（1-70号除外）", [{"ranges": [rng(1, 70)]}]),
+    ("雁城路1-70号除外", [{"ranges": [rng(1, 70)], "text": "雁城路1-70号除外"}]),
+    ("雁城路（1-70号、单号除外）", [{"ranges": [rng(1, 70)]}, {"ranges": [rng(1, OPEN_END, "odd")]}]),
+    ("学院路（幸福小区除外）", [{"kind": "estate", "estate": "幸福小区", "text": "幸福小区"}]),
+    ("学院路（幸福小区、100-200号除外）", [{"kind": "estate"}, {"kind": "road", "road": "学院路", "ranges": [rng(100, 200)]}]),
+    ("红星村（不含3组）", [{"kind": "village", "village": "红星村", "groups": [(3, 3)]}]),
+    ("新泾六村（除15号外）", [{"kind": "village", "village": "新泾六村", "ranges": [rng(15)]}]),
+    ("白沙乡全乡（除石桥村外）", [{"kind": "village", "village": "石桥村"}]),
+    ("电缆厂（除3幢外）", [{"kind": "place", "place": "电缆厂", "buildings": [(3, 3)]}]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,excluded", CARVE_OUTS)
+def test_carve_outs(text, excluded):
+    (clause,) = parse_rules(text)
+    assert clause.kind != "unparsed", clause.error
+    assert len(clause.exclusions) == len(excluded)
+    for exclusion, attributes in zip(clause.exclusions, excluded, strict=True):
+        for name, value in attributes.items():
+            assert getattr(exclusion, name) == value, name
+
+
+def test_continued_carve_out_applies_to_the_clause_before():
+    (clause,) = parse_rules("雁城路全段、1-70号除外")
+    assert (clause.road, clause.ranges, clause.text) == ("雁城路", [], "雁城路全段、1-70号除外")
+    assert [x.ranges for x in clause.exclusions] == [[rng(1, 70)]]
+
+
+def test_mixed_unit_continuation_is_marked():
+    lane, mixed = parse_rules("长宁路1027弄、811弄-827号")
+    assert (lane.kind, lane.lane, lane.ambiguous) == ("lane", 1027, None)
+    assert (mixed.road, mixed.ranges, mixed.ambiguous, mixed.text) == (
+        "长宁路", [rng(811, 827, unit="mixed")], "mixed_unit", "811弄-827号")
+
+
+def test_unit_less_continuation_marks_the_merged_clause():
+    (clause,) = parse_rules("安顺路1-99号（单号）、2-88（双号）")
+    assert clause.ranges == [rng(1, 99, "odd"), rng(2, 88, "even")] and clause.ambiguous == "no_unit"
+
+
+def test_groups_continue_across_separators_and_lines():
+    first, second = parse_rules("红星村3组、5组、7-9组\n11组")
+    assert first.groups == [(3, 3), (5, 5), (7, 9)] and first.text == "红星村3组、5组、7-9组"
+    assert (second.village, second.groups, second.line) == ("红星村", [(11, 11)], 2)
+
+
+def test_villages_with_their_groups_in_a_list():
+    clauses = parse_rules("胜利村1-5组、东风村2、4、6组、前进村（一组至三组），光明村")
+    assert [(c.village, c.groups) for c in clauses] == [
+        ("胜利村", [(1, 5)]), ("东风村", [(2, 2), (4, 4), (6, 6)]), ("前进村", [(1, 3)]), ("光明村", [])]
+
+
+def test_place_with_its_addresses_in_parentheses():
+    place, road, lane = parse_rules("XX宿舍（延安西路1882号、杨宅路181弄）")
+    assert (place.kind, place.estate, place.text) == ("estate", "XX宿舍", "XX宿舍（延安西路1882号、杨宅路181弄）")
+    assert (road.kind, road.road, road.ranges, road.text) == ("road", "延安西路", [rng(1882)], "延安西路1882号")
+    assert (lane.kind, lane.road, lane.lane, lane.text) == ("lane", "杨宅路", 181, "杨宅路181弄")
+    assert {c.line for c in (place, road, lane)} == {1}
+
+
+def test_unit_place_with_its_addresses_and_bare_numbers_continuing_them():
+    place, first, second = parse_rules("电缆厂（文澜路88号、90-96号（双号），幸福小区3幢）")
+    assert (place.kind, place.place) == ("place", "电缆厂")
+    assert (first.road, first.ranges, first.text) == ("文澜路", [rng(88), rng(90, 96, "even")], "文澜路88号、90-96号（双号）")
+    assert (second.kind, second.estate, second.buildings) == ("estate", "幸福小区", [(3, 3)])
+
+
+def test_included_places_are_clauses_of_their_own():
+    road, estate = parse_rules("文澜路1-99号（含幸福小区）")
+    assert (road.ranges, road.text) == ([rng(1, 99)], "文澜路1-99号（含幸福小区）")
+    assert (estate.estate, estate.text) == ("幸福小区", "幸福小区")
+    (lane,) = parse_rules("文澜路100弄（含）")
+    assert lane.lane == 100
+
+
+@pytest.mark.parametrize(
+    "text,bounds",
+    [
+        ("东至A路，西至B路，南至C路，北至D路", {"east": "A路", "west": "B路", "south": "C路", "north": "D路"}),
+        ("北至D路、南至C路、东至A路", {"north": "D路", "south": "C路", "east": "A路"}),
+        ("东起A路，西到B路", {"east": "A路", "west": "B路"}),
+        ("东到A路、南临C路", {"east": "A路", "south": "C路"}),
+        ("东以A路为界，西以B路为界，北以铁路为界", {"east": "A路", "west": "B路", "north": "铁路"}),
+        ("东至湘江，南至电缆厂围墙，北至铁路，西至A路中心线", {"east": "湘江", "south": "电缆厂围墙", "north": "铁路", "west": "A路"}),
+        ("东至青溪河，西至幸福小区", {"east": "青溪河", "west": "幸福小区"}),
+        ("A路以东、B路以西、C路以南、D路以北区域", {"west": "A路", "east": "B路", "north": "C路", "south": "D路"}),
+        ("A路以东，青溪河以西的区域", {"west": "A路", "east": "青溪河"}),
+        ("青溪河以东、解放路以北", {"west": "青溪河", "south": "解放路"}),
+        ("东至A路，西至B路所围区域", {"east": "A路", "west": "B路"}),
+        ("四至：东至A路，西至B路", {"east": "A路", "west": "B路"}),
+    ],
+)  # fmt: skip
+def test_four_bounds_are_one_clause(text, bounds):
+    clauses = parse_rules(text)
+    area = clauses[-1]
+    assert [c.kind for c in clauses] in (["bounded"], ["heading", "bounded"])
+    assert (area.bounds, area.ambiguous, area.ranges, area.road) == (bounds, "bounded", [], None)
+    assert text.endswith(area.text)
+
+
+def test_four_bounds_over_several_lines_are_one_clause():
+    (area,) = parse_rules("东至A路，\n西至B路；\n南至C路。")
+    assert area.bounds == {"east": "A路", "west": "B路", "south": "C路"}
+    assert (area.line, area.text) == (1, "东至A路\n西至B路\n南至C路")
+
+
+def test_four_bounds_with_a_carve_out_on_a_boundary_road():
+    (area,) = parse_rules("东至雁城路（1-70号除外），西至先锋路")
+    assert area.bounds == {"east": "雁城路", "west": "先锋路"}
+    assert [(x.kind, x.road, x.ranges) for x in area.exclusions] == [("road", "雁城路", [rng(1, 70)])]
+
+
+def test_a_repeated_direction_starts_a_new_area():
+    first, second = parse_rules("东至A路，西至B路；东至C路，西至D路")
+    assert first.bounds == {"east": "A路", "west": "B路"} and second.bounds == {"east": "C路", "west": "D路"}
+
+
+def test_a_side_then_its_stretch_is_one_clause():
+    (clause,) = parse_rules("和平西路以南、A路至B路段")
+    assert (clause.road, clause.side, clause.stretch, clause.ambiguous) == ("和平西路", "south", ("A路", "B路"), "stretch")
+    assert clause.text == "和平西路以南、A路至B路段"
+
+
+def test_sides_of_different_roads_stay_road_clauses():
+    east, west = parse_rules("文澜路东侧、学院路西侧")
+    assert (east.kind, east.side, west.kind, west.side) == ("road", "east", "road", "west")
+
+
+def test_heading_names_the_area_and_matches_nothing():
+    heading, red, light = parse_rules("XX镇：红星村、光明村")
+    assert (heading.kind, heading.place, heading.text) == ("heading", "XX镇", "XX镇：")
+    assert (red.village, light.village) == ("红星村", "光明村")
+    assert [c.kind for c in parse_rules("一、华阳居委：愚园路1088弄")] == ["heading", "lane"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.文澜路；2.学院路", "①文澜路②学院路", "1.文澜路 2.学院路", "文澜路2.学院路", "（1）文澜路（2）学院路",
+     "(1)文澜路;(2)学院路", "一、文澜路 二、学院路", "文澜路及学院路", "文澜路和学院路", "文澜路与学院路",
+     "文澜路以及学院路", "文澜路、\n学院路"],
+)  # fmt: skip
+def test_lists_and_numbering(text):
+    assert [c.road for c in parse_rules(text)] == ["文澜路", "学院路"]
+
+
+def test_and_does_not_split_a_road_named_with_it():
+    assert [c.road for c in parse_rules("和平路、文澜路和平路至建设路段")] == ["和平路", "文澜路"]
+    assert parse_rules("文澜路和平路至建设路段")[0].stretch == ("和平路", "建设路")
+
+
+def strip_separators(text: str) -> str:
+    return re.sub("[、，,；;。]", "", text)
+
+
+ANNOUNCEMENT_MALFORMED = [
+    ("东至", "clause ends too early"),
+    ("东至（", "unexpected"),
+    ("文澜路（1-70号除外", "clause ends too early"),
+    ("文澜路除1-70号", "clause ends too early"),
+    ("A路至B路段", "a stretch without its road"),
+    ("文澜路1-99号、A路至B路段", "a stretch without its road"),
+    ("青溪河", "clause ends too early"),
+    ("东至湘江（1-5号除外）", "only a road or a named place can have numbers left out"),
+    ("文澜路（东起A路）", "a stretch needs two ends"),
+    ("文澜路（除A路至B路段外）", "an excluded side or stretch needs door numbers"),
+    ("红星村3幢", "幢 numbers cannot follow a village"),
+    ("红星村1-5", "clause ends too early"),
+    ("电缆厂东侧", "side cannot follow a place"),
+    ("幸福小区单号", "parity cannot follow an estate"),
+    ("的幸福小区", "unexpected '的'"),
+    ("文澜路（幸福小区（3幢）", "clause ends too early"),
+    ("安顺路134-", "clause ends too early"),
+    ("安顺路-358", "unexpected"),
+    ("东至A路，1-99号", "numbers without a road"),
+]
+
+
+@pytest.mark.parametrize("text,error", ANNOUNCEMENT_MALFORMED)
+def test_malformed_announcement_forms_are_unparsed_with_a_column(text, error):
+    clauses = parse_rules("幸福小区\n" + text)
+    assert clauses[0].kind == "estate"
+    bad = [c for c in clauses[1:] if c.kind == "unparsed"]
+    assert bad and all(c.line == 2 for c in clauses[1:])
+    assert any(error in c.error for c in bad), [c.error for c in bad]
+    assert all(re.search(r"column \d+", c.error) for c in bad)
+    assert strip_separators("".join(c.text for c in clauses[1:])) == strip_separators(text)
+
+
+def test_new_fields_round_trip_through_json():
+    text = "东至雁城路（1-70号除外），西至先锋路\n电缆厂（除3幢外）\n和平西路以南、A路至B路段\n仙霞新村1-30号（单号）\nXX镇：红星村"
+    clauses = parse_rules(text)
+    assert {c.kind for c in clauses} == {"bounded", "place", "road", "estate", "heading", "village"}
+    for clause in clauses:
+        data = json.loads(json.dumps(clause.to_dict(), ensure_ascii=False))
+        assert Clause.from_dict(data) == clause
+    area = clauses[0].to_dict()
+    assert area["bounds"] == {"east": "雁城路", "west": "先锋路"} and area["place"] is None
+    assert clauses[1].to_dict()["place"] == "电缆厂"
+
+
+def test_clauses_stored_before_places_and_bounds_still_load():
+    old = {"line": 1, "text": "文澜路", "kind": "road", "road": "文澜路", "ranges": [], "lane": None, "side": None,
+           "stretch": None, "estate": None, "buildings": [], "village": None, "groups": [], "exclusions": [],
+           "ambiguous": None, "error": None}
+    clause = Clause.from_dict(old)
+    assert (clause.place, clause.bounds) == (None, {})
