@@ -28,7 +28,11 @@ PROVINCES = (
 )  # fmt: skip
 
 # Name suffixes. The rule grammar (rules.lark) spells the same lists out; a test keeps them equal.
-ROAD_SUFFIXES = ("大道", "大街", "公路", "弄堂", "胡同", "路", "街", "道", "巷", "线")
+ROAD_SUFFIXES = (
+    "大道", "大街", "公路", "弄堂", "胡同", "路", "街", "道", "巷", "线",
+    # sections named as roads of their own: 人民路北段, 人民南路三段
+    "东段", "西段", "南段", "北段", "中段", "一段", "二段", "三段", "四段", "五段",
+)  # fmt: skip
 ESTATE_SUFFIXES = (
     "小区", "新村", "花园", "家园", "公寓", "社区", "山庄", "大厦", "广场", "宿舍",
     "苑", "城", "里", "坊", "府", "庭", "园", "湾", "邸", "居", "阁", "院", "墅",
@@ -72,7 +76,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "[零〇一二两三四五六七八九十百千]+"
-_NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|村民小组|村民组|小组|生产队|队|室|楼|层|座"
+_NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|村民小组|村民组|小组|生产队|队|室|楼|层|座|期"
 # A Chinese numeral directly before a unit, or before a chain like 一至五组 / 一、三、五组.
 _CN_BEFORE_UNIT = re.compile(rf"{_CN}(?=(?:[-至到、,]第?(?:{_CN}|\d+))*(?:{_NUMERAL_UNITS}))")
 _DASHES = re.compile("[~\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\ufe58\ufe63]")
@@ -228,7 +232,7 @@ def normalize(text: str, strip_prefixes: tuple[str, ...] = ()) -> str:
     Steps: NFKC; traditional -> simplified; drop parenthesised remarks ("128号(东门)" ->
     "128号"); drop whitespace and punctuation, keeping "-" (ranges and suffixes like
     128-1号); every dash, and 至/到 between two numbers, becomes "-"; Chinese numerals become
-    Arabic only before 号 弄 栋 幢 单元 组 室 楼 号楼 层 座 (or in a chain like 一至五组), so
+    Arabic only before 号 弄 栋 幢 单元 组 室 楼 号楼 层 座 期 (or in a chain like 一至五组), so
     中山一路 and 第一小学 stay; buildings 3栋 / 3号楼 / 3座 / 3# all become 3幢 ("#" is never
     kept); ASCII letters are upper-cased. Finally the given ``strip_prefixes`` (exact
     strings, e.g. a city and district) and a leading province name are removed, repeatedly,
@@ -295,7 +299,7 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 _N = f"[{NAME_CHARS}]"
 _ROAD_NAME = f"{_N}+?(?:{_alternation(ROAD_SUFFIXES)})"
-_ESTATE_NAME = f"{_N}+?(?:{_alternation(ESTATE_SUFFIXES)})"
+_ESTATE_NAME = rf"{_N}+?(?:{_alternation(ESTATE_SUFFIXES)})(?:\d+期)?"  # 阳光花园2期
 _VILLAGE_NAME = f"{_N}+?村(?<!新村)"
 _FOLLOWED = rf"(?=\d|-|$|(?:{_ESTATE_NAME}|{_VILLAGE_NAME})(?:\d|$))"
 _ROAD_RE = re.compile(f"(?P<name>{_ROAD_NAME})(?<!街(?=道))(?<!街道){_FOLLOWED}")  # 崇文街道: no road

@@ -215,7 +215,7 @@ class _ToItems(Transformer):
     def numspec(self, meta, children):
         """nums [SUFFIX] UNIT [- NUMBER UNIT] [SUFFIX] -> Part("spec", Spec)."""
         tokens = [c for c in children[1:] if isinstance(c, Token)]
-        units = [str(t) for t in tokens if t.type == "UNIT"]
+        units = [str(t)[0] for t in tokens if t.type == "UNIT"]  # 号院 is a 号
         to = next((int(t) for t in tokens if t.type == "NUMBER"), None)
         suffix = next((str(t) for t in tokens if t.type == "SUFFIX"), None)
         spec = Spec(children[0], units[0], (to, units[1]) if to is not None else None, suffix)
@@ -244,6 +244,11 @@ class _ToItems(Transformer):
 
     def whole(self, children):
         return Part("whole", None, self._pos(children[0]))
+
+    def open_end(self, children):
+        """以上 / 以后 -> "up", 以下 / 以前 -> "down"."""
+        word = str(children[0])
+        return Part("open", "down" if "下" in word or "前" in word else "up", self._pos(children[0]))
 
     def noise(self, children):
         return Part("noise", None, self._pos(children[0]))
@@ -446,13 +451,27 @@ def _area_of(item: _Item) -> tuple[str, str] | None:
 # --- lines -----------------------------------------------------------------------------------
 
 
+# Spaces that separate items in text copied from tables or PDFs (文澜路 学院路, 1088弄 1136弄): after
+# a number's unit or a name's last character, before a digit (after a unit) or a new name - not
+# before words that continue an item (全段, 东侧, 以南, 至, 除 ...) and not after 镇/区/市 (XX镇 红星村).
+_SPACE_SEPARATOR = re.compile(
+    r"(?:(?<=[号弄幢组)）])\s+(?=[0-9０-９\u4e00-\u9fff])"
+    r"|(?:(?<=[路街巷道线村园苑里坊院厦庄寓城湾府阁墅场厂])|(?<=小区)|(?<=社区))\s+(?=[\u4e00-\u9fff]))"
+    r"(?!全|整|单|双|奇数|偶数|[东西南北](?:侧|面|边)|以[东西南北]|两侧|除|不含|不包|至|到|及|和|与|等|一带|周边"
+    r"|附近|范围|辖区|所有|门牌|内|段|之间|以外|外|的|口|以上|以下|以后|以前|[0-9０-９]+[-－—~～至到]?[0-9０-９]*[幢栋组期]"
+    r"|[一二三四五六七八九十]+期)"
+)
+
+
 class _Line:
     """One input line: its raw text, its canonical form and the mapping between them."""
 
     def __init__(self, raw: str, number: int):
         self.raw, self.number = raw, number
-        # Numbering becomes a separator of the same length, so positions in raw stay valid.
+        # Numbering and separating spaces become separators of the same length, so positions in
+        # raw stay valid.
         blanked = _ENUMERATION.sub(lambda m: "；" + " " * (len(m.group()) - 1), raw)
+        blanked = _SPACE_SEPARATOR.sub(lambda m: "、" + m.group()[1:], blanked)
         self.tracked = canonicalize_with_spans(blanked)
         self.text = self.tracked.text
 

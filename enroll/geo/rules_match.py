@@ -8,6 +8,7 @@ item's parts (``Spec`` / ``Part``) to ``build``, which checks them and returns a
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -141,6 +142,13 @@ class _Ranges:
         """Something else came between numbers and a parity: they no longer belong together."""
         self.last = None
 
+    def open(self, direction: str, pos: int) -> None:
+        """100号以上 / 以后 (``up``): 100 and every number after it; 以下 / 以前 (``down``): 1 to 100."""
+        if self.last is None or len(self.items) - self.last != 1 or self.items[-1].start != self.items[-1].end:
+            raise RuleError("以上 / 以下 needs a single number before it", pos)
+        r = self.items[-1]
+        self.items[-1] = replace(r, end=OPEN_END, suffix=None) if direction == "up" else replace(r, start=1, suffix=None)
+
     def finish(self) -> list[NumberRange]:
         """The ranges; a parity with no numbers means every number of that parity (文澜路单号)."""
         if self.pending:
@@ -196,6 +204,8 @@ def _road_clause(road: str, parts: list[Part], lane: int | None = None) -> Claus
             ranges.add(new)
         elif part.tag == "parity":
             ranges.parity(part.value, part.pos)
+        elif part.tag == "open":
+            ranges.open(part.value, part.pos)
         else:
             ranges.other()
             if part.tag in ("side", "area"):
@@ -305,14 +315,20 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and _key(a) == _key(b)
 
 
+_PHASE = re.compile(r"\d+期")
+
+
 def _same_estate(name: str | None, address: AddressParts) -> bool:
-    """The address's estate, also one named with its road (新华路双桥新村 = 新华路 + 双桥新村)."""
+    """The address's estate, also one named with its road (新华路双桥新村 = 新华路 + 双桥新村) or a
+    phase of it (阳光花园 covers 阳光花园2期, 阳光花园1期 does not cover 阳光花园2期)."""
     if address.estate is None or name is None:
         return False
-    key = _key(name)
-    if key == _key(address.estate):
+    key, estate = _key(name), address.estate
+    if key == estate:
         return True
-    return address.road is not None and key.endswith(address.estate) and key == address.road + address.estate
+    if estate.startswith(key) and _PHASE.fullmatch(estate, len(key)):
+        return True  # 阳光花园 covers 阳光花园2期
+    return address.road is not None and key.endswith(estate) and key == address.road + estate
 
 
 def _in_range(r: NumberRange, number: int | None, suffix: str | None) -> bool:

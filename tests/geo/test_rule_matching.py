@@ -175,7 +175,8 @@ def test_a_school_catchment_end_to_end():
 3. 幸福小区（不含8幢）、金桂苑1-5号楼；
 4. 东湖村一至五组。"""
     clauses = parse_rules(text)
-    assert clauses[0].kind == "unparsed" and clauses[0].line == 1
+    # The label 划片范围： is a heading now (it used to be unparsed): it names the text, matches nothing.
+    assert clauses[0].kind == "heading" and clauses[0].line == 1 and clauses[0].text == "划片范围："
 
     def covered(address):
         parts = parse_address(address, ("浙江省", "江城市", "青溪区"))
@@ -287,6 +288,21 @@ ANNOUNCEMENT_TABLE = [
     ("井儿巷以南、盐桥街以东的新华坊", "新华坊3号", True),
     ("井儿巷以南、盐桥街以东的新华坊", "井儿巷3号", False),
     ("天山新村", "天山新村18号", True),
+    ("文化路5号院", "文化路5号院3号楼", True),
+    ("文化路5号院", "文化路7号", False),
+    ("阳光花园", "阳光花园二期3栋", True),
+    ("阳光花园二期", "阳光花园2期3栋", True),
+    ("阳光花园二期", "阳光花园一期3栋", False),
+    ("阳光花园二期", "阳光花园3栋", False),
+    ("文澜路100号以上（双号）", "文澜路1000号", True),
+    ("文澜路100号以上（双号）", "文澜路98号", False),
+    ("文澜路100号以上（双号）", "文澜路101号", False),
+    ("文澜路100号以下", "文澜路100号", True),
+    ("文澜路100号以下", "文澜路102号", False),
+    ("人民路北段1-99号", "人民路北段5号", True),
+    ("人民路北段1-99号", "人民路5号", False),
+    ("文澜路1-99号（其中55号除外）", "文澜路55号", False),
+    ("文澜路1-99号（其中55号除外）", "文澜路57号", True),
 ]
 
 

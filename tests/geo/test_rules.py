@@ -292,7 +292,7 @@ MALFORMED = [
     ("文澜路单号双号1-9号", "two parities in a row"),
     ("文澜路1号至99弄至3号", "unexpected"),
     ("文澜路(东门)", "unexpected"),
-    ("以上范围内的住户", "unexpected character"),
+    ("以上范围内的住户", "unexpected '以上' at column 1"),  # 以上 is a word of the grammar now (100号以上)
 ]
 
 
@@ -513,6 +513,22 @@ ANNOUNCEMENT_FORMS = [
     ("XX新村", {"kind": "estate", "estate": "XX新村"}),
     ("XX坊", {"kind": "estate", "estate": "XX坊"}),
     ("新华路双桥新村", {"kind": "estate", "estate": "新华路双桥新村"}),
+    ("愚园路1088弄全弄", {"kind": "lane", "lane": 1088, "ranges": []}),
+    # more spellings of real texts
+    ("文化路5号院", {"road": "文化路", "ranges": [rng(5)]}),
+    ("文化路5-9号院", {"ranges": [rng(5, 9)]}),
+    ("阳光花园二期", {"kind": "estate", "estate": "阳光花园2期"}),
+    ("阳光花园二期3-5栋", {"estate": "阳光花园2期", "buildings": [(3, 5)]}),
+    ("文澜路100号以上（双号）", {"ranges": [rng(100, OPEN_END, "even")]}),
+    ("文澜路100号以后", {"ranges": [rng(100, OPEN_END)]}),
+    ("文澜路100号及以下", {"ranges": [rng(1, 100)]}),
+    ("人民路北段1-99号", {"road": "人民路北段", "ranges": [rng(1, 99)]}),
+    ("人民南路三段", {"road": "人民南路三段"}),
+    ("文澜路1-99号（其中55号除外）", {"ranges": [rng(1, 99)]}),
+    ("文澜路 1-99号", {"road": "文澜路", "ranges": [rng(1, 99)]}),
+    ("XX镇 红星村", {"village": "红星村"}),
+    ("文澜路 东侧", {"side": "east"}),
+    ("红星村 1-5组", {"groups": [(1, 5)]}),
 ]
 
 
@@ -660,6 +676,36 @@ def test_sides_of_different_roads_stay_road_clauses():
     assert (east.kind, east.side, west.kind, west.side) == ("road", "east", "road", "west")
 
 
+def test_a_former_name_is_a_clause_of_its_own():
+    estate, village = parse_rules("新塘社区（原新塘村）")
+    assert (estate.estate, village.village, village.text) == ("新塘社区", "新塘村", "新塘村")
+
+
+def test_carve_out_introduced_by_of_which():
+    (clause,) = parse_rules("文澜路1-99号（其中55号除外）")
+    assert [x.ranges for x in clause.exclusions] == [[rng(55)]]
+    (clause,) = parse_rules("文澜路1-99号（其中除55号外）")
+    assert [x.ranges for x in clause.exclusions] == [[rng(55)]]
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [("文澜路 学院路 建设路", ["文澜路", "学院路", "建设路"]),
+     ("愚园路1088弄 1136弄 1208弄", [1088, 1136, 1208]),
+     ("幸福小区 金桂苑  东湖村", ["幸福小区", "金桂苑", "东湖村"]),
+     ("文澜路1-99号 学院路", ["文澜路", "学院路"])],
+)  # fmt: skip
+def test_spaces_separate_items_copied_from_tables(text, names):
+    clauses = parse_rules(text)
+    assert [c.lane or c.road or c.estate or c.village for c in clauses] == names
+
+
+@pytest.mark.parametrize("label", ["招生范围：", "划片范围：", "施教区范围为：", "对口地段：", "四至：", "文澜小学："])
+def test_labels_before_the_text_are_headings(label):
+    heading, road = parse_rules(label + "文澜路")
+    assert (heading.kind, heading.text, road.road) == ("heading", label, "文澜路")
+
+
 def test_heading_names_the_area_and_matches_nothing():
     heading, red, light = parse_rules("XX镇：红星村、光明村")
     assert (heading.kind, heading.place, heading.text) == ("heading", "XX镇", "XX镇：")
@@ -706,6 +752,8 @@ ANNOUNCEMENT_MALFORMED = [
     ("安顺路134-", "clause ends too early"),
     ("安顺路-358", "unexpected"),
     ("东至A路，1-99号", "numbers without a road"),
+    ("文澜路1-99号以上", "以上 / 以下 needs a single number"),
+    ("幸福小区3幢以上", "open cannot follow an estate"),
 ]
 
 
