@@ -119,7 +119,7 @@ def bench_points() -> None:
           "median of 5 interleaved runs)")
     district = get_district(DEMO_CODE)
     plan = next(p for p in published_plans(district.id) if p.stage == "primary")
-    locator, _ = zone_locator(PlanInfo.of(plan))  # the locator the service uses (memoised per plan)
+    locator, _ = zone_locator(PlanInfo.of(plan, True))  # the locator the service uses (memoised per plan)
     zones = list(plan.zones)
     compare_locate(f"demo district 青溪区, published primary plan ({len(zones)} zones, "
                    f"{len(locator.keys)} locator pieces)",

@@ -121,7 +121,8 @@ def synthetic_district(folder: Path, schools: dict, boundary):
 def _setup_district(app, folder: Path, n: int | None) -> str:
     """Publish the demo district (n None) or a synthetic n-zone district; returns the page URL."""
     from enroll.demo import load_demo
-    from enroll.zoning.services import approve_plan, import_plan, submit_plan
+    from enroll.review.content import approve_revision, submit_revision
+    from enroll.zoning.services import import_plan
 
     with app.app_context():
         if n is None:
@@ -130,8 +131,8 @@ def _setup_district(app, folder: Path, n: int | None) -> str:
         frame, schools, boundary = synthetic_city(n)
         editor, reviewer = synthetic_district(folder, schools, boundary)
         plan = import_plan(editor, "990199", 2026, "primary", write_zip(frame, folder, f"z{n}"))
-        submit_plan(editor, plan.id)
-        approve_plan(reviewer, plan.id)
+        submit_revision(editor, plan.revision_id)
+        approve_revision(reviewer, plan.revision_id)
         return "/d/990199/2026/primary/"
 
 
@@ -139,7 +140,7 @@ def page_bytes(app, url: str) -> tuple[int, int, int]:
     """(gzip bytes of page + its local assets + zone GeoJSON, of which GeoJSON, raw GeoJSON gzip)."""
     import re
 
-    from enroll.zoning.models import ZoningPlan
+    from enroll.zoning.services import all_published_plans
 
     client = app.test_client()
     html = client.get(url).get_data()
@@ -149,8 +150,7 @@ def page_bytes(app, url: str) -> tuple[int, int, int]:
         total += len(gzip.compress(client.get(asset.decode()).get_data(), 6))
     geojson = len(gzip.compress(client.get(url + "zones.geojson").get_data(), 6))
     with app.app_context():
-        plan = db.session.scalars(db.select(ZoningPlan).where(ZoningPlan.status == "published")
-                                  .order_by(ZoningPlan.id.desc())).first()
+        plan = max(all_published_plans(), key=lambda p: p.id)
         raw = shapely.to_geojson(shapely.GeometryCollection([z.geometry for z in plan.zones])).encode()
     return total + geojson, geojson, len(gzip.compress(raw, 6))
 

@@ -22,6 +22,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def contains(column, term: str):
+    """``column LIKE %term%`` with the term's own %, _ and ! taken literally (search terms)."""
+    escaped = term.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return column.like(f"%{escaped}%", escape="!")
+
+
 def utcnow() -> datetime:
     """Timezone-aware now, for callable column defaults."""
     return datetime.now(UTC)

@@ -26,7 +26,12 @@ from enroll.lookup.models import Address
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
-from enroll.zoning.services import all_published_plans, get_plan, plans_with_zones, published_plans
+from enroll.zoning.services import (
+    all_published_plans,
+    get_plan,
+    plans_with_zones,
+    published_plans,
+)
 from enroll.zoning.years import DEFAULT_SEASON_START, current_year
 
 MAX_QUERY = 200

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 
+from enroll.core.db import contains
 from enroll.core.errors import BadRequest
 from enroll.core.i18n import _l
 from enroll.extensions import db
@@ -15,6 +16,7 @@ from enroll.geo.address import to_simplified
 from enroll.review import content, states
 from enroll.review.models import Revision
 from enroll.schools.models import School
+from enroll.zoning import public as zoning_public
 
 MAX_QUERY = 100
 LIMIT = 50
@@ -41,12 +43,6 @@ def terms_of(query: str | None) -> list[str]:
     return [t for t in to_simplified(query).lower().split() if t][:8]
 
 
-def _like(column, term: str):
-    """``column LIKE %term%`` with the term's own % and _ taken literally."""
-    escaped = term.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-    return column.like(f"%{escaped}%", escape="!")
-
-
 def _snippet(text: str, terms: list[str]) -> str:
     at = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
     start = max(0, at - SNIPPET)
@@ -66,7 +62,7 @@ def search(query: str | None, locale: str = "zh_Hans") -> list[Hit]:
     terms = terms_of(query)
     revisions = db.session.scalars(select(Revision).where(
         Revision.status == states.PUBLISHED,
-        and_(*(_like(Revision.search_text, t) for t in terms))
+        and_(*(contains(Revision.search_text, t) for t in terms))
     ).order_by(Revision.published_at.desc()).limit(LIMIT))
     hits = []
     for revision in revisions:
@@ -77,8 +73,12 @@ def search(query: str | None, locale: str = "zh_Hans") -> list[Hit]:
         title = _localized(revision.data, locale, "title") or kind.title(item, revision.data)
         hits.append(Hit(kind.label, str(title), _snippet(revision.search_text or "", terms), kind.public_endpoint,
                         kind.public_args(item), revision.published_at))
+    for text in zoning_public.search_texts(terms):
+        title = _l("%(school)s：%(year)s 年划片范围", school=text.school.name, year=text.plan.year)
+        hits.append(Hit(_l("划片范围"), str(title), _snippet(text.text, terms), "public.school",
+                        {"school_id": text.school_id}, text.plan.published_at))
     for school in db.session.scalars(select(School).where(and_(*(
-            or_(_like(School.name, t), _like(School.address, t))
+            or_(contains(School.name, t), contains(School.address, t))
             for t in terms))).order_by(School.name).limit(LIMIT)):
         hits.append(Hit(_l("学校"), school.name, school.address, "public.school", {"school_id": school.id}))
     return hits

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from enroll.core.db import contains
 from enroll.core.errors import NotFound
 from enroll.core.i18n import _l
 from enroll.districts.services import get_district
@@ -16,7 +17,7 @@ from enroll.review import content
 from enroll.review.models import AuditEvent
 from enroll.schools.services import schools_of
 from enroll.zoning.diff import SchoolDiff, diff_plans
-from enroll.zoning.models import ZoneRule, ZoneText, ZoningPlan
+from enroll.zoning.models import ZoneRule, ZoneText, Zoning, ZoningPlan
 from enroll.zoning.services import (
     STAGE_LABELS,
     ZONING,
@@ -125,3 +126,14 @@ def zoning_history(district_code: str, year: int, stage: str) -> tuple[object, l
         previous = plan
     return item, versions[::-1]
 
+
+def search_texts(terms: list[str], limit: int = 50) -> list[ZoneText]:
+    """Published 划片 texts naming every term (a road, an estate, a village), newest year first:
+    site search finds the schools whose text names what a parent typed."""
+    if not terms:
+        return []
+    query = (select(ZoneText).join(ZoningPlan, ZoneText.plan_id == ZoningPlan.id)
+             .join(Zoning, Zoning.plan_id == ZoningPlan.id)
+             .where(Zoning.status == "published", *(contains(ZoneText.text, t) for t in terms))
+             .order_by(ZoningPlan.year.desc(), ZoningPlan.stage, ZoneText.position).limit(limit))
+    return list(db.session.scalars(query))

@@ -29,7 +29,14 @@ from enroll.geo.validate import validate_zones
 from enroll.review import content, states
 from enroll.review.services import record
 from enroll.schools.services import schools_of
-from enroll.zoning.models import Zone, ZoneRule, ZoneText, Zoning, ZoningPlan, zone_schools
+from enroll.zoning.models import (
+    Zone,
+    ZoneRule,
+    ZoneText,
+    Zoning,
+    ZoningPlan,
+    zone_schools,
+)
 from enroll.zoning.report import refresh_report
 
 ZONING_STAGES = ("primary", "junior")

@@ -74,7 +74,9 @@ def test_tianditu_with_every_other_host_blocked_asks_only_for_its_tiles(live_ser
     outside.clear()
     page.get_by_label("影像地图").focus()
     page.keyboard.press("Space")
-    page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile[src*=\"img_w\"]').length > 0")
+    # the imagery and its annotation layer load independently: wait for both (one alone made this flaky)
+    page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile[src*=\"img_w\"]').length > 0"
+                           " && document.querySelectorAll('img.leaflet-tile[src*=\"cia_w\"]').length > 0")
     assert {tile.match(u).group(1) for u in outside} == {"img", "cia"}
 
 

@@ -80,3 +80,16 @@ def test_every_kind_of_published_content_has_a_public_history(client, editor, re
     assert client.get("/history/timeline/999").status_code == 404
     draft = policies.save_document(editor, "990101", document())
     assert client.get(f"/history/policy/{draft.object_id}").status_code == 404  # not published: no history
+
+
+def test_a_road_name_finds_the_schools_whose_published_text_names_it(editor, reviewer):
+    import zoning_steps as steps
+    from support import DEMO
+
+    [plan] = steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
+    assert not [h for h in services.search("学院路") if h.endpoint == "public.school" and "划片范围" in h.title]
+    steps.publish(editor, reviewer, plan.id)
+    hits = [h for h in services.search("学院路") if "划片范围" in h.title]
+    named = {t.school.name for t in plan.texts if "学院路" in t.text}
+    assert named and {h.title.split("：")[0] for h in hits} == named
+    assert all("学院路" in h.snippet for h in hits)

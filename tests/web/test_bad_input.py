@@ -65,11 +65,12 @@ def test_hostile_upload_file_names_get_a_report(login, editor, filename):
 
 
 def test_json_errors_keep_the_http_status(login, editor):
-    from enroll.zoning.services import import_plan, submit_plan
+    from enroll.review.content import submit_revision
+    from enroll.zoning.services import import_plan
 
     plan = import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
-    submit_plan(editor, plan.id)
-    response = login(editor).post(f"/bureau/plans/{plan.id}/submit", headers={"Accept": "application/json"})
+    submit_revision(editor, plan.revision_id)
+    response = login(editor).post(f"/bureau/revisions/{plan.revision_id}/submit", headers={"Accept": "application/json"})
     assert response.status_code == 409
     assert response.get_json()["error"]["status"] == 409
 

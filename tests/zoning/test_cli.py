@@ -24,7 +24,7 @@ def test_zoning_import_submit_approve_by_cli(app, editor, reviewer, db):
     assert same_person.exit_code == 1 and "error" in json.loads(same_person.output)
     approved = run(app, "zones", "approve", plan_id, "--as", "reviewer", "--json")
     assert json.loads(approved.output)["status"] == "published"
-    channels = {e.channel for e in db.session.query(AuditEvent).filter_by(object_type="zoning_plan", object_id=plan_id)}
+    channels = {e.channel for e in db.session.query(AuditEvent).filter(AuditEvent.action.like("content.%"))}
     assert channels == {"cli"}
 
 
@@ -85,3 +85,27 @@ def test_demo_load_publishes_both_stages(app, client):
     assert client.get("/d/990101/2026/primary/").status_code == 200
     assert client.get("/d/990101/2026/junior/").status_code == 200
     assert "already" in run(app, "demo", "load").output
+
+
+def test_text_merge_draft_lookup_and_current_year_by_cli(app, editor, reviewer, tmp_path):
+    rules = DEMO / "rules_primary.csv"
+    result = run(app, "zones", "import-rules", str(rules), "--district", "990101", "--year", "2026",
+                 "--as", "editor", "--json")
+    [plan] = json.loads(result.output)["plans"]
+    assert plan["texts"] == 28 and plan["zones"] == 0 and plan["updated"] == 28
+    assert run(app, "zones", "submit", str(plan["id"]), "--as", "editor").exit_code == 0
+    assert run(app, "zones", "approve", str(plan["id"]), "--as", "reviewer").exit_code == 0
+    one = tmp_path / "one.csv"
+    one.write_text("学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n", encoding="utf-8")
+    merged = json.loads(run(app, "zones", "import-rules", str(one), "--district", "990101", "--year", "2026",
+                            "--as", "editor", "--json").output)["plans"][0]
+    assert (merged["updated"], merged["removed"], merged["texts"]) == (1, 0, 28)  # 27 others kept
+    both = json.loads(run(app, "lookup", "学院路130号", "--plan", str(merged["id"]), "--as", "editor", "--json").output)
+    assert "青溪区东湖小学" in {m["school"]["name"] for m in both["plan"]["matches"]}
+    assert "青溪区东湖小学" not in {m["school"]["name"] for m in both["published"]["matches"]}
+    assert run(app, "lookup", "学院路130号", "--plan", str(merged["id"])).exit_code != 0  # --as is needed
+    set_year = run(app, "zones", "current-year", "--district", "990101", "--year", "2027", "--as", "reviewer", "--json")
+    assert json.loads(set_year.output)["current_year"] == 2027
+    answer = json.loads(run(app, "lookup", "学院路130号", "--json").output)
+    assert answer["year"] == 2027 and answer["matches"] == [] and answer["later"] == []
+    assert run(app, "zones", "current-year", "--district", "990101", "--year", "2027", "--as", "editor").exit_code == 1
