@@ -67,7 +67,7 @@ NOISE_WORDS = (
     "及其周边", "及周边", "及附近", "等", "一带", "周边", "附近", "周围", "范围内", "范围",
     "辖区内", "辖区", "区域内", "区域", "围合区域", "所围区域", "合围区域", "围合", "所围", "合围",
     "围成", "以内", "在内", "内", "所有门牌号", "所有门牌", "所有", "门牌号", "门牌", "住户",
-    "居民", "沿线", "沿街", "地段", "地块", "全部门牌", "片区",
+    "居民", "沿线", "沿街", "地段", "地块", "全部门牌", "片区", "部分",
 )  # fmt: skip
 MAX_NUMBER = 10**7  # larger "door numbers" are typing errors (and overflow 32-bit integer columns)
 
@@ -76,15 +76,15 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "[零〇一二两三四五六七八九十百千]+"
-_NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|村民小组|村民组|小组|生产队|队|室|楼|层|座|期"
+_NUMERAL_UNITS = "号楼|号|弄|栋|幢|单元|组|村民小组|村民组|居民小组|居民组|小组|生产队|队|室|楼|层|座|期"
 # A Chinese numeral directly before a unit, or before a chain like 一至五组 / 一、三、五组.
 _CN_BEFORE_UNIT = re.compile(rf"{_CN}(?=(?:[-至到、,]第?(?:{_CN}|\d+))*(?:{_NUMERAL_UNITS}))")
 _DASHES = re.compile("[~\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\ufe58\ufe63]")
 _TO_BETWEEN_DIGITS = re.compile(r"(?<=\d)[至到](?=\d)")
 _BUILDING = re.compile(r"(\d+)(?:号楼|栋|座|#楼?)")
-# A village group: 3村民小组 / 3小组 / 3生产队 -> 3组, and 3队 after a village (红星村3队、5队);
+# A village group: 3村民小组 / 3居民小组 / 3小组 / 3生产队 -> 3组, and 3队 after a village (红星村3队);
 # 第3组 / 第1至第5组 -> 3组 / 1至5组.
-_GROUP_WORDS = re.compile(r"(?<=\d)(?:村民小组|村民组|小组|生产队|队)")
+_GROUP_WORDS = re.compile(r"(?<=\d)(?:村民小组|村民组|居民小组|居民组|小组|生产队|队)")
 _ORDINAL_GROUP = re.compile(r"(?<!\d)第+(?=\d+(?:[-至到、,]第*\d+)*组)")
 
 
@@ -342,7 +342,7 @@ def _road_part(text: str, parts: dict) -> int:
 
 
 def _estate_part(text: str, pos: int, parts: dict) -> int:
-    """Estate, then building (幢) and unit (单元), then a house number if none was found yet."""
+    """Estate, then building (幢) and unit (单元) or group (组), then a house number if none was found yet."""
     m = _ESTATE_RE.search(text, pos)
     if not m:
         return pos
@@ -352,6 +352,9 @@ def _estate_part(text: str, pos: int, parts: dict) -> int:
         parts["building"] = int(b["building"]) if b["building"] else None
         parts["unit"] = int(b["unit"] or b["unit_only"]) if (b["unit"] or b["unit_only"]) else None
         pos = b.end()
+    g = _GROUP_RE.match(text, pos)
+    if g:  # 新塘社区3组: residents' groups of a community
+        parts["group"], pos = int(g["group"]), g.end()
     if parts.get("number") is None and parts.get("lane") is None:
         number, suffix, end = _house(text, pos, need_unit=True)
         if end > pos:

@@ -67,6 +67,8 @@ _ENUMERATION = re.compile(
     r"|(?<=[\u4e00-\u9fff)）])[0-9０-９]{1,2}[.．](?=[A-Za-z\u3400-\u4dbf\u4e00-\u9fff])"
     r"|(?<=[\u4e00-\u9fff])[(（][0-9０-９]{1,2}[)）](?=[\u4e00-\u9fff])"
 )
+# 文化路5号院 is 文化路5号; 251弄5-8支弄 are the sub-lanes 5-8 of lane 251, numbered like its doors.
+_UNITS = {"号院": "号", "支弄": "号"}
 _VILLAGE_COMMITTEE = re.compile("(?:村民委员会|村委会|村委)$")
 _RESIDENTS_COMMITTEE = re.compile("(?:居民委员会|居委会|居委)$")
 
@@ -163,7 +165,9 @@ def _resolve(paren: _Paren, pos: int) -> tuple[list[Part], list[_Target]]:
         return [Part("stretch", (bounds[0][1], bounds[1][1]), pos)], []
     parts, extras = [], []
     for target in targets:
-        if target.place is not None or extras:
+        if target.place is not None and target.parts and all(p.tag in ("area", "side") for p in target.parts):
+            parts.append(Part("partial", target.place[1], target.start))  # (文澜路以东部分): only part of it
+        elif target.place is not None or extras:
             extras.append(target)
         else:
             parts += target.parts
@@ -215,7 +219,7 @@ class _ToItems(Transformer):
     def numspec(self, meta, children):
         """nums [SUFFIX] UNIT [- NUMBER UNIT] [SUFFIX] -> Part("spec", Spec)."""
         tokens = [c for c in children[1:] if isinstance(c, Token)]
-        units = [str(t)[0] for t in tokens if t.type == "UNIT"]  # 号院 is a 号
+        units = [_UNITS.get(str(t), str(t)) for t in tokens if t.type == "UNIT"]
         to = next((int(t) for t in tokens if t.type == "NUMBER"), None)
         suffix = next((str(t) for t in tokens if t.type == "SUFFIX"), None)
         spec = Spec(children[0], units[0], (to, units[1]) if to is not None else None, suffix)

@@ -192,7 +192,7 @@ def _door_ranges(spec: Spec, pos: int) -> list[NumberRange]:
 def _road_clause(road: str, parts: list[Part], lane: int | None = None) -> Clause:
     """A road clause, or a lane clause when it starts with a single 弄 number (or ``lane`` is given)."""
     clause = Clause(0, "", "road" if lane is None else "lane", road=road, lane=lane)
-    ranges, no_unit = _Ranges(), False
+    ranges, no_unit, partial = _Ranges(), False, False
     for part in parts:
         if part.tag == "spec" and clause.lane is None and not ranges.items and _is_lane_head(part.value):
             clause.kind, clause.lane = "lane", part.value.nums[0][0]
@@ -212,15 +212,23 @@ def _road_clause(road: str, parts: list[Part], lane: int | None = None) -> Claus
                 clause.side = part.value
             elif part.tag == "stretch":
                 clause.stretch = part.value
+            partial = partial or part.tag == "partial"
     clause.ranges = ranges.finish()
-    clause.ambiguous = _road_ambiguity(clause, no_unit)
+    clause.ambiguous = _road_ambiguity(clause, no_unit, partial)
     return clause
 
 
-def _road_ambiguity(clause: Clause, no_unit: bool) -> str | None:
-    """Why a road or lane clause is uncertain: a side or stretch without numbers, then the units."""
-    if clause.kind == "road" and not clause.ranges and (clause.stretch or clause.side):
-        return "stretch" if clause.stretch else "side"
+def _road_ambiguity(clause: Clause, no_unit: bool, partial: bool) -> str | None:
+    """Why a road or lane clause is uncertain: a side or stretch without numbers, then the units.
+
+    A stretch with only a parity (五一大道(芙蓉路至黄兴路)北侧(单号)) is still only part of the
+    road; a side with a parity is not uncertain (the odd side is the odd numbers).
+    """
+    only_parity = all(r.start == 1 and r.end == OPEN_END for r in clause.ranges)
+    if clause.kind == "road" and (clause.stretch and only_parity or partial):
+        return "stretch"
+    if clause.kind == "road" and not clause.ranges and clause.side:
+        return "side"
     if any(r.unit == "mixed" for r in clause.ranges):
         return "mixed_unit"
     return "no_unit" if no_unit else None
@@ -241,9 +249,12 @@ def _numbered_clause(kind: str, name: str, parts: list[Part]) -> Clause:
     """
     unit, noun = _NOUNS[kind]
     pairs: list[tuple[int, int]] = []
+    groups: list[tuple[int, int]] = []  # of an estate: 新塘社区1-6居民小组
     doors = _Ranges()
+    partial = False
     for part in parts:
-        if part.tag == "whole":
+        if part.tag in ("whole", "partial"):
+            partial = partial or part.tag == "partial"
             continue
         if part.tag == "parity" and doors.last is not None:
             doors.parity(part.value, part.pos)
@@ -253,6 +264,9 @@ def _numbered_clause(kind: str, name: str, parts: list[Part]) -> Clause:
             doors.add(_door_ranges(spec, part.pos))
             continue
         doors.other()
+        if kind == "estate" and part.tag == "spec" and spec.unit == "组" and (not spec.to or spec.to[1] == "组"):
+            groups += _pairs(spec, part.pos)
+            continue
         if part.tag != "spec" or spec.unit != unit or spec.suffix or (spec.to and spec.to[1] != unit):
             what = part.tag if part.tag != "spec" else f"{spec.unit} numbers" if spec.unit else "numbers without a unit"
             raise RuleError(f"{what} cannot follow {noun} (expected {unit} or 号 numbers)", part.pos)
@@ -262,7 +276,8 @@ def _numbered_clause(kind: str, name: str, parts: list[Part]) -> Clause:
     if kind == "village":
         clause.groups = pairs
     else:
-        clause.buildings = pairs
+        clause.buildings, clause.groups = pairs, groups
+    clause.ambiguous = "area" if partial else None
     return clause
 
 
@@ -380,6 +395,8 @@ def _covers(clause: Clause, address: AddressParts) -> bool:
             return False
         return not clause.ranges or any(_in_range(r, address.lane_number, address.suffix) for r in clause.ranges)
     if clause.kind == "estate":
+        if clause.groups and not _in_pairs(clause.groups, address.group):
+            return False
         return _same_estate(clause.estate, address) and _inside(clause, clause.buildings, address.building, address)
     if clause.kind == "village":
         return _same(clause.village, address.village) and _inside(clause, clause.groups, address.group, address)

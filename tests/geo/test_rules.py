@@ -529,6 +529,12 @@ ANNOUNCEMENT_FORMS = [
     ("XX镇 红星村", {"village": "红星村"}),
     ("文澜路 东侧", {"side": "east"}),
     ("红星村 1-5组", {"groups": [(1, 5)]}),
+    ("小木桥路251弄5-8支弄", {"kind": "lane", "lane": 251, "ranges": [rng(5, 8)]}),
+    ("新塘社区1-6居民小组", {"kind": "estate", "estate": "新塘社区", "groups": [(1, 6)]}),
+    ("青溪社区（文澜路以东部分）", {"estate": "青溪社区", "ambiguous": "area"}),
+    ("文澜路（学院路以东部分）", {"road": "文澜路", "ranges": [], "ambiguous": "stretch"}),
+    ("五一大道（芙蓉路至黄兴路）北侧（单号）",
+     {"side": "north", "stretch": ("芙蓉路", "黄兴路"), "ranges": [rng(1, OPEN_END, "odd")], "ambiguous": "stretch"}),
 ]
 
 
