@@ -85,7 +85,7 @@ _BUILDING = re.compile(r"(\d+)(?:号楼|栋|座|#楼?)")
 # A village group: 3村民小组 / 3居民小组 / 3小组 / 3生产队 -> 3组, and 3队 after a village (红星村3队);
 # 第3组 / 第1至第5组 -> 3组 / 1至5组.
 _GROUP_WORDS = re.compile(r"(?<=\d)(?:村民小组|村民组|居民小组|居民组|小组|生产队|队)")
-_ORDINAL_GROUP = re.compile(r"(?<!\d)第+(?=\d+(?:[-至到、,]第*\d+)*组)")
+_ORDINAL_GROUP = re.compile(r"(?<!\d)第+(\d+)(?=(?:[-至到、,]第*\d+)*组)")  # 第 quoted with its number
 
 
 def _group_word(m: re.Match) -> str:
@@ -209,7 +209,7 @@ def _canonical_chars(tracked: Tracked | Plain, keep_punctuation: bool) -> Tracke
         tracked.sub(_PUNCTUATION, "")
     tracked.sub(_CN_BEFORE_UNIT, lambda m: str(chinese_numeral(m.group())))
     if "组" in tracked.text or "队" in tracked.text:  # cheap test first: normalize is on the lookup path
-        tracked.sub(_GROUP_WORDS, _group_word).sub(_ORDINAL_GROUP, "")
+        tracked.sub(_GROUP_WORDS, _group_word).sub(_ORDINAL_GROUP, r"\1")
     tracked.sub(_TO_BETWEEN_DIGITS, "-").sub(_BUILDING, r"\1幢")
     if not keep_punctuation:
         tracked.sub(_HASH, "")

@@ -3,10 +3,16 @@
 Each line is canonicalised (enroll.geo.address.canonicalize) and parsed with the lark
 grammar in rules.lark; this module turns the tree into ``Clause`` objects and checks
 what a grammar cannot (a 幢 after a road, a range that ends before it starts ...).
-Items that only make sense together become one clause: the sides of a 四至 (东至A路，西至B路)
-and a road side followed by its stretch (和平西路以南、A路至B路段). Nothing is dropped: a part
-the grammar rejects becomes a clause of kind "unparsed" carrying its line, its text as
-written and a short reason naming the column.
+Items that only make sense together become one clause: the sides of a 四至 (东至A路，西至B路),
+a road side followed by its stretch (和平西路以南、A路至B路段), sides or a road before 的 and the
+place after it (井儿巷以南、盐桥街以东的新华坊 is 新华坊). Places named in parentheses become
+clauses of their own (XX宿舍(延安西路1882号、杨宅路181弄)). Nothing is dropped: a part the
+grammar rejects becomes a clause of kind "unparsed" carrying its line, its text as written
+and a short reason naming the column; a heading (XX镇：, 招生范围：) is a clause of kind
+"heading" that matches nothing.
+
+Layout: grammar loading, parse tree -> items (_ToItems), items -> clauses (_clause, _bound,
+_stretch, _qualified), lines (_Line, _segments, _parse_line), then the public functions.
 """
 
 from __future__ import annotations
@@ -109,7 +115,7 @@ class _Target(NamedTuple):
 class _Item(NamedTuple):
     """One item as the grammar read it: place, parts, exclusions, extra places, canonical span."""
 
-    kind: str  # road | estate | village | place | cont | bound | landmark | stretch | heading
+    kind: str  # road | estate | village | place | cont | bound | landmark | stretch | heading | of
     name: str | None
     parts: list[Part]
     exclusions: list[_Target]
@@ -579,7 +585,7 @@ class _State:
         self.context_start = 0
         self.open: Clause | None = None
         self.prefix, self.start = "", None
-        self.qualifier: tuple[str, int] | None = None  # (prefix, start) of what came before 的
+        self.qualifier: tuple[Clause, str, int] | None = None  # what came before 的, its prefix and start
 
     def new_line(self) -> None:
         self.context_start = 0
@@ -654,14 +660,15 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
         before = state.open or state.context
         if before is None or not clauses or clauses[-1] is not before:
             raise RuleError("的 without a road, side or 四至 before it", item.start)
-        clauses.pop()
         if before is state.open:
             prefix, start = state.prefix, item.start if state.start is None else state.start
         elif before.line == line.number:
             prefix, start = "", state.context_start
         else:
             prefix, start = before.text + "\n", item.start
-        state.qualifier = (prefix, start)
+        state.qualifier = (before, prefix, start)
+    elif state.qualifier is not None:
+        _qualified(item, line, state, clauses)
     elif item.kind == "heading":
         state.close()
         clauses.append(Clause(line.number, line.quote(item.start, item.end), "heading", place=item.name))
@@ -679,8 +686,6 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
         state.open = None
         if clauses and clauses[-1] is owner and owner.line == line.number:
             owner.text = line.quote(state.context_start, item.end)
-    elif state.qualifier is not None:
-        _qualified(item, line, state, clauses)
     else:
         built = _clause(item, line, state.context)
         state.open = None
@@ -695,12 +700,14 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
 
 
 def _qualified(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
-    """The place after 的, quoted with the sides before it (they only say where it is)."""
-    (prefix, start), state.qualifier = state.qualifier, None
-    if item.kind in ("cont", "stretch", "bound", "landmark", "heading"):
+    """The place after 的, quoted with the sides or road before it (they only say where it is)."""
+    (before, prefix, start), state.qualifier = state.qualifier, None
+    if item.kind in ("cont", "stretch", "bound", "landmark", "heading", "of"):
         raise RuleError("的 must be followed by a road, estate, village or place", item.start)
     built = _clause(item, line, None)
     built[0].text = prefix + line.quote(start, item.end)
+    if clauses and clauses[-1] is before:
+        clauses.pop()
     clauses += built
     state.open, state.context, state.context_start = None, built[0], item.start
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 from importlib.resources import files
 
@@ -792,3 +793,24 @@ def test_clauses_stored_before_places_and_bounds_still_load():
            "ambiguous": None, "error": None}
     clause = Clause.from_dict(old)
     assert (clause.place, clause.bounds) == (None, {})
+
+
+FUZZ_WORDS = [
+    "文澜路", "幸福小区", "红星村", "电缆厂", "湘江", "1-99号", "（单号）", "、", "，", "；", "东至", "西至", "以南",
+    "南侧", "至", "段", "（", "）", "除", "外", "不含", "3组", "5幢", "100弄", "811弄-827号", "全段", "等", "的", "：",
+    "XX镇", "1.", " ", "以上", "二期", "号院", "之间", "与", "口", "除外", "（含", "原", "其中", "@", "\n", "134-358",
+    "居委会", "村委会", "片区", "部分", "支弄", "第", "以东", "东起", "为界", "中心线", "1", "号",
+]  # fmt: skip
+
+
+def test_random_text_never_raises_and_is_quoted_in_full():
+    """Any mixture of the grammar's words and junk: clauses come back, unparsed ones with a column,
+    and every character written is quoted by some clause (numbering and 及/与/的 aside)."""
+    rng = random.Random(20260)
+    for _ in range(1500):
+        text = "".join(rng.choice(FUZZ_WORDS) for _ in range(rng.randint(1, 12)))
+        clauses = parse_rules(text)
+        assert all(re.search(r"column \d+", c.error) for c in clauses if c.kind == "unparsed"), text
+        quoted = "".join(c.text for c in clauses)
+        missing = {ch for ch in text if ch not in quoted and ch not in "、，,；;。:： \n"}
+        assert missing <= set("1.与的（）()"), (text, missing)
