@@ -284,15 +284,21 @@ def within_bounds(point: LonLat, bounds: dict[str, Sequence[LonLat]]) -> bool | 
 
     :param bounds: direction ("east" | "west" | "south" | "north") -> the (lon, lat) points of
         the road or landmark bounding the area on that side (Clause.bounds names them). Two or
-        three sides are enough; each given side must hold.
+        three sides are enough; each given side must hold. Keys "around1", "around2" ... are
+        the roads of an enclosure without directions (A路、B路、C路、D路围合区域): the point must
+        lie inside the polygon their crossings make (on the inner side of every one of them).
     :returns: False if the point is outside any side; None if a side's road has too few points
         (or none) or runs the wrong way to bound that side; else True. A boundary road is taken
         to go on straight beyond its first and last known address.
     """
     if not bounds:
         return None
+    around = [points for key, points in bounds.items() if key.startswith("around")]
+    sides = {key: points for key, points in bounds.items() if not key.startswith("around")}
+    if any(not points for points in around):
+        return None
     lines = {}
-    for direction, points in bounds.items():
+    for direction, points in sides.items():
         if direction not in _DIRECTIONS:
             raise ValueError(f"unknown direction {direction!r}")
         plane = _Plane.around(list(points) or [point])
@@ -300,13 +306,56 @@ def within_bounds(point: LonLat, bounds: dict[str, Sequence[LonLat]]) -> bool | 
         if line is None:
             return None
         lines[direction] = (line, plane)
-    answers = []
-    for direction, (line, plane) in lines.items():
-        answer, _ = _side(line, plane.xy(point), _OPPOSITE[direction], extend=True)
-        answers.append(answer)
+    answers = [_side(line, plane.xy(point), _OPPOSITE[d], extend=True)[0] for d, (line, plane) in lines.items()]
+    if around:
+        answers.append(_in_enclosure(point, around))
     if any(a is False for a in answers):
         return False
     return None if any(a is None for a in answers) else True
+
+
+def _in_enclosure(point: LonLat, roads: list[Sequence[LonLat]]) -> bool | None:
+    """Whether ``point`` is inside the area the roads enclose (A路、B路、C路、D路围合区域).
+
+    The roads go on beyond the area, so their points do not outline it; where their lines cross
+    does. The inside is, for every road, the side where the centroid of those crossings lies.
+    None with fewer than three roads or crossings, or a road without a line.
+    """
+    plane = _Plane.around([p for points in roads for p in points])
+    lines = [_road(points, plane) for points in roads]
+    if len(lines) < 3 or any(line is None for line in lines):
+        return None
+    corners = [xy for i, a in enumerate(lines) for b in lines[i + 1 :] if (xy := _crossing_point(a, b))]
+    if len(corners) < 3:
+        return None
+    centre = (sum(x for x, _ in corners) / len(corners), sum(y for _, y in corners) / len(corners))
+    p = plane.xy(point)
+    for line in lines:
+        inside, here = _across(line, centre), _across(line, p)
+        if abs(here) < ON_LINE_M:
+            return None
+        if (inside > 0) != (here > 0):
+            return False
+    return True
+
+
+def _across(line: _Line, p: tuple[float, float]) -> float:
+    """Signed distance of ``p`` from ``line`` (positive on its left), the line extended at its ends."""
+    _, _, d, offset = line.project(p)
+    return offset[1] * d[0] - offset[0] * d[1]
+
+
+def _crossing_point(a: _Line, b: _Line) -> tuple[float, float] | None:
+    """Where two centre lines (each extended 200 m at its ends) cross, if they do."""
+    t = _intersection(a, b)
+    if t is None:
+        return None
+    t = min(max(t, 0.0), a.length)
+    for i, (p, q) in enumerate(pairwise(a.vertices)):
+        if a.lengths[i] <= t <= a.lengths[i + 1] and math.dist(p, q) > 0:
+            k = (t - a.lengths[i]) / math.dist(p, q)
+            return p[0] + (q[0] - p[0]) * k, p[1] + (q[1] - p[1]) * k
+    return None
 
 
 __all__ = ["MIN_POINTS", "on_side", "within_bounds", "within_stretch"]

@@ -75,6 +75,7 @@ _ENUMERATION = re.compile(
 )
 # 文化路5号院 is 文化路5号; 251弄5-8支弄 are the sub-lanes 5-8 of lane 251, numbered like its doors.
 _UNITS = {"号院": "号", "支弄": "号"}
+_ENCLOSING = re.compile("围")
 _VILLAGE_COMMITTEE = re.compile("(?:村民委员会|村委会|村委)$")
 _RESIDENTS_COMMITTEE = re.compile("(?:居民委员会|居委会|居委)$")
 
@@ -123,6 +124,7 @@ class _Item(NamedTuple):
     except_tail: bool  # 雁城路1-70号除外: the parts are excluded from the whole place
     start: int
     end: int
+    encloses: bool = False  # ends with 围合区域 / 所围区域: the names before it enclose an area
 
 
 class _Exclusion(NamedTuple):
@@ -155,6 +157,11 @@ def _named(token: Token) -> tuple[str, str]:
     if rest.endswith("村") and not rest.endswith("新村"):
         return "village", strip_admin(rest)
     return "place", strip_admin(name)
+
+
+def _encloses(children) -> bool:
+    """The item ends with 围合区域 / 所围区域 / 围成的区域."""
+    return any(isinstance(c, Part) and c.tag == "noise" and _ENCLOSING.search(c.value) for c in children)
 
 
 def _resolve(paren: _Paren, pos: int) -> tuple[list[Part], list[_Target]]:
@@ -261,7 +268,7 @@ class _ToItems(Transformer):
         return Part("open", "down" if "下" in word or "前" in word else "up", self._pos(children[0]))
 
     def noise(self, children):
-        return Part("noise", None, self._pos(children[0]))
+        return Part("noise", str(children[0]), self._pos(children[0]))
 
     def stretch(self, children):
         """青溪大道至建设路段, 青溪大道与建设路之间 -> the two named ends."""
@@ -322,7 +329,7 @@ class _ToItems(Transformer):
         exclusions = [t for c in children if isinstance(c, _Exclusion) for t in c.targets]
         tail = any(isinstance(c, _ExceptTail) for c in children)
         return _Item(kind, name, parts, exclusions, extras, tail,
-                     self.offset + meta.start_pos, self.offset + meta.end_pos)
+                     self.offset + meta.start_pos, self.offset + meta.end_pos, _encloses(children))
 
     @v_args(meta=True)
     def road(self, meta, children):
@@ -348,7 +355,7 @@ class _ToItems(Transformer):
         """青溪河以东 -> the area east of the river."""
         parts, _ = self._parts(children[1:])
         return _Item("landmark", str(children[0]), parts, [], [], False,
-                     self.offset + meta.start_pos, self.offset + meta.end_pos)
+                     self.offset + meta.start_pos, self.offset + meta.end_pos, _encloses(children))
 
     @v_args(meta=True)
     def stretch_item(self, meta, children):
@@ -586,14 +593,16 @@ class _State:
         self.open: Clause | None = None
         self.prefix, self.start = "", None
         self.qualifier: tuple[Clause, str, int] | None = None  # what came before 的, its prefix and start
+        self.run: list[tuple[Clause, int, str]] = []  # bare names in a row on this line (A路、B路、湘江…)
 
     def new_line(self) -> None:
-        self.context_start = 0
+        self.context_start, self.run = 0, []
         if self.open is not None:
             self.prefix, self.start = self.open.text + "\n", None
 
     def close(self) -> None:
         self.context = self.open = self.qualifier = None
+        self.run = []
 
     def keep_open(self, clause: Clause, start: int) -> None:
         self.open, self.prefix, self.start = clause, "", start
@@ -653,8 +662,39 @@ def _stretch(item: _Item, line: _Line, state: _State) -> None:
     state.open, state.context = None, None
 
 
+def _plain(item: _Item) -> bool:
+    """A bare name (文澜路, 幸福小区, 湘江): what a list enclosing an area is made of."""
+    named = item.kind in ("road", "estate", "village", "place", "landmark")
+    return named and not item.exclusions and not item.extras and all(p.tag == "whole" for p in item.parts)
+
+
+def _enclosure(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> bool:
+    """A路、B路、湘江、D路围合区域: the names in a row before and with ``item`` bound one area."""
+    run = state.run
+    if not run or not _plain(item) or any(a is not b for a, (b, _, _) in zip(clauses[-len(run) :], run, strict=False)):
+        return False
+    names = [name for _, _, name in run] + [item.name]
+    del clauses[-len(run) :]
+    clauses.append(Clause(line.number, line.quote(run[0][1], item.end), "bounded", ambiguous="bounded",
+                          bounds={f"around{i}": name for i, name in enumerate(names, start=1)}))
+    state.close()
+    return True
+
+
 def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
     """Turn one item into clauses (or into part of an open one); raises RuleError."""
+    if item.encloses and _enclosure(item, line, state, clauses):
+        return
+    if item.kind == "landmark" and _plain(item):  # 湘江 alone: only as part of an enclosing list
+        clause = _unparsed(line, item.start, item.end, "a landmark needs a direction (以东) to bound an area at "
+                           f"column {line.column(item.start)}")
+        clauses.append(clause)
+        run = state.run
+        state.close()
+        state.run = [*run, (clause, item.start, item.name)]
+        return
+    run = state.run
+    state.run = []
     area = _area_of(item)
     if item.kind == "of":
         before = state.open or state.context
@@ -697,6 +737,8 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
             return
         clauses += built
         state.context, state.context_start = built[0], item.start
+        if _plain(item) and len(built) == 1:
+            state.run = [*run, (built[0], item.start, item.name)]
 
 
 def _qualified(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:

@@ -221,3 +221,26 @@ def test_a_bound_without_points_cannot_decide():
 
 def test_a_boundary_running_the_wrong_way_cannot_decide():
     assert within_bounds(ll(500, 500), {"east": SOUTH}) is None
+
+
+def test_enclosure_without_directions_is_inside_all_its_roads():
+    """A路、B路、C路、D路围合区域: inside the ring the four roads make where they cross, also when
+    the roads go on beyond it."""
+    long_west = houses(north_south(x=0, y0=-2000), 5000, seed=16)
+    long_south = houses(east_west(y=0, x0=-2000), 5000, seed=17)
+    ring = {"around1": long_west, "around2": NORTH, "around3": EAST, "around4": long_south}
+    assert within_bounds(ll(500, 500), ring) is True
+    assert within_bounds(ll(950, 60), ring) is True
+    assert within_bounds(ll(1300, 500), ring) is False
+    assert within_bounds(ll(500, -200), ring) is False
+    assert within_bounds(ll(-1500, 500), ring) is False  # beside the long west road, outside the ring
+    assert within_bounds(ll(500, 500), {**ring, "around4": []}) is None
+    assert within_bounds(ll(500, 500), {"around1": WEST, "around2": EAST}) is None  # two roads enclose nothing
+    triangle = {"around1": long_west, "around2": long_south, "around3": houses(diagonal_down, 1400, seed=18)}
+    assert within_bounds(ll(200, 200), triangle) is True
+    assert within_bounds(ll(800, 800), triangle) is False
+
+
+def diagonal_down(s):
+    """From (0, 1000) down to (1000, 0)."""
+    return s / math.sqrt(2), 1000 - s / math.sqrt(2)

@@ -655,6 +655,26 @@ def test_four_bounds_are_one_clause(text, bounds):
     assert text.endswith(area.text)
 
 
+@pytest.mark.parametrize(
+    "text,names",
+    [("A路、B路、C路、D路围合区域", ["A路", "B路", "C路", "D路"]),
+     ("由A路、B路、湘江、D路围合的区域", ["A路", "B路", "湘江", "D路"]),
+     ("文澜路、幸福小区所围区域", ["文澜路", "幸福小区"])],
+)  # fmt: skip
+def test_roads_enclosing_an_area_are_one_clause(text, names):
+    (area,) = parse_rules(text)
+    assert (area.kind, area.ambiguous, area.text) == ("bounded", "bounded", text)
+    assert area.bounds == {f"around{i}": name for i, name in enumerate(names, start=1)}
+
+
+def test_an_enclosure_takes_only_the_bare_names_just_before_it():
+    numbers, area = parse_rules("文澜路1-99号、学院路、建设路所围区域")
+    assert (numbers.kind, numbers.ranges) == ("road", [rng(1, 99)])
+    assert area.bounds == {"around1": "学院路", "around2": "建设路"}
+    whole, area = parse_rules("文澜路\n学院路、建设路围合区域")
+    assert (whole.kind, whole.line, area.line) == ("road", 1, 2)
+
+
 def test_four_bounds_over_several_lines_are_one_clause():
     (area,) = parse_rules("东至A路，\n西至B路；\n南至C路。")
     assert area.bounds == {"east": "A路", "west": "B路", "south": "C路"}
@@ -746,7 +766,7 @@ ANNOUNCEMENT_MALFORMED = [
     ("文澜路除1-70号", "clause ends too early"),
     ("A路至B路段", "a stretch without its road"),
     ("文澜路1-99号、A路至B路段", "a stretch without its road"),
-    ("青溪河", "clause ends too early"),
+    ("青溪河", "a landmark needs a direction"),
     ("东至湘江（1-5号除外）", "only a road or a named place can have numbers left out"),
     ("文澜路（东起A路）", "a stretch needs two ends"),
     ("文澜路（除A路至B路段外）", "an excluded side or stretch needs door numbers"),
