@@ -407,12 +407,11 @@ def _covers(clause: Clause, address: AddressParts) -> bool:
 
 
 def _inside(clause: Clause, pairs: list[tuple[int, int]], value: int | None, address: AddressParts) -> bool:
-    """Within an estate, village or place: its building / group in ``pairs`` or its 号 in the ranges."""
-    if not clause.ranges:
-        return _in_pairs(pairs, value)
-    if pairs and value is not None and any(lo <= value <= hi for lo, hi in pairs):
-        return True
-    return any(_in_range(r, address.number, address.suffix) for r in clause.ranges)
+    """Within an estate, village or place: its building / group in ``pairs`` and its 号 in the ranges
+    (红星村5组12号 is house 12 of group 5; either list empty: no condition)."""
+    if not _in_pairs(pairs, value):
+        return False
+    return not clause.ranges or any(_in_range(r, address.number, address.suffix) for r in clause.ranges)
 
 
 def clause_matches(clause: Clause, address: AddressParts) -> bool:
@@ -430,7 +429,8 @@ def clause_matches(clause: Clause, address: AddressParts) -> bool:
     - estate: same estate, and the building in ``buildings``; no buildings = the whole
       estate, also an address without a building. village: likewise with ``groups``. Door
       numbers 号 of an estate or village (仙霞新村1-30号) are in ``ranges``: the address's 号
-      number must be in one (or its building / group in the pairs, if both are given).
+      number must be in one (and its building / group in the pairs, if both are given:
+      红星村5组12号).
     - place: the address names the place (its normalized text contains the place's name,
       so 电缆厂宿舍3幢 is under 电缆厂), and the building is in ``buildings`` if any. A road
       named after a place is a road, not the place: 电缆厂路18号 is not under 电缆厂 (unless
