@@ -251,32 +251,34 @@ def on_side(
         return None
     p = plane.xy(point)
     answer, _ = _side(line, p, side, extend=False)
-    if answer is not True or stretch_ends is None:
+    if answer is False or stretch_ends is None:
         return answer
-    return within_stretch(point, road, stretch_ends, _line=(line, plane))
+    within = _within(line, plane, p, stretch_ends)
+    return within if answer else (False if within is False else None)  # outside the stretch is enough
 
 
 def within_stretch(
     point: LonLat,
     road: Sequence[LonLat],
     stretch_ends: tuple[Sequence[LonLat], Sequence[LonLat]],
-    _line: tuple[_Line, _Plane] | None = None,
 ) -> bool | None:
     """Whether ``point`` projects onto the road between the two crossing roads (A路至B路段).
 
+    :param stretch_ends: the address points of the two crossing roads, in any order.
     :returns: None when the road or a crossing road has no usable points.
     """
-    line, plane = _line if _line is not None else (None, _Plane.around(list(road) or [point]))
-    if line is None:
-        line = _road(road, plane)
-    if line is None:
-        return None
+    plane = _Plane.around(list(road) or [point])
+    line = _road(road, plane)
+    return None if line is None else _within(line, plane, plane.xy(point), stretch_ends)
+
+
+def _within(line: _Line, plane: _Plane, p: tuple[float, float], stretch_ends) -> bool | None:
+    """Whether the arc position of ``p`` lies between where the crossing roads meet ``line``."""
     ends = [_crossing(line, end, plane) for end in stretch_ends]
     if any(e is None for e in ends):
         return None
-    t = line.project(plane.xy(point))[1]
-    lo, hi = min(ends), max(ends)
-    return lo - STRETCH_TOLERANCE_M <= t <= hi + STRETCH_TOLERANCE_M
+    t = line.project(p)[1]
+    return min(ends) - STRETCH_TOLERANCE_M <= t <= max(ends) + STRETCH_TOLERANCE_M
 
 
 def within_bounds(point: LonLat, bounds: dict[str, Sequence[LonLat]]) -> bool | None:

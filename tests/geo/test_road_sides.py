@@ -175,6 +175,11 @@ def test_stretch_on_a_curving_road():
     assert on_side(ll(inside[0], inside[1] - 30), CURVE, "south", (a_end, b_end)) is True
 
 
+def test_outside_the_stretch_is_enough_when_the_side_cannot_be_told():
+    assert on_side(ll(300, 1), LONG, "south", (A_ROAD, B_ROAD)) is False  # on the centre line, before A路
+    assert on_side(ll(1000, 1), LONG, "south", (A_ROAD, B_ROAD)) is None
+
+
 def test_stretch_end_without_points_cannot_decide():
     assert on_side(ll(1000, -30), LONG, "south", (A_ROAD, [])) is None
     assert within_stretch(ll(1000, -30), LONG, ([], B_ROAD)) is None
