@@ -711,7 +711,7 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
         _qualified(item, line, state, clauses)
     elif item.kind == "heading":
         state.close()
-        clauses.append(Clause(line.number, line.quote(item.start, item.end), "heading", place=item.name))
+        clauses.append(Clause(line.number, line.quote(item.start, item.end), "heading"))
     elif area is not None:
         new = _bound(item, *area, line, state)
         if new is not None:

@@ -45,8 +45,11 @@ class Clause:
     Kinds: "road" (part of a road), "lane" (弄), "estate" (小区, buildings 幢), "village" (村,
     groups 组), "place" (a unit, factory, school, hospital, market, dormitory area or
     administrative area, by name: ``place``), "bounded" (a 四至 area: ``bounds`` maps east /
-    west / south / north to the road or landmark bounding that side), "heading" (XX镇：, names
-    the area of what follows; matches nothing) and "unparsed" (``error`` says why).
+    west / south / north to the road or landmark bounding that side, or around1..aroundN to
+    the roads enclosing it: A路、B路、C路、D路围合区域), "heading" (XX镇：, 招生范围：; its
+    ``text`` names the area of what follows, it matches nothing) and "unparsed" (``error``
+    says why). Estates also take groups (新塘社区1-6居民小组) and, like villages and places,
+    door numbers in ``ranges`` (仙霞新村1-30号).
     """
 
     line: int

@@ -735,7 +735,7 @@ def test_labels_before_the_text_are_headings(label):
 
 def test_heading_names_the_area_and_matches_nothing():
     heading, red, light = parse_rules("XX镇：红星村、光明村")
-    assert (heading.kind, heading.place, heading.text) == ("heading", "XX镇", "XX镇：")
+    assert (heading.kind, heading.place, heading.text) == ("heading", None, "XX镇：")  # names nothing to match
     assert (red.village, light.village) == ("红星村", "光明村")
     assert [c.kind for c in parse_rules("一、华阳居委：愚园路1088弄")] == ["heading", "lane"]
 
