@@ -271,6 +271,17 @@ def _answer_lines(data: dict) -> list[str]:
     return lines + [f"! {c['code']}: {c['message']}" for c in data["caveats"]]
 
 
+@addresses_cli.command("renormalize")
+@click.option("--district", "district_code", required=True)
+@as_option
+@json_option
+@domain_errors
+def addresses_renormalize(district_code, as_user, as_json):
+    """Parse the gazetteer's addresses again (after an upgrade that changed address normalization)."""
+    count = lookup.renormalize_addresses(accounts.get_user(as_user), district_code, context=CLI)
+    _emit(as_json, {"changed": count}, f"{count} addresses re-parsed")
+
+
 @click.command("lookup")
 @click.argument("address")
 @click.option("--district", "district_code")

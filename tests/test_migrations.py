@@ -70,3 +70,44 @@ def test_downgrade_then_upgrade_on_postgis():
             db.engine.dispose()
     finally:
         drop_pg_database(url)
+
+
+def test_existing_zoning_plans_move_onto_revisions(tmp_path):
+    """Plans of the 0011 schema keep their status, number and text after 0012: a published v1, a
+    superseded v0, and two open drafts of which the newer stays the scope's draft."""
+    from flask_migrate import upgrade
+
+    from support import ROOT, make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="0011")
+        now = "2026-05-01 08:00:00.000000"
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO districts (id, code, name, phone, address, created_at)"
+                                 " VALUES (1, '990101', '青溪区', '', '', :t)"), {"t": now})
+            conn.execute(sa.text("INSERT INTO schools (id, district_id, name, stage, kind, address, phone, website, created_at)"
+                                 " VALUES (1, 1, '青溪区文澜小学', 'primary', 'public', '', '', '', :t)"), {"t": now})
+            for plan_id, status, version in ((1, "superseded", 1), (2, "published", 2), (3, "draft", 3),
+                                             (4, "in_review", 4)):
+                conn.execute(sa.text(
+                    "INSERT INTO zoning_plans (id, district_id, year, stage, status, version, source_filename,"
+                    " source_format, source_crs, school_field, report, error_count, warning_count, reject_reason,"
+                    " created_at, published_at) VALUES (:id, 1, 2026, 'primary', :s, :v, '', 'rules', '', '',"
+                    " '{}', 0, 0, '', :t, :p)"),
+                    {"id": plan_id, "s": status, "v": version, "t": now,
+                     "p": now if status in ("superseded", "published") else None})
+                for line, text in ((1, f"文澜路{plan_id}号"), (1, "学院路全段"), (2, "幸福小区")):
+                    conn.execute(sa.text("INSERT INTO zone_rules (plan_id, school_id, line, source_row, text, kind,"
+                                         " clause) VALUES (:p, 1, :l, 2, :x, 'road', '{}')"),
+                                 {"p": plan_id, "l": line, "x": text})
+        upgrade(directory=str(ROOT / "migrations"))
+        from enroll.zoning.models import Zoning, ZoningPlan
+
+        [item] = db.session.query(Zoning).all()
+        assert (item.status, item.version, item.plan_id) == ("published", 2, 2)
+        plans = {p.id: p for p in db.session.query(ZoningPlan)}
+        assert [(p.status, p.version) for p in plans.values()] == [
+            ("superseded", 1), ("published", 2), ("invalid", None), ("in_review", 4)]
+        assert plans[2].texts[0].text == "文澜路2号、学院路全段\n幸福小区"
+        db.engine.dispose()

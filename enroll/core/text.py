@@ -1,4 +1,5 @@
-"""Decoding text files uploaded by bureaus and schools: UTF-8 (with or without BOM), else GBK/GB18030."""
+"""Text files: decoding CSVs uploaded by bureaus and schools (UTF-8 with or without BOM, else GBK/GB18030,
+UTF-16 with a BOM), reading their rows with line numbers, and writing CSV downloads."""
 from __future__ import annotations
 
 import csv
@@ -78,3 +79,22 @@ def read_csv(raw: bytes, filename: str) -> Table:
     if not rows:
         raise Invalid(_l("文件 %(file)s 是空的。", file=filename), code="empty", file=filename)
     return Table([c.strip().lstrip("\ufeff") for c in rows[0]], rows[1:], lines[1:])
+
+
+# CSV downloads: UTF-8 with a byte-order mark, so spreadsheet programs open Chinese text correctly,
+# and text cells that a spreadsheet would run as a formula made inert
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A text cell starting like a formula gets a leading apostrophe (shown as text, never run)."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def to_csv(header: list[str], rows: list[list]) -> bytes:
+    """A CSV download's bytes (see above)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -55,6 +55,7 @@ from .rules_match import (
     clause_matches,
     continued_place,
     index_keys,
+    name_key,
 )
 
 SEPARATORS = "、,;。"
@@ -803,5 +804,5 @@ def parse_clause(text: str, line: int = 1) -> Clause:
 
 __all__ = [
     "OPEN_END", "Clause", "NumberRange", "RuleError", "clause_matches", "grammar_text", "index_keys",
-    "parse_clause", "parse_rules",
+    "name_key", "parse_clause", "parse_rules",
 ]  # fmt: skip

@@ -448,6 +448,11 @@ def clause_matches(clause: Clause, address: AddressParts) -> bool:
     return not any(clause_matches(excluded, address) for excluded in clause.exclusions)
 
 
+def name_key(name: str) -> str:
+    """The key ``index_keys`` files a road, estate or village under, for an address's own names."""
+    return _key(name)
+
+
 def index_keys(clause: Clause) -> tuple[str, ...]:
     """The normalized names a lookup index files ``clause`` under; empty for bounded, heading, unparsed.
 

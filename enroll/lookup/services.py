@@ -5,10 +5,11 @@ import csv
 import io
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import shapely
-from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from enroll.core.context import Context
@@ -21,7 +22,8 @@ from enroll.districts import contacts
 from enroll.districts.services import district_summaries, get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
-from enroll.geo.rules import clause_matches
+from enroll.geo.road_sides import on_side, within_bounds, within_stretch
+from enroll.geo.rules import clause_matches, name_key
 from enroll.lookup.models import Address
 from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
@@ -61,12 +63,38 @@ def _address_row(line: int, row: dict, district, boundary, errors: list) -> dict
     if boundary is not None and not shapely.contains_xy(boundary, lon, lat):
         errors.append((line, "lon/lat", _l("该点不在本区范围内。")))
         return None
+    return {"district_id": district.id, "address": text[:200], **_parsed(text, district),
+            "point": shapely.Point(lon, lat)}
+
+
+def _parsed(text: str, district) -> dict:
+    """The gazetteer columns an address is found by, as the lookup parses a query."""
     parts = parse_address(text, _district_prefixes(district))
     number = parts.lane if parts.lane is not None else parts.number
-    return {"district_id": district.id, "address": text[:200], "normalized": parts.normalized[:200],
-            "road": parts.road, "number": number, "lane_number": parts.lane_number, "estate": parts.estate,
-            "building": parts.building, "village": parts.village, "group_no": parts.group,
-            "point": shapely.Point(lon, lat)}
+    return {"normalized": parts.normalized[:200], "road": parts.road, "number": number,
+            "lane_number": parts.lane_number, "estate": parts.estate, "building": parts.building,
+            "village": parts.village, "group_no": parts.group}
+
+
+def renormalize_addresses(actor, district_code: str, *, context: Context = Context()) -> int:
+    """Parse every gazetteer address of a district again, after an upgrade changed how addresses are
+    normalized (the points stay). Audited; commits. :returns: how many rows changed."""
+    district = get_district(district_code)
+    authorize(actor, "zoning.edit", district.id)
+    changed = []
+    for row in db.session.execute(select(Address.id, Address.address, Address.normalized, Address.road,
+                                         Address.number, Address.lane_number, Address.estate, Address.building,
+                                         Address.village, Address.group_no)
+                                  .where(Address.district_id == district.id)).mappings():
+        columns = _parsed(row["address"], district)
+        if any(row[k] != v for k, v in columns.items()):
+            changed.append({"id": row["id"], **columns})
+    if changed:
+        db.session.execute(update(Address), changed)
+    record(actor, "addresses.renormalize", "district", district.id, context=context,
+           detail={"changed": len(changed)})
+    db.session.commit()
+    return len(changed)
 
 
 def import_addresses(actor, district_code: str, path, *, context: Context = Context()) -> int:
@@ -166,6 +194,7 @@ class Catalogue:
 
     districts: tuple[DistrictInfo, ...]
     plans: dict[int, tuple[PlanInfo, ...]]
+    version: int | None = None  # the newest audit event when read: changes with every import and publication
 
 
 CATALOGUE_TTL_S = 1.0  # another worker's publication or withdrawal reaches this one within this time
@@ -207,7 +236,7 @@ def catalogue() -> Catalogue:
         zoned = plans_with_zones([p.id for p in published])
         for plan in published:
             plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan, plan.id in zoned))
-        cat = Catalogue(districts, {k: tuple(v) for k, v in plans.items()})
+        cat = Catalogue(districts, {k: tuple(v) for k, v in plans.items()}, version)
     if generation == _generation[0]:  # another thread committed meanwhile: answer, but do not keep it
         _snapshots[url] = (now, version, cat)
     return cat
@@ -306,16 +335,61 @@ def _answer(cat, district, year, stage, resolve) -> LookupResult:
     return result
 
 
-def _rule_matches(plan: PlanInfo, parts) -> tuple[list[Match], bool]:
-    """Schools whose clauses cover the address, and whether any matching clause is ambiguous."""
-    key = parts.road or parts.estate or parts.village
-    matches, ambiguous = [], False
-    for entry in rule_index(plan).by_name.get(key, []) if key else []:
-        if clause_matches(entry.clause, parts) and not any(m.school_id == entry.school_id for m in matches):
-            matches.append(Match(entry.school_id, entry.school_name, plan.stage, "rule", entry.clause.text,
-                                 plan, entry.clause.line))
-            ambiguous = ambiguous or bool(entry.clause.ambiguous)
-    return matches, ambiguous
+def _specificity(clause) -> int:
+    """How precisely a clause names what it covers: numbers (a range, a lane, buildings, groups) beat
+    a whole road, estate, village or place, which beats a 四至 area. Of several schools whose clauses
+    cover an address the most specific answer (雁城路 in one school's text, 雁城路1-70号 in another's)."""
+    if clause.kind == "bounded":
+        return 0
+    return 2 if clause.ranges or clause.lane is not None or clause.buildings or clause.groups else 1
+
+
+def _covers(clause, parts, point, road_points) -> tuple[bool, bool]:
+    """Whether a clause covers the address, and whether that stays uncertain (ambiguous).
+
+    A 四至 clause, and a side-of-road or stretch clause of the address's road, are decided from the
+    address's gazetteer point and the points of the roads they name; one that cannot be decided
+    (no point, too few points) covers the road with a caveat, a 四至 clause covers nothing.
+    """
+    if clause.kind == "bounded":
+        if point is None:
+            return False, False
+        inside = within_bounds(point, {side: road_points(name) for side, name in clause.bounds.items()})
+        return inside is True and not any(clause_matches(x, parts) for x in clause.exclusions), False
+    if not clause_matches(clause, parts):
+        return False, False
+    if clause.ambiguous in ("side", "stretch") and point is not None and road_points(clause.road):
+        ends = tuple(road_points(name) for name in clause.stretch) if clause.stretch else None
+        road = road_points(clause.road)
+        decided = on_side(point, road, clause.side, ends) if clause.side else within_stretch(point, road, ends)
+        if decided is not None:
+            return decided, False
+    return True, bool(clause.ambiguous)
+
+
+def _rule_matches(plan: PlanInfo, parts, point=None, road_points=lambda name: []) -> tuple[list[Match], bool]:
+    """Schools whose clauses cover the address (the most specific, see ``_specificity``), and
+    whether any of those clauses leaves it uncertain.
+
+    :param road_points: a road's name → the gazetteer points on it, for clauses decided by position.
+    """
+    index = rule_index(plan)
+    entries = [e for name in {parts.road, parts.estate, parts.village} if name
+               for e in index.by_name.get(name_key(name), ())]
+    entries += [e for key, found in index.places if key in parts.normalized for e in found]
+    if point is not None:
+        entries += index.bounded
+    found: dict[int, tuple[int, bool, object]] = {}  # school → (specificity, uncertain, entry)
+    for entry in entries:
+        covered, uncertain = _covers(entry.clause, parts, point, road_points)
+        level = _specificity(entry.clause)
+        if covered and (entry.school_id not in found or found[entry.school_id][0] < level):
+            found[entry.school_id] = (level, uncertain, entry)
+    best = max((level for level, _u, _e in found.values()), default=0)
+    kept = [(uncertain, entry) for level, uncertain, entry in found.values() if level == best]
+    matches = [Match(e.school_id, e.school_name, plan.stage, "rule", e.clause.text, plan, e.clause.line)
+               for _u, e in kept]
+    return matches, any(uncertain for uncertain, _e in kept)
 
 
 def _zone_matches(plan: PlanInfo, lon: float, lat: float, locator_kind: str = "memory") -> tuple[list[Match], bool]:
@@ -332,9 +406,25 @@ def _unparsed_about(plan: PlanInfo, name: str | None) -> bool:
     return bool(name) and any(name in text for text in rule_index(plan).unparsed)
 
 
+@lru_cache(maxsize=2048)
+def _road_points(district_id: int, road: str, version: int | None) -> tuple[tuple[float, float], ...]:
+    """The gazetteer points on a road (``version``: the catalogue's, so a new gazetteer is read anew)."""
+    rows = db.session.scalars(select(Address.point).where(Address.district_id == district_id, Address.road == road))
+    return tuple((p.x, p.y) for p in rows)
+
+
+def road_points(district_id: int):
+    """A road's name → the district's gazetteer points on it (for clauses decided by position); the
+    catalogue is asked for its version only when a clause needs points, off the common path."""
+    def points(name: str | None):
+        return _road_points(district_id, name_key(name), catalogue().version) if name else ()
+    return points
+
+
 def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point, locator_kind: str) -> None:
     """Text rules first (the official text wins), then the gazetteer point in the zone polygons."""
-    rule_hits, ambiguous = _rule_matches(plan, parts) if parts is not None else ([], False)
+    rule_hits, ambiguous = (_rule_matches(plan, parts, point, road_points(result.district.id))
+                            if parts is not None else ([], False))
     zone_hits, near = _zone_matches(plan, *point, locator_kind) if point is not None else ([], False)
     result.matches += rule_hits or zone_hits
     if rule_hits and zone_hits and {m.school_id for m in rule_hits} != {m.school_id for m in zone_hits}:
@@ -445,13 +535,15 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
     """
     orm_plan = get_plan(actor, plan_id)
     district_id, plan = orm_plan.district_id, PlanInfo.of(orm_plan, bool(orm_plan.zones))
-    has_rules, has_zones = bool(rule_index(plan).by_name), plan.has_zones
+    index = rule_index(plan)
+    has_rules, has_zones = bool(index.by_name or index.places or index.bounded), plan.has_zones
+    points = road_points(district_id)
     report = CrossCheck()
     addresses = db.session.execute(select(Address.address, Address.normalized, Address.point)
                                    .where(Address.district_id == district_id)).all()
     for address, normalized, point in addresses:
         report.checked += 1
-        rule_hits, _ = _rule_matches(plan, parse_address(normalized))
+        rule_hits, _ = _rule_matches(plan, parse_address(normalized), (point.x, point.y), points)
         zone_hits, _ = _zone_matches(plan, point.x, point.y)
         rule_names = sorted({m.school_name for m in rule_hits})
         zone_names = sorted({m.school_name for m in zone_hits})
@@ -498,10 +590,15 @@ def lookup_in_plan(actor, plan_id: int, text: str) -> DraftAnswer:
     return DraftAnswer(orm_plan, draft, published)
 
 
-def map_plan() -> ZoningPlan | None:
-    """The plan the lookup page's map shows: the newest published primary plan of the first district."""
+def map_plan(season_start: str = DEFAULT_SEASON_START) -> ZoningPlan | None:
+    """The plan the lookup page's map shows: the first district's published primary plan of its
+    current year (else its newest one) that has zones to click on."""
     for district in list_districts():
-        plans = [p for p in published_plans(district.id) if p.stage == "primary"]
-        if plans:
-            return plans[0]
+        primary = [p for p in published_plans(district.id) if p.stage == "primary"]  # newest first
+        zoned = plans_with_zones([p.id for p in primary])
+        plans = [p for p in primary if p.id in zoned]
+        year = current_year([p.year for p in plans], override=district.current_year, month_day=season_start)
+        chosen = next((p for p in plans if p.year == year), plans[0] if plans else None)
+        if chosen is not None:
+            return chosen
     return None

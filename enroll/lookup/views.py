@@ -13,7 +13,7 @@ bp = Blueprint("lookup", __name__)
 @bp.get("/lookup")
 def page():
     query = request.args.get("q")
-    result, error = None, None
+    result, error, year = None, None, None
     if query is not None:
         try:
             year, stage = services.check_scope_args(request.args.get("year"), request.args.get("stage"))
@@ -22,13 +22,13 @@ def page():
                                              season_start=current_app.config["SEASON_START"])
         except BadRequest as exc:
             error = exc.message
-    return render_template("public/lookup.html", q=query or "", result=result, error=error, map=_map(),
+    return render_template("public/lookup.html", q=query or "", result=result, error=error, map=_map(), year=year,
                            api_url=url_for("api.lookup")), 400 if error else 200
 
 
 def _map():
     """A map of the zones to click on (an alternative to typing; the form works without it)."""
-    plan = services.map_plan()
+    plan = services.map_plan(current_app.config["SEASON_START"])
     if plan is None:
         return None
     district, cfg = plan.district, current_app.config

@@ -2,34 +2,17 @@
 Chinese text correctly, and text cells that a spreadsheet would run as a formula made inert."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from enroll.core.errors import NotFound
 from enroll.core.i18n import _l
+from enroll.core.text import to_csv
 from enroll.results import tables
 from enroll.results.models import AdmissionResult
 from enroll.results.services import DistrictRow, entry_row, public_list, route_rows
 
 STAGES = {"primary": _l("小学"), "junior": _l("初中"), "nine_year": _l("九年一贯制")}
 KINDS = {"public": _l("公办"), "private": _l("民办")}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """A text cell starting like a formula gets a leading apostrophe (shown as text, never run)."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def _ratio_text(value: float | None) -> str:
     return f"{value:.2f}" if value is not None else ""
 

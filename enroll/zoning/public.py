@@ -32,10 +32,16 @@ from enroll.zoning.services import (
 
 @dataclass
 class SchoolText:
-    """A school's 划片 text as published: the words, and its clauses in source order."""
+    """A school's 划片 text as published: the words, line by line (the words are the law), and the
+    clauses parsed from them in source order (for the bureau's checks)."""
 
     text: ZoneText
     clauses: list[ZoneRule]
+
+    @property
+    def lines(self) -> list[tuple[int, str]]:
+        """(line number, line) of every line with words, as written."""
+        return [(n, line) for n, line in enumerate(self.text.text.splitlines(), 1) if line.strip()]
 
 
 def school_texts(plan: ZoningPlan) -> list[SchoolText]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from enroll.extensions import db
 from enroll.geo.locate import STRtreeLocator, ZoneLocator
-from enroll.geo.rules import Clause
+from enroll.geo.rules import Clause, index_keys
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.postgis import PostGISLocator
 from enroll.zoning.services import memo, plan_identity
@@ -48,18 +48,27 @@ class PlanInfo:
 
 @dataclass(frozen=True)
 class RuleIndex:
-    by_name: dict[str, list[RuleEntry]]  # parsed clauses by road, estate or village name
+    by_name: dict[str, list[RuleEntry]]  # clauses by the normalized road, estate or village name
+    places: tuple[tuple[str, tuple[RuleEntry, ...]], ...]  # place name → clauses: an address naming it
+    bounded: tuple[RuleEntry, ...]       # 四至 clauses: decided from the address's point
     unparsed: tuple[str, ...]            # texts of the clauses the grammar could not parse
 
 
 def _rule_index(plan: ZoningPlan) -> RuleIndex:
-    index: dict[str, list[RuleEntry]] = defaultdict(list)
+    names: dict[str, list[RuleEntry]] = defaultdict(list)
+    places: dict[str, list[RuleEntry]] = defaultdict(list)
+    bounded = []
     for rule in plan.rules:
-        if rule.kind != "unparsed":
-            clause = Clause.from_dict(rule.clause)
-            key = clause.road or clause.estate or clause.village
-            index[key].append(RuleEntry(clause, rule.school_id, rule.school.name, rule.id))
-    return RuleIndex(dict(index), tuple(r.text for r in plan.rules if r.kind == "unparsed"))
+        if rule.kind in ("unparsed", "heading"):
+            continue
+        clause = Clause.from_dict(rule.clause)
+        entry = RuleEntry(clause, rule.school_id, rule.school.name, rule.id)
+        if clause.kind == "bounded":
+            bounded.append(entry)
+        for key in index_keys(clause):
+            (places if clause.kind == "place" else names)[key].append(entry)
+    return RuleIndex(dict(names), tuple((k, tuple(v)) for k, v in places.items()), tuple(bounded),
+                     tuple(r.text for r in plan.rules if r.kind == "unparsed"))
 
 
 def rule_index(info: PlanInfo) -> RuleIndex:

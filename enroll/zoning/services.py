@@ -125,8 +125,8 @@ def copy_plan(source: ZoningPlan | None, target: ZoningPlan) -> None:
 
 
 def draft_plan(actor, item: Zoning) -> ZoningPlan:
-    """The plan of the item's open draft to edit in place; else a new one copied from what is
-    published (the new draft's revision is made when it is saved).
+    """The plan of the item's open draft to edit in place; else a new one copied from the last
+    published version (also when it was withdrawn; the new draft's revision is made when it is saved).
 
     :raises Conflict: while a version is in review (it must be recalled or rejected first).
     """
@@ -138,7 +138,7 @@ def draft_plan(actor, item: Zoning) -> ZoningPlan:
     if plan is None:
         plan = ZoningPlan(district_id=item.district_id, district=item.district, year=item.year, stage=item.stage,
                           created_by=actor)
-        copy_plan(item.plan if item.status == states.PUBLISHED else None, plan)
+        copy_plan(item.plan, plan)
         db.session.add(plan)
     return plan
 

@@ -2,10 +2,9 @@
 paste, plan page (report, clause diff, test an address) — its review steps are the one workflow's."""
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -25,6 +24,7 @@ from markupsafe import escape
 from enroll.core.errors import BadRequest, Invalid, NotFound
 from enroll.core.i18n import _
 from enroll.core.security import can
+from enroll.core.text import to_csv
 from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
 from enroll.lookup.services import cross_check, lookup_in_plan
@@ -92,17 +92,9 @@ def zoning_geojson(code: str, year: int, stage: str):
 def zoning_csv(code: str, year: int, stage: str):
     """The published 划片 text as 学校,学段,划片范围 (UTF-8 with BOM, opens in Excel; the import format)."""
     filename, rows = zoning_public.texts_csv(code, year, stage)
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response = Response(to_csv(rows[0], rows[1:]), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 @public.get("/d/<code>/<id:year>/<stage>/history")
@@ -204,7 +196,7 @@ def plan(plan_id: int):
     district_id = plan.district_id
     return render_template(
         "bureau/plan.html", plan=plan, findings=annotate(plan.report.get("findings", [])), map=parts,
-        compared=compared, text_changes=diff_plans(compared, plan) if compared else diff_plans(None, plan),
+        compared=compared, text_changes=diff_plans(compared, plan),
         zone_changes=services.zone_changes(compared, plan), texts=zoning_public.school_texts(plan),
         address=address, answer=answer, problem=problem, revision=revision,
         action_form=ActionForm(), reason_form=ReasonForm(),

@@ -78,3 +78,17 @@ def test_the_printed_timeline_keeps_every_step_and_drops_the_chrome(live_server,
     assert len(steps) >= 5 and missing == []
     assert "打印招生日程" not in text and "首页›" not in text  # no button, no breadcrumbs
     assert_no_chrome(pages)
+
+
+def test_the_printed_zoning_text_is_every_schools_text(live_server, page):
+    from enroll.zoning.public import zoning_page
+
+    with live_server.app.app_context():
+        words = [line for t in zoning_page("990101", 2026, "primary").texts for line in t.text.text.splitlines()]
+    page.goto(f"{live_server}/d/990101/2026/primary/")
+    expect(page.get_by_role("button", name="打印划片范围")).to_be_visible()
+    text = "".join(printed(page))
+    assert_no_chrome([text])
+    # every line of every school's text is on paper (compared without spaces: the PDF breaks lines anywhere)
+    missing = [w for w in words if re.sub(r"\s+", "", unicodedata.normalize("NFKC", w)) not in text]
+    assert words and missing == []

@@ -96,7 +96,7 @@ def test_text_merge_draft_lookup_and_current_year_by_cli(app, editor, reviewer, 
     assert run(app, "zones", "submit", str(plan["id"]), "--as", "editor").exit_code == 0
     assert run(app, "zones", "approve", str(plan["id"]), "--as", "reviewer").exit_code == 0
     one = tmp_path / "one.csv"
-    one.write_text("学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n", encoding="utf-8")
+    one.write_text("学校,学段,划片范围\n青溪区东湖小学,小学,学院路120-140号\n", encoding="utf-8")
     merged = json.loads(run(app, "zones", "import-rules", str(one), "--district", "990101", "--year", "2026",
                             "--as", "editor", "--json").output)["plans"][0]
     assert (merged["updated"], merged["removed"], merged["texts"]) == (1, 0, 28)  # 27 others kept

@@ -113,7 +113,7 @@ def test_a_year_with_nothing_published_links_to_the_latest(client, editor, revie
 
 def test_staff_test_an_address_against_the_draft_beside_the_published_answer(login, editor, reviewer):
     published_text_plan(editor, reviewer)
-    [draft] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n")
+    [draft] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,学院路120-140号\n")
     page = login(editor).get(f"/bureau/plans/{draft.plan.id}", query_string={"address": "学院路130号"})
     text = page.get_data(as_text=True)
     plan_part, public_part = text.split('id="answer-public"')
@@ -155,3 +155,27 @@ def test_two_reviewers_approving_at_once_exactly_one_succeeds(app, editor, revie
         worker.join(60)
     assert sorted(results.get(timeout=5) for _ in workers) == ["approved", "conflict"]
     assert zoning.get_plan(editor, plan.id).status == "published"
+
+
+def test_the_history_shows_every_published_version_with_its_clause_diff(client, editor, reviewer):
+    published_text_plan(editor, reviewer)
+    [second] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路1-99号（单号）\n", note="东湖路调整")
+    steps.publish(editor, reviewer, second.plan.id)
+    history = client.get("/d/990101/2026/primary/history").get_data(as_text=True)
+    newest, first = history.split('id="version-2"')[1].split('id="version-1"')
+    assert "东湖小学" in newest and "<ins>东湖路1-99号（单号）</ins>" in newest and "东湖路调整" in newest
+    assert "已被新版本替代" in first and "首次发布" in first
+    assert "审核记录编号" in newest
+
+
+def test_the_bureau_sets_the_current_year_and_the_queue_lists_zoning(app, login, editor, reviewer):
+    published_text_plan(editor, reviewer)
+    client = login(reviewer)
+    assert 'id="derived-year">2026' in client.get("/bureau/d/990101/year").get_data(as_text=True)
+    assert client.post("/bureau/d/990101/year", data={"year": "2027"}).status_code == 302
+    assert client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()["year"] == 2027
+    client.post("/bureau/d/990101/year", data={"year": ""})
+    assert client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()["year"] == 2026
+    paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路全段\n")
+    pending = app.test_cli_runner().invoke(args=["content", "pending", "--as", "editor"])
+    assert "zoning" in pending.output and "青溪区 2026 年小学划片" in pending.output
