@@ -344,52 +344,59 @@ def _specificity(clause) -> int:
     return 2 if clause.ranges or clause.lane is not None or clause.buildings or clause.groups else 1
 
 
-def _covers(clause, parts, point, road_points) -> tuple[bool, bool]:
+def _covers(clause, parts, point, district_id) -> tuple[bool, bool]:
     """Whether a clause covers the address, and whether that stays uncertain (ambiguous).
 
     A 四至 clause, and a side-of-road or stretch clause of the address's road, are decided from the
-    address's gazetteer point and the points of the roads they name; one that cannot be decided
-    (no point, too few points) covers the road with a caveat, a 四至 clause covers nothing.
+    address's gazetteer point and the district's gazetteer points of the roads they name; one that
+    cannot be decided (no point, too few points) covers the road with a caveat, a 四至 clause covers
+    nothing.
     """
     if clause.kind == "bounded":
         if point is None:
             return False, False
-        inside = within_bounds(point, {side: road_points(name) for side, name in clause.bounds.items()})
+        inside = within_bounds(point, {side: road_points(district_id, name) for side, name in clause.bounds.items()})
         return inside is True and not any(clause_matches(x, parts) for x in clause.exclusions), False
     if not clause_matches(clause, parts):
         return False, False
-    if clause.ambiguous in ("side", "stretch") and point is not None and road_points(clause.road):
-        ends = tuple(road_points(name) for name in clause.stretch) if clause.stretch else None
-        road = road_points(clause.road)
-        decided = on_side(point, road, clause.side, ends) if clause.side else within_stretch(point, road, ends)
-        if decided is not None:
-            return decided, False
+    if clause.ambiguous in ("side", "stretch") and point is not None:
+        road = road_points(district_id, clause.road)
+        if road:
+            ends = tuple(road_points(district_id, name) for name in clause.stretch) if clause.stretch else None
+            decided = on_side(point, road, clause.side, ends) if clause.side else within_stretch(point, road, ends)
+            if decided is not None:
+                return decided, False
     return True, bool(clause.ambiguous)
 
 
-def _rule_matches(plan: PlanInfo, parts, point=None, road_points=lambda name: []) -> tuple[list[Match], bool]:
+def _rule_matches(plan: PlanInfo, parts, point=None, district_id: int | None = None) -> tuple[list[Match], bool]:
     """Schools whose clauses cover the address (the most specific, see ``_specificity``), and
     whether any of those clauses leaves it uncertain.
 
-    :param road_points: a road's name → the gazetteer points on it, for clauses decided by position.
+    :param point: the address's gazetteer point, and ``district_id`` its district's gazetteer, for
+        clauses decided by position.
     """
     index = rule_index(plan)
-    entries = [e for name in {parts.road, parts.estate, parts.village} if name
+    entries = [e for name in (parts.road, parts.estate, parts.village) if name
                for e in index.by_name.get(name_key(name), ())]
-    entries += [e for key, found in index.places if key in parts.normalized for e in found]
-    if point is not None:
+    for key, found in index.places:
+        if key in parts.normalized:
+            entries += found
+    if point is not None and index.bounded:
         entries += index.bounded
-    found: dict[int, tuple[int, bool, object]] = {}  # school → (specificity, uncertain, entry)
+    best, kept = 0, {}  # school → (uncertain, entry), of the most specific level seen
     for entry in entries:
-        covered, uncertain = _covers(entry.clause, parts, point, road_points)
+        covered, uncertain = _covers(entry.clause, parts, point, district_id)
+        if not covered:
+            continue
         level = _specificity(entry.clause)
-        if covered and (entry.school_id not in found or found[entry.school_id][0] < level):
-            found[entry.school_id] = (level, uncertain, entry)
-    best = max((level for level, _u, _e in found.values()), default=0)
-    kept = [(uncertain, entry) for level, uncertain, entry in found.values() if level == best]
+        if level > best:
+            best, kept = level, {}
+        if level == best and entry.school_id not in kept:
+            kept[entry.school_id] = (uncertain, entry)
     matches = [Match(e.school_id, e.school_name, plan.stage, "rule", e.clause.text, plan, e.clause.line)
-               for _u, e in kept]
-    return matches, any(uncertain for uncertain, _e in kept)
+               for _u, e in kept.values()]
+    return matches, any(uncertain for uncertain, _e in kept.values())
 
 
 def _zone_matches(plan: PlanInfo, lon: float, lat: float, locator_kind: str = "memory") -> tuple[list[Match], bool]:
@@ -413,18 +420,15 @@ def _road_points(district_id: int, road: str, version: int | None) -> tuple[tupl
     return tuple((p.x, p.y) for p in rows)
 
 
-def road_points(district_id: int):
-    """A road's name → the district's gazetteer points on it (for clauses decided by position); the
-    catalogue is asked for its version only when a clause needs points, off the common path."""
-    def points(name: str | None):
-        return _road_points(district_id, name_key(name), catalogue().version) if name else ()
-    return points
+def road_points(district_id: int, name: str | None) -> tuple[tuple[float, float], ...]:
+    """The district's gazetteer points on a road, for clauses decided by position (read once per
+    road and gazetteer: only such clauses ask, off the common path)."""
+    return _road_points(district_id, name_key(name), catalogue().version) if name else ()
 
 
 def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point, locator_kind: str) -> None:
     """Text rules first (the official text wins), then the gazetteer point in the zone polygons."""
-    rule_hits, ambiguous = (_rule_matches(plan, parts, point, road_points(result.district.id))
-                            if parts is not None else ([], False))
+    rule_hits, ambiguous = _rule_matches(plan, parts, point, result.district.id) if parts is not None else ([], False)
     zone_hits, near = _zone_matches(plan, *point, locator_kind) if point is not None else ([], False)
     result.matches += rule_hits or zone_hits
     if rule_hits and zone_hits and {m.school_id for m in rule_hits} != {m.school_id for m in zone_hits}:
@@ -537,13 +541,12 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
     district_id, plan = orm_plan.district_id, PlanInfo.of(orm_plan, bool(orm_plan.zones))
     index = rule_index(plan)
     has_rules, has_zones = bool(index.by_name or index.places or index.bounded), plan.has_zones
-    points = road_points(district_id)
     report = CrossCheck()
     addresses = db.session.execute(select(Address.address, Address.normalized, Address.point)
                                    .where(Address.district_id == district_id)).all()
     for address, normalized, point in addresses:
         report.checked += 1
-        rule_hits, _ = _rule_matches(plan, parse_address(normalized), (point.x, point.y), points)
+        rule_hits, _ = _rule_matches(plan, parse_address(normalized), (point.x, point.y), district_id)
         zone_hits, _ = _zone_matches(plan, point.x, point.y)
         rule_names = sorted({m.school_name for m in rule_hits})
         zone_names = sorted({m.school_name for m in zone_hits})

@@ -365,8 +365,7 @@ def withdraw_item(actor, kind: ContentKind, item_id: int, reason: str, *, contex
     authorize(actor, f"{kind.permission}.review", *scope(item))
     if not (reason or "").strip():
         raise Invalid(_l("撤下已发布的内容时必须填写理由。"))
-    withdraw_published(actor, kind, item, reason.strip(), context)
-    db.session.commit()
+    _commit(lambda: withdraw_published(actor, kind, item, reason.strip(), context))
     return item
 
 
