@@ -163,7 +163,7 @@ def transition_command(group, name: str, service, help_text: str, describe, need
     group.command(name, help=help_text)(command)
 
 
-def _plan_step(service, needs_reason: bool = False):
+def _plan_step(service):
     """A review step of the one workflow, addressed by plan id (the plan's revision is what moves)."""
     def run(actor, plan_id, *args, context):
         service(actor, zoning.revision_of_plan(actor, plan_id), *args, context=context)
@@ -193,8 +193,8 @@ transition_command(zones_cli, "reject", _plan_step(content.reject_revision), "Se
 def zones_withdraw(plan_id, reason, as_user, as_json):
     """Take a published plan off the public pages (its history stays)."""
     actor = accounts.get_user(as_user)
-    plan = zoning.get_plan(actor, plan_id)
-    content.withdraw_item(actor, zoning.ZONING, plan.revision.object_id, reason, context=CLI)
+    content.withdraw_item(actor, zoning.ZONING, zoning.zoning_of_published_plan(actor, plan_id).id, reason,
+                          context=CLI)
     _emit(as_json, *_plan_line(zoning.get_plan(actor, plan_id)))
 
 

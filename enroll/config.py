@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,8 +83,12 @@ def check(config: dict) -> None:
         raise ConfigError("ENROLL_ZONE_LOCATOR=postgis needs a PostgreSQL+PostGIS ENROLL_DATABASE_URL")
     if config.get("TOTP", "optional") not in ("off", "optional", "required"):
         raise ConfigError(f"ENROLL_TOTP must be off, optional or required, not {config.get('TOTP')!r}")
-    if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", str(config.get("SEASON_START", "03-01"))):
-        raise ConfigError(f"ENROLL_SEASON_START must be MM-DD, not {config.get('SEASON_START')!r}")
+    season = re.fullmatch(r"(\d\d)-(\d\d)", str(config.get("SEASON_START", "03-01")))
+    try:
+        date(2001, int(season[1]), int(season[2]))  # a day every year has (not 02-29)
+    except (TypeError, ValueError):
+        raise ConfigError("ENROLL_SEASON_START must be a MM-DD day that every year has, "
+                          f"not {config.get('SEASON_START')!r}") from None
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:
         raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")

@@ -73,8 +73,8 @@ def test_downgrade_then_upgrade_on_postgis():
 
 
 def test_existing_zoning_plans_move_onto_revisions(tmp_path):
-    """Plans of the 0011 schema keep their status, number and text after 0012: a published v1, a
-    superseded v0, and two open drafts of which the newer stays the scope's draft."""
+    """Plans of the 0011 schema keep their status, number and text after 0012: the published one is
+    what the item shows (not a newer withdrawn one), and of two open drafts the newer stays the draft."""
     from flask_migrate import upgrade
 
     from support import ROOT, make_app
@@ -88,15 +88,15 @@ def test_existing_zoning_plans_move_onto_revisions(tmp_path):
                                  " VALUES (1, '990101', '青溪区', '', '', :t)"), {"t": now})
             conn.execute(sa.text("INSERT INTO schools (id, district_id, name, stage, kind, address, phone, website, created_at)"
                                  " VALUES (1, 1, '青溪区文澜小学', 'primary', 'public', '', '', '', :t)"), {"t": now})
-            for plan_id, status, version in ((1, "superseded", 1), (2, "published", 2), (3, "draft", 3),
-                                             (4, "in_review", 4)):
+            for plan_id, status, version in ((1, "superseded", 1), (2, "published", 3), (3, "draft", 4),
+                                             (4, "in_review", 5), (5, "withdrawn", 2)):
                 conn.execute(sa.text(
                     "INSERT INTO zoning_plans (id, district_id, year, stage, status, version, source_filename,"
                     " source_format, source_crs, school_field, report, error_count, warning_count, reject_reason,"
                     " created_at, published_at) VALUES (:id, 1, 2026, 'primary', :s, :v, '', 'rules', '', '',"
                     " '{}', 0, 0, '', :t, :p)"),
                     {"id": plan_id, "s": status, "v": version, "t": now,
-                     "p": now if status in ("superseded", "published") else None})
+                     "p": now if status in ("superseded", "published", "withdrawn") else None})
                 for line, text in ((1, f"文澜路{plan_id}号"), (1, "学院路全段"), (2, "幸福小区")):
                     conn.execute(sa.text("INSERT INTO zone_rules (plan_id, school_id, line, source_row, text, kind,"
                                          " clause) VALUES (:p, 1, :l, 2, :x, 'road', '{}')"),
@@ -105,9 +105,9 @@ def test_existing_zoning_plans_move_onto_revisions(tmp_path):
         from enroll.zoning.models import Zoning, ZoningPlan
 
         [item] = db.session.query(Zoning).all()
-        assert (item.status, item.version, item.plan_id) == ("published", 2, 2)
+        assert (item.status, item.version, item.plan_id) == ("published", 3, 2)
         plans = {p.id: p for p in db.session.query(ZoningPlan)}
         assert [(p.status, p.version) for p in plans.values()] == [
-            ("superseded", 1), ("published", 2), ("invalid", None), ("in_review", 4)]
+            ("superseded", 1), ("published", 3), ("invalid", None), ("in_review", 5), ("withdrawn", 2)]
         assert plans[2].texts[0].text == "文澜路2号、学院路全段\n幸福小区"
         db.engine.dispose()

@@ -30,8 +30,7 @@ def recall_plan(actor, plan_id: int):
 
 
 def withdraw_plan(actor, plan_id: int, reason: str = "撤回测试"):
-    plan = zoning.get_plan(actor, plan_id)
-    content.withdraw_item(actor, zoning.ZONING, plan.revision.object_id, reason)
+    content.withdraw_item(actor, zoning.ZONING, zoning.zoning_of_published_plan(actor, plan_id).id, reason)
     return zoning.get_plan(actor, plan_id)
 
 

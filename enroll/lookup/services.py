@@ -29,6 +29,7 @@ from enroll.review.services import record
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
 from enroll.zoning.services import (
+    ZONING_STAGES,
     all_published_plans,
     get_plan,
     plans_with_zones,
@@ -257,7 +258,7 @@ def check_scope_args(year: str | None, stage: str | None) -> tuple[int | None, s
     """``year`` and ``stage`` as typed in a query string. :raises BadRequest: malformed ones."""
     if year and not (year.isascii() and year.isdigit() and len(year) == 4):
         raise BadRequest(_l("year 必须是四位数字年份。"))
-    if stage and stage not in ("primary", "junior"):
+    if stage and stage not in ZONING_STAGES:
         raise BadRequest(_l("stage 必须是 primary 或 junior。"))
     return (int(year) if year else None), (stage or None)
 
@@ -305,8 +306,9 @@ class LookupResult:
     later: list[LookupResult] = field(default_factory=list)
 
 
-def _years(cat: Catalogue, district) -> list[int]:
-    return sorted({p.year for p in cat.plans.get(district.id, ())})
+def _years(cat: Catalogue, district, stage: str | None = None) -> list[int]:
+    """The years with a published plan (of ``stage``, if given), oldest first."""
+    return sorted({p.year for p in cat.plans.get(district.id, ()) if stage is None or p.stage == stage})
 
 
 def _answer_year(cat: Catalogue, district, year: int | None, season_start: str, today) -> int | None:
@@ -322,16 +324,27 @@ def _plans(cat: Catalogue, district, year: int | None, stage: str | None) -> lis
 
 
 def _answer(cat, district, year, stage, resolve) -> LookupResult:
-    """The answer of ``year`` and, beside it, of every later published year that has one."""
-    result = resolve(year)
-    for later in _years(cat, district):
-        if year is not None and later > year:
+    """The answer of ``year`` and, beside it, of every later published year that has one.
+
+    A year with nothing published (the bureau set next year as current before publishing it, or
+    ``year=`` names one) is answered from the latest earlier published year, saying so.
+    """
+    years = _years(cat, district, stage)
+    shown = year
+    if year is not None and year not in years and any(y < year for y in years):
+        shown = max(y for y in years if y < year)
+    result = resolve(shown)
+    if shown != year:
+        result.caveats.append(Caveat("year_not_published", _l(
+            "%(year)s 年的划片尚未发布，以下是 %(shown)s 年的划片。", year=year, shown=shown)))
+    for later in years:
+        if shown is not None and later > shown:
             answer = resolve(later)
             if answer.matches:
                 result.later.append(answer)
     if not result.matches and result.later:
         result.caveats.append(Caveat("not_this_year", _l(
-            "%(year)s 年的划片中没有这个地址；以后年度的划片见下。", year=year)))
+            "%(year)s 年的划片中没有这个地址；以后年度的划片见下。", year=shown)))
     return result
 
 

@@ -9,8 +9,9 @@ from enroll.zoning.models import ZoningPlan
 
 @dataclass
 class SchoolDiff:
-    """One school's changes: clauses added, removed and changed (before, after), and whether it
-    has text or a zone before and after."""
+    """One school's changes: clauses added, removed and changed (before, after), whether its words
+    changed where its clauses did not (punctuation, numbering: ``reworded``), and whether it has
+    text or a zone before and after."""
 
     school_id: int
     school: str
@@ -21,6 +22,7 @@ class SchoolDiff:
     has_text: bool = False
     had_zone: bool = False
     has_zone: bool = False
+    reworded: bool = False
 
     @property
     def left_without(self) -> bool:
@@ -29,7 +31,7 @@ class SchoolDiff:
 
     @property
     def any(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.had_text != self.has_text
+        return bool(self.added or self.removed or self.changed or self.reworded or self.had_text != self.has_text
                     or self.had_zone != self.has_zone)
 
 
@@ -41,6 +43,10 @@ def _clauses(plan: ZoningPlan | None) -> dict[int, tuple[str, list[str]]]:
     return out
 
 
+def _words(plan: ZoningPlan | None) -> dict[int, str]:
+    return {t.school_id: t.text for t in plan.texts} if plan else {}
+
+
 def _zoned(plan: ZoningPlan | None) -> dict[int, str]:
     return {s.id: s.name for z in plan.zones for s in z.schools} if plan else {}
 
@@ -48,6 +54,7 @@ def _zoned(plan: ZoningPlan | None) -> dict[int, str]:
 def diff_plans(before: ZoningPlan | None, after: ZoningPlan) -> list[SchoolDiff]:
     """The schools whose text or zone presence differs, in the order of the newer plan's text."""
     old, new = _clauses(before), _clauses(after)
+    old_words, new_words = _words(before), _words(after)
     old_zoned, new_zoned = _zoned(before), _zoned(after)
     names = {**{k: v[0] for k, v in old.items()}, **old_zoned, **new_zoned, **{k: v[0] for k, v in new.items()}}
     diffs = []
@@ -62,6 +69,8 @@ def diff_plans(before: ZoningPlan | None, after: ZoningPlan) -> list[SchoolDiff]
             diff.changed += list(zip(a[i1:i1 + paired], b[j1:j1 + paired]))
             diff.removed += a[i1 + paired:i2]
             diff.added += b[j1 + paired:j2]
+        diff.reworded = (not (diff.added or diff.removed or diff.changed) and school_id in old_words
+                         and school_id in new_words and old_words[school_id] != new_words[school_id])
         if diff.any:
             diffs.append(diff)
     return diffs

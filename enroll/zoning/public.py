@@ -28,6 +28,7 @@ from enroll.zoning.services import (
     zone_changes,
     zoning_of,
 )
+from enroll.zoning.texts import CSV_STAGES
 
 
 @dataclass
@@ -94,8 +95,7 @@ def zoning_page(district_code: str, year: int, stage: str) -> ZoningPage:
 def texts_csv(district_code: str, year: int, stage: str) -> tuple[str, list[list[str]]]:
     """(file name, rows) of the published text as 学校,学段,划片范围 — the import format. :raises NotFound:"""
     page = zoning_page(district_code, year, stage)
-    stage_word = {"primary": "小学", "junior": "初中"}[stage]
-    rows = [["学校", "学段", "划片范围"]] + [[t.text.school.name, stage_word, t.text.text] for t in page.texts]
+    rows = [["学校", "学段", "划片范围"]] + [[t.text.school.name, CSV_STAGES[stage], t.text.text] for t in page.texts]
     return f"{district_code}-{year}-{stage}-划片范围.csv", rows
 
 

@@ -30,20 +30,12 @@ class PlanInfo:
     year: int
     stage: str
     version: int
-    created: str  # creation time (ISO): with the id, identifies the plan's content
+    identity: tuple  # plan_identity of the plan: memoised values are shared with its ORM side
     has_zones: bool = True
-    draft_stamp: str = ""  # a draft's content changes: when it last did (its indexes are keyed on it too)
 
     @classmethod
     def of(cls, plan: ZoningPlan, has_zones: bool) -> PlanInfo:
-        _, created = plan_identity(plan)
-        stamp = plan.revision.updated_at.isoformat() if plan.status == "draft" else ""
-        return cls(plan.id, plan.year, plan.stage, plan.version or 0, created, has_zones, stamp)
-
-    @property
-    def identity(self) -> tuple:
-        """The same key as ``plan_identity`` of a published plan, so memoised values are shared."""
-        return (self.id, self.created, self.draft_stamp) if self.draft_stamp else (self.id, self.created)
+        return cls(plan.id, plan.year, plan.stage, plan.version or 0, plan_identity(plan), has_zones)
 
 
 @dataclass(frozen=True)

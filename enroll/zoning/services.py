@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from enroll.core.context import Context
-from enroll.core.errors import Conflict, Invalid, NotFound
+from enroll.core.errors import Conflict, Forbidden, Invalid, NotFound
 from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.districts.services import get_district
@@ -242,6 +242,17 @@ def revision_of_plan(actor, plan_id: int) -> int:
     return plan.revision_id
 
 
+def zoning_of_published_plan(actor, plan_id: int) -> Zoning:
+    """The zoning item whose published version is this plan (what withdrawing it takes off).
+
+    :raises Conflict: for a plan that is not the published version (a draft, an older version).
+    """
+    plan = get_plan(actor, plan_id)
+    if plan.status != states.PUBLISHED:
+        raise Conflict(_l("只有已发布的内容才能撤下。"))
+    return db.session.get(Zoning, plan.revision.object_id)
+
+
 def plan_of_revision(actor, revision_id: int) -> ZoningPlan:
     """The plan of a zoning revision, for its editors and reviewers. :raises NotFound:"""
     found = content.get_revision(actor, revision_id)
@@ -270,7 +281,7 @@ def plans_of(actor, district_code: str) -> list[ZoningPlan]:
     """Every plan of a district, for its staff (newest first)."""
     district = get_district(district_code)
     if not can_see_drafts(actor, district.id):
-        authorize(actor, "zoning.edit", district.id)  # raises Forbidden
+        raise Forbidden(_l("您没有执行此操作的权限。"))
     return list(db.session.scalars(select(ZoningPlan).options(joinedload(ZoningPlan.revision))
                                    .where(ZoningPlan.district_id == district.id)
                                    .order_by(ZoningPlan.year.desc(), ZoningPlan.id.desc())))
@@ -331,12 +342,15 @@ _derived: dict[tuple, object] = {}
 
 
 def plan_identity(plan: ZoningPlan) -> tuple:
-    """Identifies a plan's content across databases too (ids alone repeat after a reset)."""
-    return plan.id, plan.created_at.isoformat()
+    """The key of everything derived from a plan's content: its id and creation time (ids alone
+    repeat after a database reset) and the digest of its content as last saved, so a draft edited
+    in place (also after a rejection or recall) is never answered from what it said before."""
+    digest = plan.revision.data.get("digest", "") if plan.revision is not None else ""
+    return plan.id, plan.created_at.isoformat(), digest
 
 
 def memo(key: tuple, compute):
-    """Values derived from published plans, which never change once submitted; bounded, per process."""
+    """Values derived from a plan's content (keyed by ``plan_identity``); bounded, per process."""
     if key not in _derived:
         if len(_derived) >= 256:
             _derived.clear()
@@ -351,11 +365,8 @@ def plan_geojson(plan: ZoningPlan) -> dict:
     """The plan's zones as a GeoJSON FeatureCollection for the map.
 
     Geometries are simplified as a coverage, so neighbours keep shared edges; each feature carries
-    a colour index that differs from its neighbours', its label and its schools. Memoised only for
-    plans that can no longer change (a draft's polygons may be replaced).
+    a colour index that differs from its neighbours', its label and its schools.
     """
-    if plan.status == states.DRAFT or plan.revision_id is None:
-        return _plan_geojson(plan)
     return memo(("geojson", plan_identity(plan)), lambda: _plan_geojson(plan))
 
 
@@ -409,11 +420,8 @@ def zone_changes(base: ZoningPlan | None, plan: ZoningPlan) -> list[SchoolChange
     """The schools whose zone area differs between two plans (none when either has no zones)."""
     if base is None or not plan.zones or not base.zones:
         return []
-    compute = lambda: compare_zonings(_zone_pairs(base), _zone_pairs(plan))  # noqa: E731
-    if plan.status == states.DRAFT:
-        changes = compute()
-    else:
-        changes = memo(("changes", plan_identity(base), plan_identity(plan)), compute)
+    changes = memo(("changes", plan_identity(base), plan_identity(plan)),
+                   lambda: compare_zonings(_zone_pairs(base), _zone_pairs(plan)))
     return [c for c in changes if c.changed]
 
 

@@ -16,7 +16,8 @@ from enroll.schools.services import schools_of
 from enroll.zoning.models import ZoneRule, ZoneText, ZoningPlan
 from enroll.zoning.services import check_scope, draft_plan, save_plan, zoning_of
 
-STAGE_WORDS = {"小学": "primary", "初中": "junior", "primary": "primary", "junior": "junior"}
+CSV_STAGES = {"primary": "小学", "junior": "初中"}  # the 学段 column's words, in files and downloads
+STAGE_WORDS = {**{word: stage for stage, word in CSV_STAGES.items()}, **{stage: stage for stage in CSV_STAGES}}
 COLUMNS = {"school": ("学校", "学校名称", "school"), "stage": ("学段", "stage"),
            "text": ("划片范围", "招生范围", "施教区范围", "text")}
 COLUMN_LABELS = {"school": _l("学校"), "stage": _l("学段"), "text": _l("划片范围")}

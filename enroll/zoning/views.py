@@ -29,6 +29,7 @@ from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
 from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.maps import build_map
+from enroll.review import content
 from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
 from enroll.zoning import public as zoning_public
@@ -55,7 +56,7 @@ def map_parts(district, plan, geojson_url: str):
                      approval=cfg["TIANDITU_APPROVAL"])
 
 
-def _not_published(exc: NotFound, code: str):
+def _not_published_page(exc: NotFound, code: str):
     """A 404 that links to the latest published plan, when there is one."""
     link = None
     if exc.detail.get("latest_year"):
@@ -70,7 +71,7 @@ def zoning_map(code: str, year: int, stage: str):
     try:
         page = zoning_public.zoning_page(code, year, stage)
     except NotFound as exc:
-        return _not_published(exc, code)
+        return _not_published_page(exc, code)
     parts = None
     if page.plan.zones:  # the plan id in the URL: a cached copy never outlives the version it belongs to
         url = url_for("zoning.zoning_geojson", code=code, year=year, stage=stage, plan=page.plan.id)
@@ -102,7 +103,7 @@ def zoning_history(code: str, year: int, stage: str):
     try:
         item, versions = zoning_public.zoning_history(code, year, stage)
     except NotFound as exc:
-        return _not_published(exc, code)
+        return _not_published_page(exc, code)
     return render_template("public/zoning_history.html", item=item, district=item.district, versions=versions)
 
 
@@ -186,6 +187,8 @@ def plan(plan_id: int):
         parts = map_parts(plan.district, plan, url_for("bureau.plan_geojson", plan_id=plan.id))
     published = services.published_plan(plan.district_id, plan.year, plan.stage)
     compared = published if published is not None and published.id != plan.id else services.base_plan(plan)
+    if plan.revision_id is None:  # an upload that failed validation is no version: nothing to compare
+        compared = None
     answer, problem, address = None, None, (request.args.get("address") or "").strip()
     if address:
         try:
@@ -196,11 +199,12 @@ def plan(plan_id: int):
     district_id = plan.district_id
     return render_template(
         "bureau/plan.html", plan=plan, findings=annotate(plan.report.get("findings", [])), map=parts,
-        compared=compared, text_changes=diff_plans(compared, plan),
+        compared=compared, text_changes=diff_plans(compared, plan) if plan.revision_id else [],
         zone_changes=services.zone_changes(compared, plan), texts=zoning_public.school_texts(plan),
         address=address, answer=answer, problem=problem, revision=revision,
         action_form=ActionForm(), reason_form=ReasonForm(),
-        may=lambda verb: can(current_user, f"zoning.{verb}", district_id))
+        may=lambda verb: can(current_user, f"zoning.{verb}", district_id),
+        took_part=revision is not None and content.took_part(current_user, revision))
 
 
 @bp.get("/plans/<id:plan_id>/report.json")

@@ -121,11 +121,25 @@ def _move_plans(conn) -> None:
                                            " AND number = :n"), {"i": item, "n": plan["version"]}).scalar()
         conn.execute(sa.text("UPDATE zoning_plans SET revision_id = :r WHERE id = :id"),
                      {"r": revision_id, "id": plan["id"]})
-        if plan["status"] in ("published", "withdrawn"):
-            conn.execute(sa.text(
-                "UPDATE zonings SET status = :s, version = :n, plan_id = :p, published_at = :at,"
-                " first_published_at = :at WHERE id = :i AND plan_id IS NULL"),
-                {"s": plan["status"], "n": plan["version"], "p": plan["id"], "at": plan["published_at"], "i": item})
+    _attach_published(conn)
+
+
+def _attach_published(conn) -> None:
+    """Each item shows its published plan, else its most recently published withdrawn one."""
+    for item in conn.execute(sa.text("SELECT id FROM zonings")).scalars().all():
+        shown = conn.execute(sa.text(
+            "SELECT p.id, r.status, r.number, r.published_at FROM zoning_plans p JOIN revisions r"
+            " ON r.id = p.revision_id WHERE r.object_type = 'zoning' AND r.object_id = :i"
+            " AND r.status IN ('published', 'withdrawn')"
+            " ORDER BY r.status = 'published' DESC, r.published_at DESC LIMIT 1"), {"i": item}).mappings().first()
+        if shown is None:
+            continue
+        first = conn.execute(sa.text("SELECT min(published_at) FROM revisions WHERE object_type = 'zoning'"
+                                     " AND object_id = :i"), {"i": item}).scalar()
+        conn.execute(sa.text("UPDATE zonings SET status = :s, version = :n, plan_id = :p, published_at = :at,"
+                             " first_published_at = :first WHERE id = :i"),
+                     {"s": shown["status"], "n": shown["number"], "p": shown["id"], "at": shown["published_at"],
+                      "first": first, "i": item})
 
 
 def _rebuild_texts(conn, plan_id: int) -> None:

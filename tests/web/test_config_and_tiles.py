@@ -105,3 +105,12 @@ def test_audit_records_the_client_address_behind_a_trusted_proxy(sqlite_template
     with app.app_context():
         event = db.session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
         assert event.action == "zoning.import" and event.ip == "203.0.113.7"
+
+
+@pytest.mark.parametrize("value", ["02-30", "04-31", "02-29", "3-1", "spring"])
+def test_a_season_start_that_is_not_a_day_of_every_year_fails_at_start(monkeypatch, value):
+    monkeypatch.setenv("ENROLL_SEASON_START", value)
+    from enroll import create_app
+
+    with pytest.raises(ConfigError, match="ENROLL_SEASON_START"):
+        create_app({"TESTING": True})

@@ -106,6 +106,22 @@ def test_text_merge_draft_lookup_and_current_year_by_cli(app, editor, reviewer, 
     assert run(app, "lookup", "学院路130号", "--plan", str(merged["id"])).exit_code != 0  # --as is needed
     set_year = run(app, "zones", "current-year", "--district", "990101", "--year", "2027", "--as", "reviewer", "--json")
     assert json.loads(set_year.output)["current_year"] == 2027
-    answer = json.loads(run(app, "lookup", "学院路130号", "--json").output)
-    assert answer["year"] == 2027 and answer["matches"] == [] and answer["later"] == []
+    answer = json.loads(run(app, "lookup", "学院路130号", "--json").output)  # 2027 is not published yet
+    assert answer["year"] == 2026 and answer["matches"] and answer["later"] == []
+    assert [c["code"] for c in answer["caveats"]] == ["year_not_published"]
     assert run(app, "zones", "current-year", "--district", "990101", "--year", "2027", "--as", "editor").exit_code == 1
+
+
+def test_withdraw_takes_off_only_the_plan_named_when_it_is_the_published_one(app, editor, reviewer):
+    import zoning_steps as steps
+
+    [first] = steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
+    steps.publish(editor, reviewer, first.id)
+    zones = run(app, "zones", "import", str(DEMO / "zones_primary.zip"), "--district", "990101", "--year", "2026",
+                "--stage", "primary", "--as", "editor", "--json")
+    newer = json.loads(zones.output)["id"]
+    steps.publish(editor, reviewer, newer)
+    older = run(app, "zones", "withdraw", str(first.id), "--reason", "旧版本", "--as", "reviewer", "--json")
+    assert older.exit_code == 1 and "只有已发布的内容才能撤下" in older.output
+    done = run(app, "zones", "withdraw", str(newer), "--reason", "暂停公布", "--as", "reviewer", "--json")
+    assert json.loads(done.output)["status"] == "withdrawn"

@@ -173,9 +173,33 @@ def test_the_bureau_sets_the_current_year_and_the_queue_lists_zoning(app, login,
     client = login(reviewer)
     assert 'id="derived-year">2026' in client.get("/bureau/d/990101/year").get_data(as_text=True)
     assert client.post("/bureau/d/990101/year", data={"year": "2027"}).status_code == 302
-    assert client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()["year"] == 2027
+    answer = client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()
+    assert answer["year"] == 2026 and answer["matches"]  # 2027 is set but not published yet: said, not hidden
+    assert [c["code"] for c in answer["caveats"]] == ["year_not_published"]
     client.post("/bureau/d/990101/year", data={"year": ""})
     assert client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()["year"] == 2026
     paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路全段\n")
     pending = app.test_cli_runner().invoke(args=["content", "pending", "--as", "editor"])
     assert "zoning" in pending.output and "青溪区 2026 年小学划片" in pending.output
+
+
+def test_a_version_sent_back_and_changed_is_never_answered_from_what_it_said_before(client, login, editor,
+                                                                                      reviewer):
+    [first] = steps.import_rules(editor, "990101", 2026, RULES)
+    steps.submit_plan(editor, first.id)
+    login(reviewer).get(f"/bureau/plans/{first.id}", query_string={"address": "学院路130号"})  # indexes it
+    steps.reject_plan(reviewer, first.id, "学院路划错了")
+    [edited] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,学院路全段\n", replace_all=True)
+    assert edited.plan.id == first.id  # the same draft, edited in place
+    steps.publish(editor, reviewer, first.id)
+    answer = client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()
+    assert [m["school"]["name"] for m in answer["matches"]] == ["青溪区东湖小学"]
+
+
+def test_a_change_of_words_that_leaves_the_clauses_alone_is_still_a_change(login, editor, reviewer):
+    published_text_plan(editor, reviewer)
+    [draft] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路1-99号（单号）\n")
+    steps.publish(editor, reviewer, draft.plan.id)
+    [reworded] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,1. 东湖路1-99号（单号）。\n")
+    page = login(editor).get(f"/bureau/plans/{reworded.plan.id}").get_data(as_text=True)
+    assert 'id="no-changes"' not in page and "原文的标点或编号有改动，条款不变" in page
