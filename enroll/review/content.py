@@ -65,6 +65,8 @@ class ContentKind:
     :param review_endpoint: a page of the kind's own that shows a revision to its editors and
         reviewers instead of the generic one (endpoint taking ``revision_id``), e.g. a zoning plan
         with its map, validation report and clause diff.
+    :param history_endpoint: a public version history of the kind's own (taking ``public_args``),
+        where the generic one sends its readers.
     """
 
     name: str
@@ -88,6 +90,7 @@ class ContentKind:
     before_discard: Callable | None = None
     before_submit: Callable | None = None
     review_endpoint: str | None = None
+    history_endpoint: str | None = None
 
 
 KINDS: dict[str, ContentKind] = {}
@@ -256,7 +259,7 @@ def submit_revision(actor, revision_id: int, *, context: Context = Context()) ->
     found.revision.submitted_by_id, found.revision.submitted_at = actor.id, _now()
     found.revision.reject_reason = ""
     _audit(actor, "submit", found, context, data=data_hash(found.revision.data))
-    _commit()
+    commit_or_conflict()
     return found.revision
 
 
@@ -265,7 +268,7 @@ def recall_revision(actor, revision_id: int, *, context: Context = Context()) ->
     found = _locked(actor, revision_id, "recall")
     transition(found.revision, "recall")
     _audit(actor, "recall", found, context)
-    _commit()
+    commit_or_conflict()
     return found.revision
 
 
@@ -277,7 +280,7 @@ def reject_revision(actor, revision_id: int, reason: str, *, context: Context = 
     transition(found.revision, "reject")
     found.revision.reject_reason, found.revision.reviewed_by_id = reason.strip(), actor.id
     _audit(actor, "reject", found, context, reason=reason.strip())
-    _commit()
+    commit_or_conflict()
     return found.revision
 
 
@@ -318,14 +321,14 @@ def publish(actor, found: Found, context: Context, *, linked: bool = False) -> N
            data=data_hash(revision.data))
 
 
-def _commit(work: Callable[[], None] | None = None) -> None:
-    """Do ``work`` (the writes of a transition) and commit. One that lost a race with another writer
-    of the same rows (a stale read, StaleDataError at a flush; a second published version,
-    IntegrityError) is a conflict, not a 500."""
+def commit_or_conflict(work: Callable[[], object] | None = None):
+    """Do ``work`` (the writes of a use case) and commit. One that lost a race with another writer
+    of the same rows (a stale read, StaleDataError at a flush; a second published version or item,
+    IntegrityError) is a conflict, not a 500. :returns: what ``work`` returned."""
     try:
-        if work is not None:
-            work()
+        result = work() if work is not None else None
         db.session.commit()
+        return result
     except (IntegrityError, StaleDataError):
         db.session.rollback()
         raise Conflict(_l("该内容刚刚被其他人处理（例如另一版本已发布），请刷新后重试。")) from None
@@ -336,7 +339,7 @@ def approve_revision(actor, revision_id: int, *, context: Context = Context()) -
     on PostgreSQL or SQLite) exactly one succeeds. :raises Conflict: see :func:`publish`; a
     concurrent approval."""
     found = _locked(actor, revision_id, "approve")
-    _commit(lambda: publish(actor, found, context))
+    commit_or_conflict(lambda: publish(actor, found, context))
     return found.revision
 
 
@@ -365,7 +368,7 @@ def withdraw_item(actor, kind: ContentKind, item_id: int, reason: str, *, contex
     authorize(actor, f"{kind.permission}.review", *scope(item))
     if not (reason or "").strip():
         raise Invalid(_l("撤下已发布的内容时必须填写理由。"))
-    _commit(lambda: withdraw_published(actor, kind, item, reason.strip(), context))
+    commit_or_conflict(lambda: withdraw_published(actor, kind, item, reason.strip(), context))
     return item
 
 

@@ -18,6 +18,8 @@ public = Blueprint("history", __name__)
 def history(kind: str, item_id: int):
     """The public version history of any published item: every version, when, and what it changed."""
     found = content.public_history(kind, item_id)
+    if found.kind.history_endpoint:  # a kind with a history page of its own (zoning: the clause diffs)
+        return redirect(url_for(found.kind.history_endpoint, **found.kind.public_args(found.item)))
     return render_template("public/history.html", title=found.title, back_url=url_for(
         found.kind.public_endpoint, **found.kind.public_args(found.item)), entries=found.entries)
 

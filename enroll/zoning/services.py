@@ -89,7 +89,7 @@ ZONING = content.register(content.ContentKind(
     edit_endpoint="bureau.rules", edit_args=lambda item: {"code": item.district.code},
     public_endpoint="zoning.zoning_map",
     public_args=lambda item: {"code": item.district.code, "year": item.year, "stage": item.stage},
-    review_endpoint="bureau.revision_plan"))
+    review_endpoint="bureau.revision_plan", history_endpoint="zoning.zoning_history"))
 
 
 # --- drafts ----------------------------------------------------------------------------------------
@@ -206,14 +206,16 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
                detail={"file": filename, "errors": plan.error_count, "warnings": plan.warning_count})
         db.session.commit()
         return plan
-    item = zoning_of(district, year, stage, create=True)
-    plan = draft_plan(actor, item)
-    plan.zones = zones
-    plan.zone_report = zone_report
-    _set_source(plan, read, filename, school_field)
-    save_plan(actor, item, plan, "import", note, context, file=filename, zones=len(zones))
-    db.session.commit()
-    return plan
+
+    def write() -> ZoningPlan:
+        item = zoning_of(district, year, stage, create=True)
+        plan = draft_plan(actor, item)
+        plan.zones, plan.zone_report = zones, zone_report
+        _set_source(plan, read, filename, school_field)
+        save_plan(actor, item, plan, "import", note, context, file=filename, zones=len(zones))
+        return plan
+
+    return content.commit_or_conflict(write)  # a race with another editor's edit of the scope: 409, not 500
 
 
 def _set_source(plan: ZoningPlan, read, filename: str, school_field: str | None) -> None:

@@ -12,6 +12,7 @@ from enroll.core.text import read_csv
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.geo.rules import parse_rules
+from enroll.review import content
 from enroll.schools.services import schools_of
 from enroll.zoning.models import ZoneRule, ZoneText, ZoningPlan
 from enroll.zoning.services import check_scope, draft_plan, save_plan, zoning_of
@@ -170,17 +171,26 @@ def import_texts(actor, district_code: str, year: int, raw: bytes, *, filename: 
     authorize(actor, "zoning.edit", district.id)
     check_scope(year, "primary")
     rows = read_texts(raw, filename, district)
-    done = []
-    try:
+
+    def write() -> list[TextImport]:
+        done = []
         for stage in dict.fromkeys(row.stage for row in rows):
             item = zoning_of(district, year, stage, create=True)
             plan = draft_plan(actor, item)
             updated, unchanged, removed = merge_texts(plan, [r for r in rows if r.stage == stage], replace_all)
-            save_plan(actor, item, plan, "import_texts", note, context, file=filename[:255], updated=updated,
-                      removed=removed, replace_all=replace_all)
+            if not (updated or removed) and plan.revision_id is None:  # changes nothing: no new draft
+                db.session.expunge(plan)
+                if item.plan is None:
+                    raise Invalid(_l("%(file)s 没有改变任何学校的划片文字。", file=filename))
+                plan = item.plan
+            else:
+                save_plan(actor, item, plan, "import_texts", note, context, file=filename[:255], updated=updated,
+                          removed=removed, replace_all=replace_all)
             done.append(TextImport(plan, updated, unchanged, removed))
+        return done
+
+    try:  # a race with another editor's first edit or save of the scope is a conflict, not a 500
+        return content.commit_or_conflict(write)
     except DomainError:
-        db.session.rollback()
+        db.session.rollback()  # a stage in review: nothing of the other stages is kept either
         raise
-    db.session.commit()
-    return done

@@ -63,14 +63,15 @@ def test_replace_all_says_how_many_schools_lose_their_text(editor, reviewer):
 
 def test_the_draft_shows_a_clause_diff_and_no_change_only_when_nothing_changed(login, editor, reviewer):
     published_text_plan(editor, reviewer)
-    published = next(r for r in csv.DictReader(io.StringIO(RULES.read_text(encoding="utf-8-sig")))
-                     if r["学校"] == "青溪区东湖小学")["划片范围"]
-    [same] = paste(editor, f'学校,学段,划片范围\n青溪区东湖小学,小学,"{published}"\n')
     client = login(editor)
-    assert "没有变化。" in client.get(f"/bureau/plans/{same.plan.id}").get_data(as_text=True)
     [changed] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路1-99号\n")
     page = client.get(f"/bureau/plans/{changed.plan.id}").get_data(as_text=True)
     assert 'id="no-changes"' not in page and "<ins>东湖路1-99号</ins>" in page
+    published = next(r for r in csv.DictReader(io.StringIO(RULES.read_text(encoding="utf-8-sig")))
+                     if r["学校"] == "青溪区东湖小学")["划片范围"]
+    [back] = paste(editor, f'学校,学段,划片范围\n青溪区东湖小学,小学,"{published}"\n')  # the draft, reverted
+    assert back.plan.id == changed.plan.id
+    assert 'id="no-changes"' in client.get(f"/bureau/plans/{back.plan.id}").get_data(as_text=True)
 
 
 def test_a_broken_paste_is_refused_with_line_and_column_and_kept_in_the_form(login, editor):
@@ -166,6 +167,8 @@ def test_the_history_shows_every_published_version_with_its_clause_diff(client, 
     assert "东湖小学" in newest and "<ins>东湖路1-99号（单号）</ins>" in newest and "东湖路调整" in newest
     assert "已被新版本替代" in first and "首次发布" in first
     assert "审核记录编号" in newest
+    generic = client.get(f"/history/zoning/{second.plan.revision.object_id}")  # one history, one rule
+    assert generic.status_code == 302 and generic.headers["Location"].endswith("/d/990101/2026/primary/history")
 
 
 def test_the_bureau_sets_the_current_year_and_the_queue_lists_zoning(app, login, editor, reviewer):
@@ -203,3 +206,14 @@ def test_a_change_of_words_that_leaves_the_clauses_alone_is_still_a_change(login
     [reworded] = paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,1. 东湖路1-99号（单号）。\n")
     page = login(editor).get(f"/bureau/plans/{reworded.plan.id}").get_data(as_text=True)
     assert 'id="no-changes"' not in page and "原文的标点或编号有改动，条款不变" in page
+
+
+def test_a_paste_that_changes_nothing_starts_no_draft(editor, reviewer):
+    plan = published_text_plan(editor, reviewer)
+    text = school_texts(plan)["青溪区东湖小学"]
+    [result] = paste(editor, f'学校,学段,划片范围\n青溪区东湖小学,小学,"{text}"\n')
+    assert (result.updated, result.unchanged, result.plan.id) == (0, 1, plan.id)
+    assert [p.status for p in zoning.plans_of(editor, "990101")] == ["published"]
+    with pytest.raises(Invalid):  # nothing published, nothing given
+        texts.import_texts(editor, "990101", 2027, "学校,学段,划片范围\n青溪区东湖小学,小学,\n".encode(), filename="p.csv")
+    assert zoning.zoning_of(zoning.get_plan(editor, plan.id).district, 2027, "primary") is None
