@@ -172,11 +172,8 @@ def bench_text(tmp: Path) -> list[str]:
     from enroll.districts.services import get_district
     from enroll.geo.address import normalize
     from enroll.lookup.models import Address
-    from enroll.lookup.services import (
-        _district_prefixes,
-        import_addresses,
-        lookup_address,
-    )
+    from enroll.lookup.gazetteer import district_prefixes, import_addresses
+    from enroll.lookup.services import lookup_address
 
     print(f"\n## 2. Text lookups over a {GAZETTEER_ROWS:,}-address gazetteer ({TEXT_QUERIES:,} queries from "
           "the real demo addresses, median of 3 interleaved runs)")
@@ -196,7 +193,7 @@ def bench_text(tmp: Path) -> list[str]:
     rng = np.random.default_rng(31)
     queries = [real[i] for i in rng.choice(len(real), TEXT_QUERIES, replace=False)]
     district_id = district.id
-    normalized = [normalize(q, _district_prefixes(district)) for q in queries]  # outside the timing
+    normalized = [normalize(q, district_prefixes(district)) for q in queries]  # outside the timing
 
     def bare():  # one indexed SELECT per query on a raw DBAPI connection: the floor of any text lookup
         connection = db.engine.raw_connection()

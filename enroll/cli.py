@@ -14,6 +14,7 @@ from enroll.accounts import services as accounts
 from enroll.core.context import Context
 from enroll.core.errors import DomainError
 from enroll.districts import services as districts
+from enroll.lookup import gazetteer as lookup_gazetteer
 from enroll.lookup import services as lookup
 from enroll.lookup.schema import lookup_to_dict
 from enroll.review import content
@@ -262,7 +263,7 @@ def zones_cross_check(plan_id, as_user, as_json):
 @domain_errors
 def addresses_import(file, district_code, as_user, as_json):
     """Replace a district's gazetteer (CSV: address, lon, lat[, road, number, estate])."""
-    count = lookup.import_addresses(accounts.get_user(as_user), district_code, file, context=CLI)
+    count = lookup_gazetteer.import_addresses(accounts.get_user(as_user), district_code, file, context=CLI)
     _emit(as_json, {"addresses": count}, f"{count} addresses imported")
 
 
@@ -278,7 +279,7 @@ def _answer_lines(data: dict) -> list[str]:
 @domain_errors
 def addresses_renormalize(district_code, as_user, as_json):
     """Parse the gazetteer's addresses again (after an upgrade that changed address normalization)."""
-    count = lookup.renormalize_addresses(accounts.get_user(as_user), district_code, context=CLI)
+    count = lookup_gazetteer.renormalize_addresses(accounts.get_user(as_user), district_code, context=CLI)
     _emit(as_json, {"changed": count}, f"{count} addresses re-parsed")
 
 

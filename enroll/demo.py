@@ -20,7 +20,7 @@ from enroll.districts import contacts
 from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
-from enroll.lookup import services as lookup
+from enroll.lookup import gazetteer
 from enroll.policies import services as policies
 from enroll.results import lotteries
 from enroll.results import services as results
@@ -164,7 +164,7 @@ def load_demo(check_key: bytes | None = None) -> str:
     kinds = Counter(r.object_type for r in revisions)
     published.append(f"{kinds['policy']} policy documents, {kinds['school_profile']} school profiles, "
                      f"{kinds['enrollment_plan']} enrollment plans")
-    count = lookup.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
+    count = gazetteer.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
     published.append(f"{count} addresses")
     published.append(_post_results(users, check_key or current_app.config["RESULTS_KEY"].encode()))
     return ("demo district 990101 青溪区 loaded; users admin/editor/reviewer/school/auditor; "

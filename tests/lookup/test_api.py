@@ -21,7 +21,7 @@ def gazetteer(tmp_path_factory):
 @pytest.fixture
 def published(editor, reviewer, gazetteer):
     """The demo primary zoning with its text, published, and the gazetteer."""
-    from enroll.lookup.services import import_addresses
+    from enroll.lookup.gazetteer import import_addresses
 
     zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
     [with_text] = steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")  # the same draft
@@ -103,7 +103,7 @@ def test_near_a_boundary_is_a_caveat(client, published):
 
 @both_databases
 def test_drafts_never_answer(client, editor, reviewer, gazetteer):
-    from enroll.lookup.services import import_addresses
+    from enroll.lookup.gazetteer import import_addresses
 
     steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
     import_addresses(editor, "990101", gazetteer)
@@ -113,7 +113,7 @@ def test_drafts_never_answer(client, editor, reviewer, gazetteer):
 
 def test_rule_and_zone_disagreement_is_reported(client, editor, reviewer, gazetteer, tmp_path):
     """Publish text that gives 学院路 to another school than the polygons do."""
-    from enroll.lookup.services import import_addresses
+    from enroll.lookup.gazetteer import import_addresses
 
     polygons = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")
     steps.submit_plan(editor, polygons.id)

@@ -65,7 +65,8 @@ def test_cross_check_of_the_demo_plan_finds_no_disagreement(demo):
 
 
 def test_cross_check_reports_text_that_contradicts_the_map(app, editor, reviewer, tmp_path):
-    from enroll.lookup.services import cross_check, import_addresses
+    from enroll.lookup.gazetteer import import_addresses
+    from enroll.lookup.services import cross_check
     from enroll.zoning import services as zoning
 
     polygons = zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")

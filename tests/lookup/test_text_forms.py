@@ -7,7 +7,8 @@ import pytest
 import zoning_steps as steps
 from support import both_databases
 
-from enroll.lookup.services import import_addresses, lookup_address
+from enroll.lookup.gazetteer import import_addresses
+from enroll.lookup.services import lookup_address
 from enroll.zoning import texts
 
 TEXT = """学校,学段,划片范围
@@ -76,7 +77,7 @@ def test_a_mixed_unit_range_answers_with_a_caveat(published):
 def test_the_gazetteer_is_parsed_again_after_an_upgrade(app, editor, tmp_path, db):
     """An upgrade may normalize addresses differently (3村民小组 is now 3组): renormalize re-parses."""
     from enroll.lookup.models import Address
-    from enroll.lookup.services import renormalize_addresses
+    from enroll.lookup.gazetteer import renormalize_addresses
 
     path = tmp_path / "g.csv"
     path.write_text("address,lon,lat\n红星村3村民小组12号,120.2,30.23\n文澜路1号,120.2,30.231\n", encoding="utf-8")

@@ -26,7 +26,7 @@ def published(editor, reviewer):
 @pytest.fixture
 def zoned(editor, reviewer):
     """The demo's primary zoning with its text, published, and the gazetteer."""
-    from enroll.lookup.services import import_addresses
+    from enroll.lookup.gazetteer import import_addresses
     from enroll.zoning import services as zoning
 
     zoning.import_plan(editor, "990101", 2026, "primary", DEMO / "zones_primary.zip")

@@ -90,7 +90,7 @@ def test_non_ascii_or_overlong_years_are_a_bad_request(client, year):
 def test_an_absurd_door_number_is_not_found_rather_than_a_crash(client, editor):
     from support import DEMO
 
-    from enroll.lookup.services import import_addresses
+    from enroll.lookup.gazetteer import import_addresses
 
     import_addresses(editor, "990101", DEMO / "addresses.csv")
     response = client.get("/api/v1/lookup", query_string={"address": "学院路99999999999999999999号"})
