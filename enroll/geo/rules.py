@@ -11,55 +11,34 @@ grammar rejects becomes a clause of kind "unparsed" carrying its line, its text 
 and a short reason naming the column; a heading (XX镇：, 招生范围：) is a clause of kind
 "heading" that matches nothing.
 
-Layout: grammar loading, parse tree -> items (_ToItems), items -> clauses (_clause, _bound,
-_stretch, _qualified), lines (_Line, _segments, _parse_line), then the public functions.
+Layout: the grammar and its parse tree -> items are in enroll.geo.rules_tree; here items ->
+clauses (_clause, _bound, _stretch, _qualified), lines (_Line, _segments, _parse_line), then the
+public functions.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib.resources import files
 from typing import NamedTuple
 
-from lark import (
-    Lark,
-    Token,
-    Transformer,
-    UnexpectedCharacters,
-    UnexpectedInput,
-    UnexpectedToken,
-    v_args,
-)
+from lark import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .address import (
-    AREA_SUFFIXES,
-    ESTATE_SUFFIXES,
-    LANDMARK_SUFFIXES,
-    NAME_CHARS,
-    NOISE_WORDS,
-    PLACE_SUFFIXES,
-    ROAD_SUFFIXES,
-    VILLAGE_SUFFIX,
-    canonicalize_with_spans,
-    strip_admin,
-)
+from .address import AREA_SUFFIXES, canonicalize_with_spans
 from .rules_match import (
     OPEN_END,
     Clause,
     NumberRange,
     Part,
     RuleError,
-    Spec,
     build,
     clause_matches,
     continued_place,
     index_keys,
     name_key,
 )
+from .rules_tree import Item, Target, ToItems, grammar_text, parser
 
 SEPARATORS = "、,;。"
-_SIDES = {"东": "east", "西": "west", "南": "south", "北": "north"}
 _OPPOSITE = {"east": "west", "west": "east", "south": "north", "north": "south"}
 # Line numbering: at the start, after a separator or a space ("1." "(1)" "一、"), anywhere when
 # circled (①), or glued between a name and the next one (文澜路2.学院路).
@@ -74,297 +53,6 @@ _ENUMERATION = re.compile(
     r"|(?<=[\u4e00-\u9fff)）])[0-9０-９]{1,2}[.．](?=[A-Za-z\u3400-\u4dbf\u4e00-\u9fff])"
     r"|(?<=[\u4e00-\u9fff])[(（][0-9０-９]{1,2}[)）](?=[\u4e00-\u9fff])"
 )
-# 文化路5号院 is 文化路5号; 251弄5-8支弄 are the sub-lanes 5-8 of lane 251, numbered like its doors.
-_UNITS = {"号院": "号", "支弄": "号"}
-_ENCLOSING = re.compile("围")
-_VILLAGE_COMMITTEE = re.compile("(?:村民委员会|村委会|村委)$")
-_RESIDENTS_COMMITTEE = re.compile("(?:居民委员会|居委会|居委)$")
-
-
-def grammar_text() -> str:
-    """rules.lark with its placeholders filled in from the word lists of enroll.geo.address."""
-
-    def alternation(words) -> str:
-        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-    suffixes = ROAD_SUFFIXES + ESTATE_SUFFIXES + PLACE_SUFFIXES + LANDMARK_SUFFIXES + (VILLAGE_SUFFIX,)
-    text = files(__package__).joinpath("rules.lark").read_text(encoding="utf-8")
-    return (
-        text.replace("%NC%", NAME_CHARS)
-        .replace("%SUFFIX%", alternation(suffixes))
-        .replace("%NOISE%", alternation(NOISE_WORDS))
-    )
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
-    """The LALR parser for one canonical line, built once."""
-    return Lark(grammar_text(), parser="lalr", propagate_positions=True)
-
-
-# --- parse tree -> items ---------------------------------------------------------------------
-
-
-class _Target(NamedTuple):
-    """One thing named inside parentheses or excluded, as the grammar read it."""
-
-    place: tuple[str, str] | None  # (kind, name) when it names its own place
-    parts: list[Part]
-    start: int
-    end: int
-
-
-class _Item(NamedTuple):
-    """One item as the grammar read it: place, parts, exclusions, extra places, canonical span."""
-
-    kind: str  # road | estate | village | place | cont | bound | landmark | stretch | heading | of
-    name: str | None
-    parts: list[Part]
-    exclusions: list[_Target]
-    extras: list[_Target]  # places named in parentheses: XX宿舍(延安西路1882号、杨宅路181弄)
-    except_tail: bool  # 雁城路1-70号除外: the parts are excluded from the whole place
-    start: int
-    end: int
-    encloses: bool = False  # ends with 围合区域 / 所围区域: the names before it enclose an area
-
-
-class _Exclusion(NamedTuple):
-    targets: list[_Target]
-
-
-class _Paren(NamedTuple):
-    targets: list[_Target]
-
-
-class _ExceptTail(NamedTuple):
-    pos: int
-
-
-def _named(token: Token) -> tuple[str, str]:
-    """(kind, name) of a name token; committees (红星村委会, 红星社区居委会) name their village or estate."""
-    name = str(token)
-    if token.type != "PLACE":
-        return token.type.lower(), strip_admin(name)
-    if name.endswith("片区") and name[:-2].endswith(ROAD_SUFFIXES):
-        return "road", strip_admin(name[:-2])  # 文澜路片区: the road and round it
-    village = _VILLAGE_COMMITTEE.search(name)
-    if village and village.start() > 0:
-        rest = name[: village.start()]
-        return "village", strip_admin(rest if rest.endswith("村") else rest + "村")
-    residents = _RESIDENTS_COMMITTEE.search(name)
-    rest = name[: residents.start()] if residents else ""
-    if rest.endswith(ESTATE_SUFFIXES):
-        return "estate", strip_admin(rest)
-    if rest.endswith("村") and not rest.endswith("新村"):
-        return "village", strip_admin(rest)
-    return "place", strip_admin(name)
-
-
-def _encloses(children) -> bool:
-    """The item ends with 围合区域 / 所围区域 / 围成的区域."""
-    return any(isinstance(c, Part) and c.tag == "noise" and _ENCLOSING.search(c.value) for c in children)
-
-
-def _resolve(paren: _Paren, pos: int) -> tuple[list[Part], list[_Target]]:
-    """Parts a parenthesis adds to its owner, and the places it names (each with its parts).
-
-    (1-5幢) (单号) -> parts; (青溪大道至建设路段), (东起A路，西至B路) -> a stretch; (延安西路1882号、
-    杨宅路181弄), (含幸福小区) -> places, bare numbers after a place continuing it.
-    """
-    targets = paren.targets
-    bounds = [t.parts[0].value for t in targets if len(t.parts) == 1 and t.parts[0].tag == "bound"]
-    if bounds and len(bounds) == len(targets):
-        if len(bounds) != 2:
-            return [Part("error", "a stretch needs two ends", pos)], []
-        return [Part("stretch", (bounds[0][1], bounds[1][1]), pos)], []
-    parts, extras = [], []
-    for target in targets:
-        if target.place is not None and target.parts and all(p.tag in ("area", "side") for p in target.parts):
-            parts.append(Part("partial", target.place[1], target.start))  # (文澜路以东部分): only part of it
-        elif target.place is not None or extras:
-            extras.append(target)
-        else:
-            parts += target.parts
-    return parts, extras
-
-
-class _ToItems(Transformer):
-    """Parse tree -> list of _Item, positions shifted by ``offset`` into the canonical line."""
-
-    def __init__(self, offset: int):
-        super().__init__()
-        self.offset = offset
-
-    def _pos(self, token: Token) -> int:
-        return self.offset + token.start_pos
-
-    def start(self, entries):
-        """Items in order; 的 becomes an item "of" telling that what follows it is what is meant."""
-        out = []
-        for entry in entries:
-            if isinstance(entry, Token):
-                start = self._pos(entry)
-                out.append(_Item("of", None, [], [], [], False, start, start + 1))
-            else:
-                out += entry
-        return out
-
-    def entry(self, children):
-        """[heading] [包括] item -> its items, a heading (XX镇：) as an item of its own; 包括 is quoted with its item."""
-        out, lead = [], None
-        for child in children:
-            if isinstance(child, Token) and child.type == "INCLUDE":
-                lead = self._pos(child)
-            elif isinstance(child, Token):
-                start = self._pos(child)
-                out.append(_Item("heading", str(child)[:-1], [], [], [], False, start, start + len(child)))
-            else:
-                out.append(child if lead is None else child._replace(start=lead))
-        return out
-
-    def num(self, children):
-        first, last = children
-        return int(first), int(last) if last is not None else int(first)
-
-    def nums(self, children):
-        return tuple(c for c in children if not isinstance(c, Token))
-
-    @v_args(meta=True)
-    def numspec(self, meta, children):
-        """nums [SUFFIX] UNIT [- NUMBER UNIT] [SUFFIX] -> Part("spec", Spec)."""
-        tokens = [c for c in children[1:] if isinstance(c, Token)]
-        units = [_UNITS.get(str(t), str(t)) for t in tokens if t.type == "UNIT"]
-        to = next((int(t) for t in tokens if t.type == "NUMBER"), None)
-        suffix = next((str(t) for t in tokens if t.type == "SUFFIX"), None)
-        spec = Spec(children[0], units[0], (to, units[1]) if to is not None else None, suffix)
-        return Part("spec", spec, self.offset + meta.start_pos)
-
-    @v_args(meta=True)
-    def bare(self, meta, children):
-        """Numbers without a unit: 安顺路134-358."""
-        return Part("spec", Spec((children[0],), None, None, None), self.offset + meta.start_pos)
-
-    @v_args(meta=True)
-    def bare_range(self, meta, children):
-        return Part("spec", Spec(((int(children[0]), int(children[1])),), None, None, None),
-                    self.offset + meta.start_pos)
-
-    def parity(self, children):
-        """单号 / (双) / 奇数 ... -> "odd" or "even"."""
-        return Part("parity", "odd" if children[0].strip("(")[0] in "单奇" else "even", self._pos(children[0]))
-
-    def side(self, children):
-        return Part("side", _SIDES[children[0][0]], self._pos(children[0]))
-
-    def area(self, children):
-        """以南: the area south of the name (for a road: its south side)."""
-        return Part("area", _SIDES[children[0][1]], self._pos(children[0]))
-
-    def whole(self, children):
-        return Part("whole", None, self._pos(children[0]))
-
-    def open_end(self, children):
-        """以上 / 以后 -> "up", 以下 / 以前 -> "down"."""
-        word = str(children[0])
-        return Part("open", "down" if "下" in word or "前" in word else "up", self._pos(children[0]))
-
-    def noise(self, children):
-        return Part("noise", str(children[0]), self._pos(children[0]))
-
-    def stretch(self, children):
-        """青溪大道至建设路段, 青溪大道与建设路之间 -> the two named ends."""
-        ends = [c for c in children if isinstance(c, Token) and c.type != "_AND"]
-        return Part("stretch", (_named(ends[0])[1], _named(ends[1])[1]), self._pos(ends[0]))
-
-    def paren(self, children):
-        return _Paren(next((c for c in children if isinstance(c, list)), []))
-
-    def targets(self, children):
-        return list(children)
-
-    @v_args(meta=True)
-    def target(self, meta, children):
-        """One thing in parentheses or excluded: its own place (除幸福小区外) or numbers of the owner's."""
-        place = _named(children[0]) if isinstance(children[0], Token) else None
-        parts, _ = self._parts(children[1:] if place is not None else children)
-        return _Target(place, parts, self.offset + meta.start_pos, self.offset + meta.end_pos)
-
-    @v_args(meta=True)
-    def stretch_target(self, meta, children):
-        return _Target(None, [self.stretch(children)], self.offset + meta.start_pos, self.offset + meta.end_pos)
-
-    @v_args(meta=True)
-    def bound_target(self, meta, children):
-        head, name = children[0], _named(children[1])[1]
-        part = Part("bound", (_SIDES[head[0]], name), self._pos(head))
-        return _Target(None, [part], self.offset + meta.start_pos, self.offset + meta.end_pos)
-
-    def exclusion(self, children):
-        """(除…外) / (…除外) / 除…以外 -> its targets."""
-        return _Exclusion(next(c for c in children if isinstance(c, list)))
-
-    def tail(self, children):
-        """不含… at the end -> an exclusion; …除外 at the end -> the parts before it are excluded."""
-        if isinstance(children[0], Token) and children[0].type == "EXCEPT_TAIL":
-            return _ExceptTail(self._pos(children[0]))
-        return _Exclusion([children[0]])
-
-    def _parts(self, children) -> tuple[list[Part], list[_Target]]:
-        """Parts (noise dropped, parentheses resolved) and the places named in parentheses."""
-        parts, extras = [], []
-        for child in children:
-            if isinstance(child, _Paren):
-                more, named = _resolve(child, child.targets[0].start if child.targets else 0)
-                parts, extras = parts + more, extras + named
-            elif isinstance(child, Part) and child.tag != "noise":
-                parts.append(child)
-        return parts, extras
-
-    def _item(self, kind, meta, children):
-        """A road / estate / village / place / continuation item with its parts, exclusions and span."""
-        name = None
-        if kind != "cont":
-            kind, name = _named(children[0])
-            children = children[1:]
-        parts, extras = self._parts(children)
-        exclusions = [t for c in children if isinstance(c, _Exclusion) for t in c.targets]
-        tail = any(isinstance(c, _ExceptTail) for c in children)
-        return _Item(kind, name, parts, exclusions, extras, tail,
-                     self.offset + meta.start_pos, self.offset + meta.end_pos, _encloses(children))
-
-    @v_args(meta=True)
-    def road(self, meta, children):
-        return self._item("road", meta, children)
-
-    estate = village = place = road
-
-    @v_args(meta=True)
-    def cont(self, meta, children):
-        return self._item("cont", meta, children)
-
-    @v_args(meta=True)
-    def bound(self, meta, children):
-        """东至文澜路 -> the area's east side is 文澜路; 东至雁城路(1-70号除外) leaves those numbers out."""
-        head, (kind, name) = children[0], _named(children[1])
-        part = Part("bound", (_SIDES[head[0]], name, kind), self._pos(head))
-        exclusions = [t for c in children if isinstance(c, _Exclusion) for t in c.targets]
-        return _Item("bound", name, [part], exclusions, [], False,
-                     self.offset + meta.start_pos, self.offset + meta.end_pos)
-
-    @v_args(meta=True)
-    def landmark(self, meta, children):
-        """青溪河以东 -> the area east of the river."""
-        parts, _ = self._parts(children[1:])
-        return _Item("landmark", str(children[0]), parts, [], [], False,
-                     self.offset + meta.start_pos, self.offset + meta.end_pos, _encloses(children))
-
-    @v_args(meta=True)
-    def stretch_item(self, meta, children):
-        part = self.stretch(children)
-        return _Item("stretch", None, [part], [], [], False, self.offset + meta.start_pos, self.offset + meta.end_pos)
-
-
-# --- items -> clauses ------------------------------------------------------------------------
 
 
 def _check(parts: list[Part]) -> None:
@@ -374,7 +62,7 @@ def _check(parts: list[Part]) -> None:
             raise RuleError(part.value if part.tag == "error" else "a 四至 side inside a clause", part.pos)
 
 
-def _excluded(owner: Clause, target: _Target, line: _Line) -> Clause:
+def _excluded(owner: Clause, target: Target, line: _Line) -> Clause:
     """The clause of one excluded target: its own place, or numbers of the owner's place."""
     _check(target.parts)
     if target.place:
@@ -390,7 +78,7 @@ def _excluded(owner: Clause, target: _Target, line: _Line) -> Clause:
     return excluded
 
 
-def _extra_clauses(owner: Clause, targets: list[_Target], line: _Line) -> list[Clause]:
+def _extra_clauses(owner: Clause, targets: list[Target], line: _Line) -> list[Clause]:
     """Clauses of the places named in the owner's parentheses; bare numbers continue the one before."""
     out: list[Clause] = []
     start = 0
@@ -412,7 +100,7 @@ def _extra_clauses(owner: Clause, targets: list[_Target], line: _Line) -> list[C
     return out
 
 
-def _clause(item: _Item, line: _Line, context: Clause | None) -> list[Clause]:
+def _clause(item: Item, line: _Line, context: Clause | None) -> list[Clause]:
     """Build and check the clause of one item, then those of the places in its parentheses; raises RuleError."""
     _check(item.parts)
     if item.kind == "cont":
@@ -430,7 +118,7 @@ def _clause(item: _Item, line: _Line, context: Clause | None) -> list[Clause]:
         clause.ambiguous = "area"
     targets = list(item.exclusions)
     if tail:
-        targets.append(_Target(None, tail, item.start, item.end))
+        targets.append(Target(None, tail, item.start, item.end))
     for target in targets:
         excluded = _excluded(clause, target, line)
         if tail and target.parts is tail:
@@ -454,7 +142,7 @@ def _merge(previous: Clause, new: Clause) -> bool:
     return True
 
 
-def _area_of(item: _Item) -> tuple[str, str] | None:
+def _area_of(item: Item) -> tuple[str, str] | None:
     """(side of the area bounded, boundary name) of 东至A路 / A路以西 items; None for others."""
     if item.kind == "bound":
         return item.parts[0].value[:2]
@@ -525,13 +213,13 @@ def _describe(exc: UnexpectedInput, line: _Line, start: int, end: int) -> str:
     return f"clause ends too early at column {line.column(end)}"
 
 
-def _attempt(line: _Line, start: int, end: int) -> list[_Item] | _Failure:
+def _attempt(line: _Line, start: int, end: int) -> list[Item] | _Failure:
     """Parse canonical positions start..end of the line as a sequence of items."""
     try:
-        tree = _parser().parse(line.text[start:end])
+        tree = parser().parse(line.text[start:end])
     except UnexpectedInput as exc:
         return _Failure(start, end, _describe(exc, line, start, end))
-    return _ToItems(start).transform(tree)
+    return ToItems(start).transform(tree)
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
@@ -547,7 +235,7 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e > s]
 
 
-def _segments(line: _Line) -> list[list[_Item] | _Failure]:
+def _segments(line: _Line) -> list[list[Item] | _Failure]:
     """The whole line if it parses; else the longest runs of pieces that parse, in order,
     with each run of pieces that does not parse reported as one failure."""
     if not line.text.strip(SEPARATORS):
@@ -608,14 +296,14 @@ class _State:
     def keep_open(self, clause: Clause, start: int) -> None:
         self.open, self.prefix, self.start = clause, "", start
 
-    def extend(self, line: _Line, item: _Item) -> None:
+    def extend(self, line: _Line, item: Item) -> None:
         """The open clause now also quotes ``item``."""
         if self.start is None:
             self.start = item.start
         self.open.text = self.prefix + line.quote(self.start, item.end)
 
 
-def _boundary_exclusions(item: _Item, line: _Line) -> list[Clause]:
+def _boundary_exclusions(item: Item, line: _Line) -> list[Clause]:
     """Numbers of a boundary road left out of the area: 东至雁城路(1-70号除外)."""
     if not item.exclusions:
         return []
@@ -626,7 +314,7 @@ def _boundary_exclusions(item: _Item, line: _Line) -> list[Clause]:
     return [_excluded(owner, target, line) for target in item.exclusions]
 
 
-def _bound(item: _Item, side: str, name: str, line: _Line, state: _State) -> Clause | None:
+def _bound(item: Item, side: str, name: str, line: _Line, state: _State) -> Clause | None:
     """Add one side of a 四至 to the open one, or start one; returns a new clause to emit, if any."""
     area = state.open
     if area is not None and area.kind == "road" and area.side and _OPPOSITE[area.side] != side:
@@ -648,7 +336,7 @@ def _bound(item: _Item, side: str, name: str, line: _Line, state: _State) -> Cla
     return clause
 
 
-def _stretch(item: _Item, line: _Line, state: _State) -> None:
+def _stretch(item: Item, line: _Line, state: _State) -> None:
     """A路至B路段 after a road side (or a whole road) is the stretch of that road."""
     road = state.open if state.open is not None else state.context
     if road is None or road.kind != "road" or road.stretch or road.ranges:
@@ -663,13 +351,13 @@ def _stretch(item: _Item, line: _Line, state: _State) -> None:
     state.open, state.context = None, None
 
 
-def _plain(item: _Item) -> bool:
+def _plain(item: Item) -> bool:
     """A bare name (文澜路, 幸福小区, 湘江): what a list enclosing an area is made of."""
     named = item.kind in ("road", "estate", "village", "place", "landmark")
     return named and not item.exclusions and not item.extras and all(p.tag == "whole" for p in item.parts)
 
 
-def _enclosure(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> bool:
+def _enclosure(item: Item, line: _Line, state: _State, clauses: list[Clause]) -> bool:
     """A路、B路、湘江、D路围合区域: the names in a row before and with ``item`` bound one area."""
     run = state.run
     if not run or not _plain(item) or any(a is not b for a, (b, _, _) in zip(clauses[-len(run) :], run, strict=False)):
@@ -682,7 +370,7 @@ def _enclosure(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -
     return True
 
 
-def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
+def _add(item: Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
     """Turn one item into clauses (or into part of an open one); raises RuleError."""
     if item.encloses and _enclosure(item, line, state, clauses):
         return
@@ -723,7 +411,7 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
         owner = state.context
         if owner is None:
             raise RuleError("numbers without a road, estate or village before them", item.start)
-        owner.exclusions.append(_excluded(owner, _Target(None, item.parts, item.start, item.end), line))
+        owner.exclusions.append(_excluded(owner, Target(None, item.parts, item.start, item.end), line))
         state.open = None
         if clauses and clauses[-1] is owner and owner.line == line.number:
             owner.text = line.quote(state.context_start, item.end)
@@ -742,7 +430,7 @@ def _add(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None
             state.run = [*run, (built[0], item.start, item.name)]
 
 
-def _qualified(item: _Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
+def _qualified(item: Item, line: _Line, state: _State, clauses: list[Clause]) -> None:
     """The place after 的, quoted with the sides or road before it (they only say where it is)."""
     (before, prefix, start), state.qualifier = state.qualifier, None
     if item.kind in ("cont", "stretch", "bound", "landmark", "heading", "of"):
