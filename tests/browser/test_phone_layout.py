@@ -77,5 +77,6 @@ def test_larger_text_is_larger_and_still_fits_a_phone(live_server, phone, name):
     normal = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     phone.get_by_role("link", name="大字版").click()
     phone.wait_for_selector("html.large-text")
+    phone.wait_for_load_state("load")  # the stylesheet too: the class alone came first once, under load
     assert phone.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)") >= normal * 1.25
     assert overflowing(phone) == [] and phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
