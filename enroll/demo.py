@@ -14,6 +14,7 @@ from sqlalchemy import select
 from enroll.accounts import services as accounts
 from enroll.accounts.models import User
 from enroll.config import ROOT
+from enroll.core.clock import local_today
 from enroll.core.context import Context
 from enroll.disclosure import services as disclosure
 from enroll.districts import contacts
@@ -21,14 +22,14 @@ from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
 from enroll.lookup import gazetteer
+from enroll.migrant import services as migrant
 from enroll.policies import services as policies
 from enroll.results import lotteries
 from enroll.results import services as results
 from enroll.review import content
 from enroll.schools import profiles as school_profiles
-from enroll.migrant import services as migrant
-from enroll.timeline import services as timeline
 from enroll.schools import services as schools
+from enroll.timeline import services as timeline
 from enroll.zoning import services as zoning
 from enroll.zoning import texts as zoning_texts
 
@@ -63,7 +64,7 @@ def _post_results(users, check_key: bytes) -> str:
             grouped[row["学校"], int(row["年度"])].append((line, {
                 "route": row["途径"], "applicants": row["报名人数"], "places": row["计划数"],
                 "admitted": row["录取人数"], "note": row["说明"]}))
-    until = results.local_today() + timedelta(days=30)
+    until = local_today() + timedelta(days=30)
     revisions = []
     for (name, year), rows in grouped.items():
         school = by_name[name]
@@ -73,7 +74,7 @@ def _post_results(users, check_key: bytes) -> str:
             list_file = results.Upload((DEMO / "results_list_2026.csv").read_bytes(), "results_list_2026.csv")
         revisions.append((author, results.save_result(
             author, school.id, year, {"routes": rows, "notes": "", "list_public": True,
-                                      "notice_until": (results.local_today() + timedelta(days=7)).isoformat(),
+                                      "notice_until": (local_today() + timedelta(days=7)).isoformat(),
                                       "public_until": until.isoformat()},
             check_key=check_key, list_file=list_file, context=CONTEXT)))
     for author, revision in revisions:

@@ -11,10 +11,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, extract, select
 
+from enroll.core.clock import (
+    LOCAL,  # dates of formation and publication are local dates
+)
 from enroll.core.context import Context
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l, _n
@@ -35,7 +37,6 @@ from enroll.timeline import services as timeline
 from enroll.zoning.services import published_plans
 
 LATE_AFTER_WORKING_DAYS = 20
-LOCAL = ZoneInfo("Asia/Shanghai")  # dates of formation and publication are local dates
 
 
 # ------------------------------------------------------------------------------ the calendar

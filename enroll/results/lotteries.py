@@ -15,26 +15,25 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from enroll.core import fields
+from enroll.core.clock import LOCAL, local_today
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.core.privacy import mask_name
 from enroll.core.security import authorize
 from enroll.extensions import db
-from enroll.review import content, states
-from enroll.review.models import Revision
-from enroll.review.services import record
 from enroll.results import lottery, tables
 from enroll.results.models import Lottery, LotterySecret
 from enroll.results.services import (
-    LOCAL,
     MAX_PUBLIC_DAYS,
     Upload,
     list_ends,
-    local_today,
     refuse_personal_data,
     refuse_personal_text,
 )
+from enroll.review import content, states
+from enroll.review.models import Revision
+from enroll.review.services import record
 from enroll.schools.services import editable_school
 
 FIELDS = {"places": _l("摇号录取名额"), "draw_at": _l("摇号时间"), "applicants": _l("参加摇号的申请"),

@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
 from enroll.core import fields
+from enroll.core.clock import (  # list dates are local: public through that whole day
+    LOCAL,
+    local_today,
+)
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.core.privacy import contains_personal_data, mask_name
 from enroll.districts.services import get_district
 from enroll.extensions import db
-from enroll.review import content, states
-from enroll.review.models import Revision
 from enroll.results import tables
 from enroll.results.models import AdmissionEntry, AdmissionResult
+from enroll.review import content, states
+from enroll.review.models import Revision
 from enroll.schools.services import editable_school, schools_of
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # list dates are local dates: a list is public through that whole day
 MAX_PUBLIC_DAYS = 90               # a list may stay public at most this long after it is saved
 FIELDS = {"routes": _l("各途径人数"), "notes": _l("说明"), "list_public": _l("公开名单"),
           "notice_until": _l("公示截止日期"), "public_until": _l("名单公开至"), "list": _l("名单")}
@@ -42,10 +44,6 @@ class Upload:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def local_today(now: datetime | None = None) -> date:
-    return (now or _now()).astimezone(LOCAL).date()
 
 
 def end_of_local_day(day: date) -> datetime:

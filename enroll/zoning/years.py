@@ -8,9 +8,9 @@ published year's season has started yet.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from enroll.core.clock import local_today
 from enroll.core.context import Context
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l
@@ -19,13 +19,8 @@ from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.review.services import record
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 DEFAULT_SEASON_START = "03-01"
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL).date()
 
 
 def season_start(year: int, month_day: str = DEFAULT_SEASON_START) -> date:
