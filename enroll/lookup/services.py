@@ -163,25 +163,42 @@ def _years(cat: Catalogue, district, stage: str | None = None) -> list[int]:
     return sorted({p.year for p in cat.plans.get(district.id, ()) if stage is None or p.stage == stage})
 
 
-def _answer_year(cat: Catalogue, district, year: int | None, season_start: str, today) -> int | None:
-    """``year`` if given, else the district's current year."""
-    if year is not None:
-        return year
-    return current_year(_years(cat, district), override=district.current_year, today=today, month_day=season_start)
-
-
 def _plans(cat: Catalogue, district, year: int | None, stage: str | None) -> list[PlanInfo]:
     """The published plans of one year a lookup answers from, one per stage."""
     return [p for p in cat.plans.get(district.id, ()) if p.year == year and (stage is None or p.stage == stage)]
 
 
-def _answer(cat, district, year, stage, resolve) -> LookupResult:
-    """The answer of ``year`` and, beside it, of every later published year that has one.
+@dataclass(frozen=True)
+class Query:
+    """What a lookup asks, the same in every district it tries: an address (``parts``, parsed per
+    district) or a point, for a year (None: the district's current year) and stage."""
+
+    year: int | None
+    stage: str | None
+    locator: str
+    season_start: str
+    today: object  # a date, or None for today in China
+
+
+def _district_answer(cat: Catalogue, district, parts, point, query: Query) -> LookupResult:
+    """The answer in one district for the year asked (else its current year) and, beside it, of
+    every later published year that has one.
 
     A year with nothing published (the bureau set next year as current before publishing it, or
     ``year=`` names one) is answered from the latest earlier published year, saying so.
     """
-    years = _years(cat, district, stage)
+    def resolve(year: int | None) -> LookupResult:
+        answer = LookupResult(district=district, point=point, normalized=parts.normalized if parts else None,
+                              year=year)
+        for plan in _plans(cat, district, year, query.stage):
+            _resolve_plan(answer, plan, parts, point, query.locator)
+        return answer
+
+    year = query.year
+    if year is None:
+        year = current_year(_years(cat, district), override=district.current_year, today=query.today,
+                            month_day=query.season_start)
+    years = _years(cat, district, query.stage)
     shown = year
     if year is not None and year not in years and any(y < year for y in years):
         shown = max(y for y in years if y < year)
@@ -313,18 +330,11 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     :raises BadRequest: empty, overlong or unintelligible queries.
     """
     text = check_query(text)
+    query = Query(year, stage, locator, season_start, today)
     tried, cat = [], catalogue()
     for district in districts_for(cat, district_code):
         parts = parse_address(text, gazetteer.district_prefixes(district))
-        point = gazetteer.find_point(district, parts)
-
-        def resolve(year_, district=district, parts=parts, point=point):
-            answer = LookupResult(district=district, point=point, normalized=parts.normalized, year=year_)
-            for plan in _plans(cat, district, year_, stage):
-                _resolve_plan(answer, plan, parts, point, locator)
-            return answer
-
-        result = _answer(cat, district, _answer_year(cat, district, year, season_start, today), stage, resolve)
+        result = _district_answer(cat, district, parts, gazetteer.find_point(district, parts), query)
         if result.matches or result.later:
             return result
         tried.append(result)
@@ -363,15 +373,9 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
         raise BadRequest(_l("经纬度必须是数字。")) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
-    cat = catalogue()
+    query, cat = Query(year, stage, locator, season_start, today), catalogue()
     for district in districts_for(cat, district_code):
-        def resolve(year_, district=district):
-            answer = LookupResult(district=district, point=(lon, lat), year=year_)
-            for plan in _plans(cat, district, year_, stage):
-                _resolve_plan(answer, plan, None, (lon, lat), locator)
-            return answer
-
-        result = _answer(cat, district, _answer_year(cat, district, year, season_start, today), stage, resolve)
+        result = _district_answer(cat, district, None, (lon, lat), query)
         if result.matches or result.later:
             return result
     result = LookupResult(district=get_district(district_code) if district_code else None, point=(lon, lat))
