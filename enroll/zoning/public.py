@@ -1,5 +1,6 @@
-"""What the public reads of zoning: a scope's published plan with every school's full 划片 text,
-its CSV, the version history with the clause diff between versions, and a school's texts."""
+"""What people read of zoning: for the public a scope's published plan with every school's full 划片
+text, its CSV, the version history with the clause diff between versions, and site search over the
+texts; for the staff a plan as they review it, with what it changes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from enroll.zoning.services import (
     ZONING,
     ZONING_STAGES,
     base_plan,
+    get_plan,
     published_plan,
     published_scopes,
     zone_changes,
@@ -143,3 +145,27 @@ def search_texts(terms: list[str], limit: int = 50) -> list[ZoneText]:
              .where(Zoning.status == "published", *(contains(ZoneText.text, t) for t in terms))
              .order_by(ZoningPlan.year.desc(), ZoningPlan.stage, ZoneText.position).limit(limit))
     return list(db.session.scalars(query))
+
+
+@dataclass
+class PlanReview:
+    """A plan as its editors and reviewers see it: what it is compared with and what it changes."""
+
+    plan: ZoningPlan
+    compared: ZoningPlan | None
+    texts: list[SchoolText]
+    text_changes: list[SchoolDiff]
+    zone_changes: list[SchoolChange]
+    took_part: bool  # the actor wrote or submitted this version, so may not approve it
+
+
+def plan_review(actor, plan_id: int) -> PlanReview:
+    """A plan for its staff, compared with the published plan it would replace (or, for the
+    published one, the year before); an upload that failed validation is no version and is compared
+    with nothing. :raises NotFound: see ``get_plan``."""
+    plan = get_plan(actor, plan_id)
+    compared = base_plan(plan) if plan.revision_id is not None else None
+    return PlanReview(plan, compared, school_texts(plan),
+                      diff_plans(compared, plan) if plan.revision_id is not None else [],
+                      zone_changes(compared, plan),
+                      plan.revision is not None and content.took_part(actor, plan.revision))

@@ -29,12 +29,10 @@ from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
 from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.maps import build_map
-from enroll.review import content
 from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
 from enroll.zoning import public as zoning_public
 from enroll.zoning import services, texts, years
-from enroll.zoning.diff import diff_plans
 from enroll.zoning.forms import RulesForm, UploadForm, YearForm
 from enroll.zoning.messages import annotate
 
@@ -181,30 +179,22 @@ def revision_plan(revision_id: int):
 
 @bp.get("/plans/<id:plan_id>")
 def plan(plan_id: int):
-    plan = services.get_plan(current_user, plan_id)
+    review = zoning_public.plan_review(current_user, plan_id)
+    plan = review.plan
     parts = None
     if plan.zones:
         parts = map_parts(plan.district, plan, url_for("bureau.plan_geojson", plan_id=plan.id))
-    published = services.published_plan(plan.district_id, plan.year, plan.stage)
-    compared = published if published is not None and published.id != plan.id else services.base_plan(plan)
-    if plan.revision_id is None:  # an upload that failed validation is no version: nothing to compare
-        compared = None
     answer, problem, address = None, None, (request.args.get("address") or "").strip()
-    if address:
+    if address:  # the draft's answer beside the published one
         try:
             answer = lookup_in_plan(current_user, plan.id, address)
         except BadRequest as exc:
             problem = exc.message
-    revision = plan.revision
-    district_id = plan.district_id
     return render_template(
-        "bureau/plan.html", plan=plan, findings=annotate(plan.report.get("findings", [])), map=parts,
-        compared=compared, text_changes=diff_plans(compared, plan) if plan.revision_id else [],
-        zone_changes=services.zone_changes(compared, plan), texts=zoning_public.school_texts(plan),
-        address=address, answer=answer, problem=problem, revision=revision,
+        "bureau/plan.html", plan=plan, review=review, findings=annotate(plan.report.get("findings", [])),
+        map=parts, revision=plan.revision, address=address, answer=answer, problem=problem,
         action_form=ActionForm(), reason_form=ReasonForm(),
-        may=lambda verb: can(current_user, f"zoning.{verb}", district_id),
-        took_part=revision is not None and content.took_part(current_user, revision))
+        may=lambda verb: can(current_user, f"zoning.{verb}", plan.district_id))
 
 
 @bp.get("/plans/<id:plan_id>/report.json")
