@@ -72,7 +72,7 @@ def approve_in_another_process(url: str, username: str, revision_id: int, barrie
                 return
             waited.append(True)
             try:
-                barrier.wait(timeout=3)
+                barrier.wait(timeout=1.5)
             except Exception:  # noqa: BLE001 - PostgreSQL's row lock kept the other one waiting
                 pass
         event.listen(db.session, "before_flush", wait_once)
