@@ -38,6 +38,16 @@ class FreshClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def wiggly_zones(n: int, vertices: int = 1000, seed: int = 7):
+    """``n`` zones shaped like real ones (bench/cities.py: shared wiggly edges), in longitude/latitude."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_cities", ROOT / "bench" / "cities.py")
+    cities = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cities)
+    return cities.lonlat(n, vertices, seed)
+
+
 def make_app(url: str, **extra):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAP_TILES": "none",
                       "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost", **extra})

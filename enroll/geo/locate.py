@@ -11,9 +11,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 METRES_PER_DEGREE = 111_320.0  # along a meridian; good to 0.5 % everywhere
-CELLS_PER_PIECE = 16  # grid cells per locator piece (see STRtreeLocator._build_grid) ...
-GRID_SIDE = (256, 1024)  # ... with at least 256 and at most 1024 cells a side
-GRID_CHUNK = 65_536  # cells tested at a time while building
+GRID_SIDE = (64, 2048)  # cells a side of the locator's grid, at least and at most (see STRtreeLocator)
+CELLS_PER_NEAR = 2  # grid cells across near_m: finer cells keep the band around the edges narrow
+BOUNDARY_CHUNK = 2_000  # zones whose edges are rasterized at a time (bounds the temporary vertex arrays)
+EDGE_PIECE = 32  # segments of a zone edge per piece in the edge tree (short pieces: cheap distance tests)
 
 
 @dataclass(frozen=True)
@@ -33,119 +34,171 @@ class ZoneLocator(Protocol):
     def locate(self, lon: float, lat: float) -> Located: ...
 
 
-def _split(geom: BaseGeometry, parts: int) -> list[BaseGeometry]:
-    """Cut a polygonal geometry by a ``parts`` × ``parts`` grid over its box (smaller boxes filter better)."""
-    if geom.is_empty:
-        return []
-    if parts <= 1:
-        return [geom]
-    minx, miny, maxx, maxy = geom.bounds
-    xs, ys = np.linspace(minx, maxx, parts + 1), np.linspace(miny, maxy, parts + 1)
-    cells = [shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1]) for i in range(parts) for j in range(parts)]
-    pieces = shapely.intersection(geom, cells)
-    return [p for p in pieces if not p.is_empty and p.area > 0]
+def _dilate(mask: np.ndarray, reach_x: int, reach_y: int) -> np.ndarray:
+    """``mask`` grown by ``reach_x`` cells along the first axis and ``reach_y`` along the second."""
+    out = mask.copy()
+    for shift in range(1, reach_x + 1):
+        out[shift:, :] |= mask[:-shift, :]
+        out[:-shift, :] |= mask[shift:, :]
+    grown = out.copy()
+    for shift in range(1, reach_y + 1):
+        grown[:, shift:] |= out[:, :-shift]
+        grown[:, :-shift] |= out[:, shift:]
+    return grown
 
 
 class STRtreeLocator:
-    """The default in-process ``ZoneLocator``: one shapely STRtree query per point.
+    """The default in-process ``ZoneLocator``: a grid over the zones, then a test against a few zones.
 
-    Each zone is stored as its *core* (the zone shrunk by ``near_m``) and its *rim* (the rest), and
-    the district's outside within ``near_m`` of any zone as a keyless rim; a point's answer is then a
-    single ``intersects`` query: the zones are the keys of the pieces hit, and it is near a boundary
-    when any of them is a rim. Longitudes are scaled by cos(latitude) at the data's centre so one
-    distance in degrees is the same number of metres in every direction (to well under 1 % within a
-    city); query points get the same scaling.
+    Longitudes are scaled by cos(latitude) at the data's centre so one distance in degrees is the
+    same number of metres in every direction (to well under 1 % within a city); query points get
+    the same scaling. The zones are prepared (GEOS indexes their edges) and those indexes are built
+    here, once, so no query pays for them.
 
-    The tree is queried once per cell of a regular grid when the locator is built; a point then
-    finds its cell by arithmetic, and its answer is either the cell's (when every piece touching
-    the cell covers it entirely, as for most cells) or an exact ``intersects`` test against the
-    few pieces touching the cell. Answers are those of the plain tree query, point for point.
+    The grid is made of cells about ``near_m`` wide. The zones' edges are rasterized into it and
+    widened by ``near_m`` plus a cell: a cell outside that band has no edge within ``near_m`` of
+    any of its points, so one answer holds for the whole cell (not near an edge, inside the zones
+    containing its centre); cells of one column between two band cells share it, and one point
+    test per such run decides them. A point in a band cell is tested against the zones whose
+    bounding box reaches its cell: it is inside those that intersect it, and near an edge when the
+    edge of one of those lies within ``near_m`` (outside every zone: of any). Nothing is buffered: building
+    costs a rasterization and a few point tests per column, and answers are the exact ones
+    (``locate_exactly``), point for point.
     """
 
     def __init__(self, items: Sequence[tuple[Hashable, BaseGeometry]], near_m: float = 50.0):
-        geoms = np.array([geom for _, geom in items], dtype=object)
-        miny, maxy = (shapely.total_bounds(geoms)[[1, 3]] if len(geoms) else (0.0, 0.0))
+        self.keys = [key for key, _ in items]
+        self.zones = np.array([geom for _, geom in items], dtype=object)  # the callers' geometries, prepared
+        miny, maxy = (shapely.total_bounds(self.zones)[[1, 3]] if len(self.zones) else (0.0, 0.0))
         self.scale = math.cos(math.radians((miny + maxy) / 2.0))
-        scaled = shapely.transform(geoms, lambda xy: xy * (self.scale, 1.0)) if len(geoms) else geoms
-        distance = near_m / METRES_PER_DEGREE
-        pieces, keys, rims = [], [], []
+        self.near = near_m / METRES_PER_DEGREE
+        self.tree = shapely.STRtree(self.zones)
+        self.answers: list[Located] = []
+        self.cols = self.rows = 0
+        if len(self.zones):
+            self._edge_tree()
+            shapely.prepare(self.zones)
+            inner = shapely.point_on_surface(self.zones)  # build GEOS's point-in-zone indexes now, not on a query
+            shapely.intersects_xy(self.zones, shapely.get_x(inner), shapely.get_y(inner))
+            self._build_grid()
 
-        def add(geom, key, rim, parts):
-            for piece in _split(geom, parts):
-                pieces.append(piece)
-                keys.append(key)
-                rims.append(rim)
+    def _scaled(self, xy: np.ndarray) -> np.ndarray:
+        return xy * (self.scale, 1.0)
 
-        for (key, _), zone in zip(items, scaled):
-            core = shapely.buffer(zone, -distance)
-            add(core, key, False, 1)
-            add(shapely.difference(zone, core), key, True, 2)
-        if len(scaled):
-            union = shapely.union_all(scaled)
-            outside = shapely.difference(shapely.buffer(union, distance), union)
-            add(outside, None, True, max(2, int(math.sqrt(len(scaled)))))
-        for piece in pieces:
-            shapely.prepare(piece)
-        self.keys, self.rims = keys, rims  # plain lists: cheaper to index from a few hits than arrays
-        self.pieces = pieces
-        self.tree = shapely.STRtree(pieces)
-        self._build_grid()
-
-    def _answer(self, hits) -> Located:
-        keys, near = [], False
-        for hit in hits:
-            key = self.keys[hit]
-            near = near or self.rims[hit]
-            if key is not None and key not in keys:
-                keys.append(key)
-        return Located(tuple(keys), near)
+    def _edge_tree(self) -> None:
+        """The zones' edges cut into pieces of ``EDGE_PIECE`` segments, in an STRtree of their own:
+        which edges lie within ``near_m`` of a point is then one tree query over short pieces."""
+        rings, zone_of_ring = shapely.get_rings(self.zones, return_index=True)
+        xy, ring = shapely.get_coordinates(rings, return_index=True)
+        xy = self._scaled(xy)
+        size = np.bincount(ring, minlength=len(rings))          # closed rings: n + 1 coordinates
+        first = np.concatenate([[0], np.cumsum(size)[:-1]])
+        pos = np.arange(len(xy)) - first[ring]                  # a coordinate's place in its ring
+        pieces = np.maximum(1, -(-(size - 1) // EDGE_PIECE))     # pieces per ring
+        base = np.concatenate([[0], np.cumsum(pieces)[:-1]])
+        piece = base[ring] + np.minimum(pos // EDGE_PIECE, pieces[ring] - 1)
+        shared = (pos % EDGE_PIECE == 0) & (pos > 0) & (pos < size[ring] - 1)  # ends one piece, starts the next
+        order = np.argsort(np.concatenate([piece, piece[shared] - 1]), kind="stable")
+        coords = np.concatenate([xy, xy[shared]])
+        index = np.concatenate([piece, piece[shared] - 1])
+        # stable sort keeps each piece's coordinates in ring order except the shared end, placed last
+        index, coords = index[order], coords[order]
+        self.edge_zone = np.repeat(zone_of_ring, pieces)
+        self.edges = shapely.STRtree(shapely.linestrings(coords, indices=index))
 
     def _build_grid(self) -> None:
-        """A regular grid over the pieces, computed once (``CELLS_PER_PIECE``, ``GRID_SIDE``).
-
-        A cell that every piece it touches covers entirely has one answer for all its points, kept
-        as is; any other cell keeps the pieces it touches, for an exact point test. Most points then
-        need no geometry operation at all, and the others a test against one or two pieces.
-        """
-        self.answers: list[Located | None] = []
-        self.candidates: list[tuple[int, ...]] = []
-        if not self.pieces:
-            self.cols = self.rows = 0
-            return
-        minx, miny, maxx, maxy = shapely.total_bounds(np.array(self.pieces, dtype=object))
-        pad = 1e-9 * max(1.0, abs(minx), abs(maxx))  # points on the outermost edges fall inside the grid
+        near = self.near
+        minx, miny, maxx, maxy = shapely.total_bounds(self.zones) * (self.scale, 1.0, self.scale, 1.0)
+        pad = near + 1e-9 * max(1.0, abs(minx), abs(maxx))  # points within near_m of the outermost edges fall inside
         minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
-        side = min(GRID_SIDE[1], max(GRID_SIDE[0], math.ceil(math.sqrt(CELLS_PER_PIECE * len(self.pieces)))))
-        self.cols = self.rows = side
+        self.cols = min(GRID_SIDE[1], max(GRID_SIDE[0], math.ceil(CELLS_PER_NEAR * (maxx - minx) / near)))
+        self.rows = min(GRID_SIDE[1], max(GRID_SIDE[0], math.ceil(CELLS_PER_NEAR * (maxy - miny) / near)))
         self.x0, self.y0 = minx, miny
-        self.dx, self.dy = max(maxx - minx, 1e-12) / side, max(maxy - miny, 1e-12) / side
-        xs = minx + self.dx * np.arange(side + 1)
-        ys = miny + self.dy * np.arange(side + 1)
-        pieces = np.array(self.pieces, dtype=object)
-        known: dict[tuple[int, ...], Located] = {}  # one answer object per distinct set of pieces
-        per_column = max(1, GRID_CHUNK // side)
-        for first in range(0, side, per_column):  # a few columns at a time keep the temporary boxes few
-            cols = range(first, min(side, first + per_column))
-            boxes = shapely.box(np.repeat(xs[cols.start:cols.stop], side), np.tile(ys[:-1], len(cols)),
-                                np.repeat(xs[cols.start + 1:cols.stop + 1], side), np.tile(ys[1:], len(cols)))
-            cell, piece = self.tree.query(boxes)  # bounding boxes only; exact tests with the prepared pieces
-            touches = shapely.intersects(pieces[piece], boxes[cell])
-            cell, piece = cell[touches], piece[touches]
-            covers = shapely.covers(pieces[piece], boxes[cell])
-            n_touched = np.bincount(cell, minlength=len(boxes))
-            constant = (n_touched == np.bincount(cell, weights=covers, minlength=len(boxes))).tolist()
-            hits_by_cell = piece[np.argsort(cell, kind="stable")].tolist()
-            ends = np.cumsum(n_touched).tolist()
-            start = 0
-            for end, fixed in zip(ends, constant):
-                hits = tuple(hits_by_cell[start:end])
-                start = end
-                if fixed:
-                    answer = known.get(hits)
-                    if answer is None:
-                        answer = known[hits] = self._answer(hits)
-                self.answers.append(answer if fixed else None)
-                self.candidates.append(() if fixed else hits)
+        self.dx, self.dy = (maxx - minx) / self.cols, (maxy - miny) / self.rows
+        band = self._band()
+        self.cell_answer = self._constant_answers(band)
+        self._band_candidates(band)
+
+    def _cell_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i = np.clip(np.floor((x - self.x0) / self.dx).astype(np.int64), 0, self.cols - 1)
+        j = np.clip(np.floor((y - self.y0) / self.dy).astype(np.int64), 0, self.rows - 1)
+        return i, j
+
+    def _band(self) -> np.ndarray:
+        """Cells with a zone edge within ``near_m`` of one of their points (and a few more: never fewer)."""
+        edges = np.zeros((self.cols, self.rows), dtype=bool)
+        step = min(self.dx, self.dy) / 2  # consecutive edge vertices land in the same or adjacent cells
+        for first in range(0, len(self.zones), BOUNDARY_CHUNK):
+            rings = shapely.segmentize(shapely.boundary(self.zones[first:first + BOUNDARY_CHUNK]), step)
+            xy = self._scaled(shapely.get_coordinates(rings))
+            edges[self._cell_of(xy[:, 0], xy[:, 1])] = True
+        # an edge point lies within step / 2 of a vertex, so a point within near_m of it lies within
+        # near_m + step / 2 of the vertex, along each axis: at most this many cells from the vertex's
+        reach = self.near + step / 2
+        return _dilate(edges, int(reach / self.dx) + 1, int(reach / self.dy) + 1)
+
+    def _constant_answers(self, band: np.ndarray) -> np.ndarray:
+        """Per cell: the index of its answer in ``self.answers``, or -1 for a band cell.
+
+        Cells of one column between band cells form a run no edge crosses: the zones containing the
+        run's first cell's centre contain all of it.
+        """
+        flat = band.ravel()  # cell i * rows + j, as ``locate`` numbers them
+        free = ~flat
+        starts = free.copy()
+        starts[1:] &= flat[:-1] | (np.arange(1, flat.size) % self.rows == 0)
+        run_of_cell = np.cumsum(starts) - 1
+        first = np.flatnonzero(starts)
+        x = self.x0 + (first // self.rows + 0.5) * self.dx
+        y = self.y0 + (first % self.rows + 0.5) * self.dy
+        x /= self.scale  # the zones are unscaled
+        run, zone = self.tree.query(shapely.points(x, y))
+        inside = shapely.intersects_xy(self.zones[zone], x[run], y[run])
+        run, zone = run[inside], zone[inside]
+        order = np.lexsort((zone, run))
+        run, zone = run[order], zone[order]
+        ids = np.full(len(first), 0, dtype=np.int32)
+        known: dict[tuple[int, ...], int] = {(): 0}
+        self.answers = [NOWHERE]
+        bounds = np.searchsorted(run, np.arange(len(first) + 1))
+        for r, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+            if lo == hi:
+                continue
+            found = tuple(zone[lo:hi].tolist())
+            answer = known.get(found)
+            if answer is None:
+                answer = known[found] = len(self.answers)
+                self.answers.append(Located(tuple(self.keys[k] for k in found), False))
+            ids[r] = answer
+        cell_answer = np.full(flat.size, -1, dtype=np.int32)
+        cell_answer[free] = ids[run_of_cell[free]]
+        return cell_answer
+
+    def _band_candidates(self, band: np.ndarray) -> None:
+        """Per band cell, the zones whose bounding box, widened by ``near_m``, reaches it (as CSR arrays)."""
+        bounds = shapely.bounds(self.zones) * (self.scale, 1.0, self.scale, 1.0)
+        lo_i, lo_j = self._cell_of(bounds[:, 0] - self.near, bounds[:, 1] - self.near)
+        hi_i, hi_j = self._cell_of(bounds[:, 2] + self.near, bounds[:, 3] + self.near)
+        cells, zones = [], []
+        for zone, (i0, j0, i1, j1) in enumerate(zip(lo_i.tolist(), lo_j.tolist(), hi_i.tolist(), hi_j.tolist())):
+            block = (np.arange(i0, i1 + 1)[:, None] * self.rows + np.arange(j0, j1 + 1)[None, :]).ravel()
+            block = block[band.ravel()[block]]
+            cells.append(block)
+            zones.append(np.full(len(block), zone, dtype=np.int32))
+        cell = np.concatenate(cells) if cells else np.zeros(0, dtype=np.int64)
+        zone = np.concatenate(zones) if zones else np.zeros(0, dtype=np.int32)
+        order = np.argsort(cell, kind="stable")
+        self.candidates = zone[order]
+        self.offsets = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=self.cols * self.rows))]).astype(np.int32)
+
+    def _exact(self, lon: float, lat: float, candidates: np.ndarray) -> Located:
+        found = candidates[shapely.intersects_xy(self.zones[candidates], lon, lat)].tolist()
+        return Located(tuple(self.keys[k] for k in found), self._near(shapely.points((lon * self.scale, lat)), found))
+
+    def _near(self, point, found: list[int]) -> bool:
+        """Whether the edge of a zone in ``found`` lies within ``near_m``; with none found, of any zone."""
+        zones = self.edge_zone[self.edges.query(point, predicate="dwithin", distance=self.near)].tolist()
+        return any(zone in found for zone in zones) if found else bool(zones)
 
     def locate(self, lon: float, lat: float) -> Located:
         if not self.cols:
@@ -153,13 +206,18 @@ class STRtreeLocator:
         x = lon * self.scale
         i, j = math.floor((x - self.x0) / self.dx), math.floor((lat - self.y0) / self.dy)
         if not (0 <= i < self.cols and 0 <= j < self.rows):
-            return NOWHERE  # the grid covers every piece
+            return NOWHERE  # the grid reaches near_m beyond every zone
         cell = i * self.rows + j
-        answer = self.answers[cell]
-        if answer is not None:
-            return answer
-        return self._answer([k for k in self.candidates[cell] if shapely.intersects_xy(self.pieces[k], x, lat)])
+        answer = self.cell_answer[cell]
+        if answer >= 0:
+            return self.answers[answer]
+        return self._exact(lon, lat, self.candidates[self.offsets[cell]:self.offsets[cell + 1]])
 
     def locate_exactly(self, lon: float, lat: float) -> Located:
-        """The same answer as :meth:`locate`, from the STRtree alone (the reference the grid is tested against)."""
-        return self._answer(self.tree.query(shapely.Point(lon * self.scale, lat), predicate="intersects").tolist())
+        """The same answer as :meth:`locate`, from the zones' exact distances alone, without the grid
+        or the edge pieces (the reference they are tested against; slow)."""
+        hits = np.sort(self.tree.query(shapely.points((lon, lat)), predicate="intersects"))
+        point = shapely.points((lon * self.scale, lat))
+        edges = shapely.transform(shapely.boundary(self.zones[hits] if len(hits) else self.zones), self._scaled)
+        near = bool(len(edges)) and bool(shapely.dwithin(edges, point, self.near).any())
+        return Located(tuple(self.keys[k] for k in hits.tolist()), near)
