@@ -118,6 +118,9 @@ def register_blueprints(app: Flask) -> None:
     from enroll.timeline.views import public as timeline
     from enroll.zoning.views import bp as bureau
     from enroll.zoning.views import public as zoning
+    from enroll.lookup import index as lookup_index
+
+    lookup_index.init_app(app)  # a request that publishes rebuilds the lookup index before it ends
 
     app.register_blueprint(public)
     app.register_blueprint(districts_bureau)

@@ -2,100 +2,30 @@
 the staff's tools beside it (cross-check text and map, test an address against a draft)."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from enroll.core.errors import BadRequest
 from enroll.core.i18n import _l
 from enroll.districts import contacts
-from enroll.districts.services import district_summaries, get_district, list_districts
+from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
 from enroll.geo.road_sides import on_side, within_bounds, within_stretch
 from enroll.geo.rules import clause_matches, name_key
 from enroll.lookup import gazetteer
+from enroll.lookup.index import LookupIndex, PlanIndex, current, plan_index
 from enroll.lookup.models import Address
 from enroll.zoning.models import ZoningPlan
-from enroll.zoning.rules import PlanInfo, rule_index, zone_locator
-from enroll.zoning.services import (
-    ZONING_STAGES,
-    all_published_plans,
-    get_plan,
-    plans_with_zones,
-    published_plans,
-)
+from enroll.zoning.rules import PlanInfo
+from enroll.zoning.services import ZONING_STAGES, get_plan, plans_with_zones, published_plans
 from enroll.zoning.years import DEFAULT_SEASON_START, current_year
 
 MAX_QUERY = 200
 
 
-@dataclass(frozen=True)
-class DistrictInfo:
-    id: int
-    code: str
-    name: str
-    phone: str
-    current_year: int | None  # as the bureau set it (None: derived from what is published)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """What is published, for lookups: districts and their published plans (newest year first)."""
-
-    districts: tuple[DistrictInfo, ...]
-    plans: dict[int, tuple[PlanInfo, ...]]
-    version: int | None = None  # the newest audit event when read: changes with every import and publication
-
-
-CATALOGUE_TTL_S = 1.0  # another worker's publication or withdrawal reaches this one within this time
-
-# per database URL: (monotonic time of the last check, audit version, catalogue)
-_snapshots: dict[str, tuple[float, int | None, Catalogue]] = {}
-
-
-_generation = [0]  # bumped by every commit in this process; a snapshot built across one is not kept
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_snapshots(session) -> None:
-    """A commit in this process (a publication, say) is seen by its very next lookup."""
-    _generation[0] += 1
-    _snapshots.clear()
-
-
-def catalogue() -> Catalogue:
-    """A per-process snapshot of the published catalogue, revalidated at most every ``CATALOGUE_TTL_S``.
-
-    Every publication, withdrawal and district change writes an audit event, so the newest event id
-    is a cheap, exact version number, valid across worker processes sharing one database; within
-    the TTL the snapshot is used without asking the database, and a commit in this process drops it.
-    """
-    url = db.engine.url.render_as_string()
-    now = time.monotonic()
-    snapshot = _snapshots.get(url)
-    if snapshot is not None and now - snapshot[0] < CATALOGUE_TTL_S:
-        return snapshot[2]
-    generation = _generation[0]
-    version = gazetteer.read_scalar("SELECT max(id) FROM audit_events")
-    if snapshot is not None and snapshot[1] == version:
-        cat = snapshot[2]
-    else:
-        districts = tuple(DistrictInfo(*row) for row in district_summaries())
-        plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
-        published = all_published_plans()  # newest year first
-        zoned = plans_with_zones([p.id for p in published])
-        for plan in published:
-            plans.setdefault(plan.district_id, []).append(PlanInfo.of(plan, plan.id in zoned))
-        cat = Catalogue(districts, {k: tuple(v) for k, v in plans.items()}, version)
-    if generation == _generation[0]:  # another thread committed meanwhile: answer, but do not keep it
-        _snapshots[url] = (now, version, cat)
-    return cat
-
-
-def districts_for(cat: Catalogue, district_code: str | None) -> list[DistrictInfo]:
+def districts_for(cat: LookupIndex, district_code: str | None) -> list[DistrictInfo]:
     """:raises NotFound: for an unknown code."""
     districts = cat.districts
     if district_code is None:
@@ -158,12 +88,12 @@ class LookupResult:
     later: list[LookupResult] = field(default_factory=list)
 
 
-def _years(cat: Catalogue, district, stage: str | None = None) -> list[int]:
+def _years(cat: LookupIndex, district, stage: str | None = None) -> list[int]:
     """The years with a published plan (of ``stage``, if given), oldest first."""
     return sorted({p.year for p in cat.plans.get(district.id, ()) if stage is None or p.stage == stage})
 
 
-def _plans(cat: Catalogue, district, year: int | None, stage: str | None) -> list[PlanInfo]:
+def _plans(cat: LookupIndex, district, year: int | None, stage: str | None) -> list[PlanInfo]:
     """The published plans of one year a lookup answers from, one per stage."""
     return [p for p in cat.plans.get(district.id, ()) if p.year == year and (stage is None or p.stage == stage)]
 
@@ -180,7 +110,7 @@ class Query:
     today: object  # a date, or None for today in China
 
 
-def _district_answer(cat: Catalogue, district, parts, point, query: Query) -> LookupResult:
+def _district_answer(cat: LookupIndex, district, parts, point, query: Query) -> LookupResult:
     """The answer in one district for the year asked (else its current year) and, beside it, of
     every later published year that has one.
 
@@ -191,7 +121,7 @@ def _district_answer(cat: Catalogue, district, parts, point, query: Query) -> Lo
         answer = LookupResult(district=district, point=point, normalized=parts.normalized if parts else None,
                               year=year)
         for plan in _plans(cat, district, year, query.stage):
-            _resolve_plan(answer, plan, parts, point, query.locator)
+            _resolve_plan(answer, cat.of(plan), parts, point, query.locator)
         return answer
 
     year = query.year
@@ -251,14 +181,14 @@ def _covers(clause, parts, point, district_id) -> tuple[bool, bool]:
     return True, bool(clause.ambiguous)
 
 
-def _rule_matches(plan: PlanInfo, parts, point=None, district_id: int | None = None) -> tuple[list[Match], bool]:
+def _rule_matches(plan: PlanIndex, parts, point=None, district_id: int | None = None) -> tuple[list[Match], bool]:
     """Schools whose clauses cover the address (the most specific, see ``_specificity``), and
     whether any of those clauses leaves it uncertain.
 
     :param point: the address's gazetteer point, and ``district_id`` its district's gazetteer, for
         clauses decided by position.
     """
-    index = rule_index(plan)
+    index = plan.rules
     entries = [e for name in (parts.road, parts.estate, parts.village) if name
                for e in index.by_name.get(name_key(name), ())]
     for key, found in index.places:
@@ -276,32 +206,31 @@ def _rule_matches(plan: PlanInfo, parts, point=None, district_id: int | None = N
             best, kept = level, {}
         if level == best and entry.school_id not in kept:
             kept[entry.school_id] = (uncertain, entry)
-    matches = [Match(e.school_id, e.school_name, plan.stage, "rule", e.clause.text, plan, e.clause.line)
+    matches = [Match(e.school_id, e.school_name, plan.info.stage, "rule", e.clause.text, plan.info, e.clause.line)
                for _u, e in kept.values()]
     return matches, any(uncertain for uncertain, _e in kept.values())
 
 
-def _zone_matches(plan: PlanInfo, lon: float, lat: float, locator_kind: str = "memory") -> tuple[list[Match], bool]:
-    if not plan.has_zones:  # a plan of text only answers from its text; it borrows no polygons
+def _zone_matches(plan: PlanIndex, lon: float, lat: float, locator_kind: str = "memory") -> tuple[list[Match], bool]:
+    if not plan.info.has_zones:  # a plan of text only answers from its text; it borrows no polygons
         return [], False
-    locator, zones = zone_locator(plan, locator_kind)
-    located = locator.locate(lon, lat)
-    matches = [Match(school_id, name, plan.stage, "zone", zones[key].label, plan)
+    located, zones = plan.locator(locator_kind).locate(lon, lat), plan.zones
+    matches = [Match(school_id, name, plan.info.stage, "zone", zones[key].label, plan.info)
                for key in located.keys for school_id, name in zones[key].schools]
     return matches, located.near_boundary
 
 
-def _unparsed_about(plan: PlanInfo, name: str | None) -> bool:
-    return bool(name) and any(name in text for text in rule_index(plan).unparsed)
+def _unparsed_about(plan: PlanIndex, name: str | None) -> bool:
+    return bool(name) and any(name in text for text in plan.rules.unparsed)
 
 
 def road_points(district_id: int, name: str | None) -> tuple[tuple[float, float], ...]:
     """The district's gazetteer points on a road, for clauses decided by position (read once per
     road and gazetteer: only such clauses ask, off the common path)."""
-    return gazetteer.points_on(district_id, name_key(name), catalogue().version) if name else ()
+    return gazetteer.points_on(district_id, name_key(name), current().version) if name else ()
 
 
-def _resolve_plan(result: LookupResult, plan: PlanInfo, parts, point, locator_kind: str) -> None:
+def _resolve_plan(result: LookupResult, plan: PlanIndex, parts, point, locator_kind: str) -> None:
     """Text rules first (the official text wins), then the gazetteer point in the zone polygons."""
     rule_hits, ambiguous = _rule_matches(plan, parts, point, result.district.id) if parts is not None else ([], False)
     zone_hits, near = _zone_matches(plan, *point, locator_kind) if point is not None else ([], False)
@@ -326,12 +255,12 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     opens on ``season_start``, MM-DD; ``today`` defaults to today in China), with the answers of
     later published years beside.
 
-    :param locator: how zones are located, ``memory`` or ``postgis`` (``zoning.rules.zone_locator``).
+    :param locator: how zones are located, ``memory`` or ``postgis`` (``lookup.index.PlanIndex.locator``).
     :raises BadRequest: empty, overlong or unintelligible queries.
     """
     text = check_query(text)
     query = Query(year, stage, locator, season_start, today)
-    tried, cat = [], catalogue()
+    tried, cat = [], current()
     for district in districts_for(cat, district_code):
         parts = parse_address(text, gazetteer.district_prefixes(district))
         result = _district_answer(cat, district, parts, gazetteer.find_point(district, parts), query)
@@ -373,7 +302,7 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
         raise BadRequest(_l("经纬度必须是数字。")) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
-    query, cat = Query(year, stage, locator, season_start, today), catalogue()
+    query, cat = Query(year, stage, locator, season_start, today), current()
     for district in districts_for(cat, district_code):
         result = _district_answer(cat, district, None, (lon, lat), query)
         if result.matches or result.later:
@@ -400,9 +329,9 @@ def cross_check(actor, plan_id: int, limit: int = 500) -> CrossCheck:
     :param limit: at most this many examples of each kind are kept (all are counted in ``checked``).
     """
     orm_plan = get_plan(actor, plan_id)
-    district_id, plan = orm_plan.district_id, PlanInfo.of(orm_plan, bool(orm_plan.zones))
-    index = rule_index(plan)
-    has_rules, has_zones = bool(index.by_name or index.places or index.bounded), plan.has_zones
+    district_id, plan = orm_plan.district_id, plan_index(orm_plan)
+    index = plan.rules
+    has_rules, has_zones = bool(index.by_name or index.places or index.bounded), plan.info.has_zones
     report = CrossCheck()
     addresses = db.session.execute(select(Address.address, Address.normalized, Address.point)
                                    .where(Address.district_id == district_id)).all()
@@ -445,13 +374,12 @@ def lookup_in_plan(actor, plan_id: int, text: str) -> DraftAnswer:
     parts = parse_address(text, gazetteer.district_prefixes(district))
     point = gazetteer.find_point(district, parts)
     draft = LookupResult(district=district, point=point, normalized=parts.normalized, year=orm_plan.year)
-    _resolve_plan(draft, PlanInfo.of(orm_plan, bool(orm_plan.zones)), parts, point, "memory")
-    published = None
-    public = [p for p in catalogue().plans.get(district.id, ())
-              if p.year == orm_plan.year and p.stage == orm_plan.stage]
+    _resolve_plan(draft, plan_index(orm_plan), parts, point, "memory")
+    published, cat = None, current()
+    public = [p for p in cat.plans.get(district.id, ()) if p.year == orm_plan.year and p.stage == orm_plan.stage]
     if public:
         published = LookupResult(district=district, point=point, normalized=parts.normalized, year=orm_plan.year)
-        _resolve_plan(published, public[0], parts, point, "memory")
+        _resolve_plan(published, cat.of(public[0]), parts, point, "memory")
     return DraftAnswer(orm_plan, draft, published)
 
 

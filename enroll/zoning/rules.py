@@ -1,15 +1,17 @@
-"""The per-plan lookup indexes: clauses by place name, zones in a locator (memoised per plan)."""
+"""What lookups need of a plan, built from the database: its clauses by place name, its zones
+(``enroll.lookup.index`` builds these when a plan is published and keeps them)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
+
 from enroll.extensions import db
-from enroll.geo.locate import STRtreeLocator, ZoneLocator
 from enroll.geo.rules import Clause, index_keys
-from enroll.zoning.models import ZoningPlan
-from enroll.zoning.postgis import PostGISLocator
-from enroll.zoning.services import memo, plan_identity
+from enroll.zoning.models import Zone, ZoningPlan
+from enroll.zoning.services import plan_identity
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class PlanInfo:
     year: int
     stage: str
     version: int
-    identity: tuple  # plan_identity of the plan: memoised values are shared with its ORM side
+    identity: tuple  # plan_identity of the plan: what is built from it is kept while this stays the same
     has_zones: bool = True
 
     @classmethod
@@ -46,7 +48,8 @@ class RuleIndex:
     unparsed: tuple[str, ...]            # texts of the clauses the grammar could not parse
 
 
-def _rule_index(plan: ZoningPlan) -> RuleIndex:
+def build_rule_index(plan: ZoningPlan) -> RuleIndex:
+    """The plan's clauses indexed for lookups."""
     names: dict[str, list[RuleEntry]] = defaultdict(list)
     places: dict[str, list[RuleEntry]] = defaultdict(list)
     bounded = []
@@ -63,11 +66,6 @@ def _rule_index(plan: ZoningPlan) -> RuleIndex:
                      tuple(r.text for r in plan.rules if r.kind == "unparsed"))
 
 
-def rule_index(info: PlanInfo) -> RuleIndex:
-    """The plan's clauses indexed for lookups (memoised per plan; the plan is read only on a miss)."""
-    return memo(("rules", info.identity), lambda: _rule_index(db.session.get(ZoningPlan, info.id)))
-
-
 @dataclass(frozen=True)
 class ZoneEntry:
     """What a lookup needs of a zone, detached from the database session."""
@@ -79,18 +77,11 @@ class ZoneEntry:
     schools: tuple[tuple[int, str], ...]
 
 
-def _zone_locator(plan: ZoningPlan, kind: str) -> tuple[ZoneLocator, dict[int, ZoneEntry]]:
-    zones = {z.id: ZoneEntry(z.id, z.feature_index, z.kind, z.label, tuple((s.id, s.name) for s in z.schools))
-             for z in plan.zones}
-    if kind == "postgis":
-        return PostGISLocator(plan.id), zones
-    return STRtreeLocator([(z.id, z.geometry) for z in plan.zones]), zones
-
-
-def zone_locator(info: PlanInfo, kind: str = "memory") -> tuple[ZoneLocator, dict[int, ZoneEntry]]:
-    """A locator over the plan's zones and the zones by id (memoised per plan).
-
-    :param kind: ``memory`` (an in-process grid and STRtree, the default) or ``postgis`` (a query per
-        point against the zones table; ENROLL_ZONE_LOCATOR).
-    """
-    return memo(("locator", kind, info.identity), lambda: _zone_locator(db.session.get(ZoningPlan, info.id), kind))
+def zone_entries(plan_id: int, *, geometry: bool) -> tuple[dict[int, ZoneEntry], list]:
+    """The plan's zones by id and, with ``geometry``, [(zone id, polygon)] for an in-process locator
+    (without it no polygon is read: the PostGIS locator asks the database per point)."""
+    query = select(Zone).where(Zone.plan_id == plan_id).order_by(Zone.id).options(selectinload(Zone.schools))
+    zones = list(db.session.scalars(query if geometry else query.options(defer(Zone.geometry))))
+    entries = {z.id: ZoneEntry(z.id, z.feature_index, z.kind, z.label, tuple((s.id, s.name) for s in z.schools))
+               for z in zones}
+    return entries, [(z.id, z.geometry) for z in zones] if geometry else []

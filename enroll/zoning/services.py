@@ -12,6 +12,7 @@ from pathlib import Path
 
 import shapely
 import shapely.geometry
+from cachetools import LRUCache
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -340,7 +341,7 @@ def texts_of_school(school_id: int) -> list[ZoneText]:
     return list(db.session.scalars(query))
 
 
-_derived: dict[tuple, object] = {}
+_derived: LRUCache = LRUCache(maxsize=256)  # what pages derive from a plan (its map, its changes)
 
 
 def plan_identity(plan: ZoningPlan) -> tuple:
@@ -352,43 +353,71 @@ def plan_identity(plan: ZoningPlan) -> tuple:
 
 
 def memo(key: tuple, compute):
-    """Values derived from a plan's content (keyed by ``plan_identity``); bounded, per process."""
-    if key not in _derived:
-        if len(_derived) >= 256:
-            _derived.clear()
-        _derived[key] = compute()
-    return _derived[key]
+    """Values derived from a plan's content (keyed by ``plan_identity``); the 256 latest, per process."""
+    found = _derived.get(key)
+    if found is None:
+        found = _derived[key] = compute()
+    return found
 
 
-DISPLAY_TOLERANCE_DEG = 0.00003  # about 3 m: invisible at district zoom, shrinks the payload
+METRES_PER_DEGREE = 111_320.0
+OVERVIEW_TOLERANCE_M = (3.0, 48.0)  # the whole plan's map: simplified by 3 m, coarser until it fits ...
+OVERVIEW_VERTICES = 40_000          # ... this many vertices (about 200 KB of gzipped GeoJSON)
+OVERVIEW_GRID_DEG = 1e-5            # its coordinates on a 1 m grid
+DETAIL_TOLERANCE_M = 1.0            # zones seen up close (``detail``): 1 m, on a 0.1 m grid
+DETAIL_GRID_DEG = 1e-6
 
 
-def plan_geojson(plan: ZoningPlan) -> dict:
+def plan_geojson(plan: ZoningPlan, *, detail: bool = False, bbox: tuple[float, float, float, float] | None = None) -> dict:
     """The plan's zones as a GeoJSON FeatureCollection for the map.
 
-    Geometries are simplified as a coverage, so neighbours keep shared edges; each feature carries
-    a colour index that differs from its neighbours', its label and its schools.
+    The overview (the default) is the whole plan simplified as a coverage (neighbours keep their
+    shared edges: no gap or overlap opens between them) by at least ``OVERVIEW_TOLERANCE_M``,
+    more for a plan too detailed to fit ``OVERVIEW_VERTICES``; ``detail`` is the same coverage
+    simplified by only ``DETAIL_TOLERANCE_M``, for the zones within ``bbox`` (lon/lat) when given:
+    the map asks for it where a parent zooms in. Each feature carries a colour index that differs
+    from its neighbours', its number, label and schools.
     """
-    return memo(("geojson", plan_identity(plan)), lambda: _plan_geojson(plan))
+    collection = memo(("geojson", detail, plan_identity(plan)), lambda: _plan_geojson(plan, detail))
+    if bbox is None:
+        return {"type": "FeatureCollection", "features": [f for f, _ in collection]}
+    minx, miny, maxx, maxy = bbox
+    return {"type": "FeatureCollection", "features": [
+        f for f, (x0, y0, x1, y1) in collection if x0 <= maxx and x1 >= minx and y0 <= maxy and y1 >= miny]}
 
 
-def _plan_geojson(plan: ZoningPlan) -> dict:
+def _display_geometries(geoms: list, detail: bool) -> list:
+    """The zones simplified as a coverage and snapped to a grid (shared vertices snap alike)."""
+    if detail:
+        tolerance, grid = DETAIL_TOLERANCE_M, DETAIL_GRID_DEG
+    else:
+        tolerance, grid = OVERVIEW_TOLERANCE_M[0], OVERVIEW_GRID_DEG
+    while True:
+        simple = simplify_for_display(geoms, tolerance / METRES_PER_DEGREE)
+        if detail or tolerance >= OVERVIEW_TOLERANCE_M[1] or \
+                int(shapely.get_num_coordinates(simple).sum()) <= OVERVIEW_VERTICES:
+            return list(shapely.set_precision(simple, grid))
+        tolerance *= 2
+
+
+def _plan_geojson(plan: ZoningPlan, detail: bool) -> list[tuple[dict, tuple]]:
+    """[(feature, its bounds)] of every zone."""
     zones = list(plan.zones)
-    geoms = simplify_for_display([z.geometry for z in zones], DISPLAY_TOLERANCE_DEG)
-    colors = color_indices(geoms) if geoms else []
+    geoms = _display_geometries([z.geometry for z in zones], detail) if zones else []
+    colors = color_indices([z.geometry for z in zones]) if zones else []  # the same at every detail
     features = []
     for zone, geom, color in zip(zones, geoms, colors):
-        features.append({
+        features.append(({
             "type": "Feature",
             "id": zone.id,
-            "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-6)),
+            "geometry": shapely.geometry.mapping(geom),
             "properties": {
                 "zone": zone.id, "feature": zone.feature_index, "kind": zone.kind, "label": zone.label,
                 "color": color, "label_point": _label_point(geom),
                 "schools": [{"id": s.id, "name": s.name} for s in zone.schools],
             },
-        })
-    return {"type": "FeatureCollection", "features": features}
+        }, shapely.bounds(zone.geometry).tolist()))
+    return features
 
 
 def _label_point(geom) -> list[float]:
