@@ -79,6 +79,7 @@ class LookupIndex:
     version: int | None = None  # the newest audit event when read: changes with every publication
     indexes: dict[int, PlanIndex] = field(default_factory=dict)  # by plan id
     generation: int = 0  # this process's commit count when it was read
+    names: dict[int, frozenset[str]] = field(default_factory=dict)  # by district: road, estate, village keys its clauses name
 
     def of(self, plan: PlanInfo) -> PlanIndex:
         return self.indexes[plan.id]
@@ -144,7 +145,8 @@ def _build(previous: LookupIndex | None, version: int | None, generation: int) -
             kept = build_plan_index(plan, info, kind)
             built += 1
         indexes[plan.id] = kept
-    return LookupIndex(districts, {k: tuple(v) for k, v in plans.items()}, version, indexes, generation), built
+    names = {d: frozenset(key for p in infos for key in indexes[p.id].rules.by_name) for d, infos in plans.items()}
+    return LookupIndex(districts, {k: tuple(v) for k, v in plans.items()}, version, indexes, generation, names), built
 
 
 def refresh(reason: str = "change") -> LookupIndex:

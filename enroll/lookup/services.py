@@ -15,7 +15,7 @@ from enroll.geo.address import normalize, parse_address
 from enroll.geo.road_sides import on_side, within_bounds, within_stretch
 from enroll.geo.rules import clause_matches, name_key
 from enroll.lookup import gazetteer
-from enroll.lookup.index import LookupIndex, PlanIndex, current, plan_index
+from enroll.lookup.index import DistrictInfo, LookupIndex, PlanIndex, current, plan_index
 from enroll.lookup.models import Address
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo
@@ -261,13 +261,30 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     text = check_query(text)
     query = Query(year, stage, locator, season_start, today)
     tried, cat = [], current()
-    for district in districts_for(cat, district_code):
+    for district in _districts_to_try(cat, text, district_code):
         parts = parse_address(text, gazetteer.district_prefixes(district))
         result = _district_answer(cat, district, parts, gazetteer.find_point(district, parts), query)
         if result.matches or result.later:
             return result
         tried.append(result)
     return _not_found(tried, text)
+
+
+def _districts_to_try(cat: LookupIndex, text: str, district_code: str | None) -> list[DistrictInfo]:
+    """Where an address is looked for: a query that starts with a district's name (青溪区学院路1号,
+    also after a city's: 某某市青溪区…) in that district alone; otherwise first the districts whose clauses name its road, estate or village, then the
+    others (their gazetteer may still place it in a zone), each in code order."""
+    districts = districts_for(cat, district_code)
+    if len(districts) < 2:
+        return districts
+    written = normalize(text)
+    named = [d for d in districts if written.startswith(d.name) or f"市{d.name}" in written]
+    if named:
+        return named
+    parts = parse_address(text)
+    keys = {name_key(n) for n in (parts.road, parts.estate, parts.village) if n}
+    first = [d for d in districts if keys & cat.names.get(d.id, frozenset())]
+    return first + [d for d in districts if d not in first]
 
 
 def _not_found(tried: list[LookupResult], text: str) -> LookupResult:

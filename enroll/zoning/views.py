@@ -28,7 +28,6 @@ from enroll.core.text import to_csv
 from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
 from enroll.lookup.services import cross_check, lookup_in_plan
-from enroll.maps import build_map
 from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
 from enroll.zoning import public as zoning_public
@@ -43,6 +42,8 @@ UPLOAD_SUFFIXES = (".zip", ".kmz", ".geojson", ".json", ".kml", ".gpkg")
 
 def map_parts(district, plan, geojson_url: str):
     """The folium map of a plan, with every school of its stage as a marker."""
+    from enroll.maps.folium_map import build_map  # folium on the first map, not at every start
+
     schools = [s for s in schools_of(district.id, plan.stage) if s.point is not None]
     markers = [{"lat": s.point.y, "lon": s.point.x, "name": s.name,
                 "popup_html": f'<a href="{escape(url_for("public.school", school_id=s.id))}">{escape(s.name)}</a>'
@@ -77,11 +78,25 @@ def zoning_map(code: str, year: int, stage: str):
     return render_template("public/zoning.html", page=page, district=page.district, plan=page.plan, map=parts)
 
 
+def _geojson_response(plan) -> Response:
+    """The plan's zones for the map: the overview, or with ``detail=1`` the finer zones within
+    ``bbox=minlon,minlat,maxlon,maxlat`` (what the map asks for where a parent zooms in)."""
+    bbox = None
+    if request.args.get("bbox"):
+        try:
+            bbox = tuple(float(v) for v in request.args["bbox"].split(","))
+        except ValueError:
+            bbox = ()
+        if len(bbox) != 4:
+            raise BadRequest(_("bbox 必须是四个数字：最小经度,最小纬度,最大经度,最大纬度。"))
+    response = jsonify(services.plan_geojson(plan, detail=request.args.get("detail") == "1", bbox=bbox))
+    response.mimetype = "application/geo+json"
+    return response
+
+
 @public.get("/d/<code>/<id:year>/<stage>/zones.geojson")
 def zoning_geojson(code: str, year: int, stage: str):
-    page = zoning_public.zoning_page(code, year, stage)
-    response = jsonify(services.plan_geojson(page.plan))
-    response.mimetype = "application/geo+json"
+    response = _geojson_response(zoning_public.zoning_page(code, year, stage).plan)
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
@@ -207,9 +222,7 @@ def plan_report(plan_id: int):
 
 @bp.get("/plans/<id:plan_id>/zones.geojson")
 def plan_geojson(plan_id: int):
-    response = jsonify(services.plan_geojson(services.get_plan(current_user, plan_id)))
-    response.mimetype = "application/geo+json"
-    return response
+    return _geojson_response(services.get_plan(current_user, plan_id))
 
 
 @bp.post("/plans/<id:plan_id>/discard")
