@@ -1,22 +1,55 @@
 """Lookup benchmarks (one command: ``make bench`` or ``python bench/lookup.py``).
 
-Every figure is printed with its ratio against a baseline measured in the same run:
+Every figure is printed beside its floor, measured in the same run on the same data, and as a ratio
+to it. Times are given as CPU time of the measuring process (``time.process_time``: user + system,
+what the work costs) beside wall time (what a user waits; on a shared machine it also counts the
+time other processes held the cores). Targets on times are judged on CPU time; HTTP targets on
+requests per second. A summary table ends the run: figure, value, floor, ratio, target, met/missed.
 
-1. Point lookup: ``STRtreeLocator.locate`` against a bare shapely STRtree ``intersects`` query loop over
-   the same zones, for the demo district's published primary zones and a synthetic 10,000-zone city
-   (median of 5 interleaved runs each). Target: at most 2x the baseline.
-2. Text lookups per second over a 1,000,000-address gazetteer (the demo's real addresses plus synthetic
-   numbers on the demo roads, imported with ``import_addresses``): ``lookup_address`` against the bare
-   gazetteer SELECT by normalized text, for the same 2,000 queries drawn from the real demo addresses.
-3. HTTP lookups per second with gunicorn (2 sync workers on 127.0.0.1) under a bounded closed-loop load
-   from wrk (8 connections, a separate process; Debian package ``wrk``): point and text lookups
-   against the constant ``/api/v1/ping`` ceiling, the three endpoints interleaved over 3 rounds of
-   5 s each (medians). Targets: point >= 0.7x ping, text >= 0.5x ping; every response must be 200
-   and name a school.
+1. Zone locator, in process, on realistic zones: cities of 100, 700, 1,000 and 10,000 Voronoi zones
+   with wiggly shared edges, about 1,000 vertices each (bench/cities.py, in lon/lat), and the 57 real
+   Seattle elementary school zones of 2017-18 (/work/shared/data/seattle, CC0).
+   - Build: ``STRtreeLocator(zones)`` against the floor ``shapely.STRtree(zones)`` +
+     ``shapely.prepare(zones)``, each on its own fresh copy of the zones (median of 3 interleaved
+     builds; 1 at 10,000), CPU and wall, and the growth of this process's resident memory
+     (/proc/self/statm after gc and malloc_trim, before and after the build). Targets: CPU <= 1 s
+     for 700 zones (1,000 zones: <= 1000/700 s, proportionally), <= 10 s for 10,000 zones;
+     memory growth <= 500 MB at 10,000 zones. (``prepare`` is lazy: GEOS builds a prepared zone's
+     index at its first query, so the floor's memory grows by a few pages and its memory ratio is
+     left out below 1 MB; the zones' own memory is printed for scale.)
+   - Locate: ``STRtreeLocator.locate`` against the floor, a bare STRtree
+     ``query(Point, predicate="intersects")`` loop, on the same 20,000 random points inside the zones
+     (median of 5 interleaved runs), µs per point, CPU and wall. Target: <= 2x the floor.
+   - Check: ``locate == locate_exactly`` (zones and near-edge flag) on 2,000 of those points.
+     Target: 0 disagreements.
+   The same locate comparison and check for the locators the service itself built (its lookup
+   index, ``enroll.lookup.index.current()``) for the demo district's and the published 700-zone
+   city's primary plans.
+2. Text lookups over a 1,000,000-address gazetteer in SQLite (the demo's real addresses plus
+   synthetic doors on the demo roads, imported with ``import_addresses``): ``lookup_address`` against
+   the floor, the bare indexed gazetteer SELECT by normalized text on a raw DBAPI connection, for
+   2,000 real demo addresses (known) and for 500 addresses not in the gazetteer (real demo roads,
+   door numbers from 900,000). Median of 3 interleaved runs. Targets: known <= 1 ms CPU each,
+   unknown <= 5 ms CPU each.
+3. HTTP, on SQLite and again on PostgreSQL+PostGIS (a fresh database ``enroll_bench_<pid>``, schema
+   by ``db.create_all()``, dropped at the end; skipped, saying so, when PostgreSQL is unreachable):
+   gunicorn, 2 sync workers on 127.0.0.1 each, under a closed-loop load from wrk (8 connections, one
+   thread, its own process; Debian package ``wrk``); the endpoints interleaved over 3 rounds of 5 s
+   (medians), after a 3 s warm-up each. Every response must be 200 and name a school (zone).
+   - Point: ``/api/v1/lookup?lon=&lat=`` on random points inside the published 700-zone realistic
+     city (lon/lat rounded to 6 decimals) against the floor, bench/bare_app.py (bare Flask and one
+     shapely STRtree over the same zones read from the same database) on the same points.
+     Target: >= 0.8x the bare app's requests/s.
+   - Text: ``/api/v1/lookup?address=`` on the real demo addresses of section 2 against the floor
+     ``/api/v1/ping`` (a constant answer from the same service). Target: >= 0.5x ping's requests/s.
+   Worker CPU per request (utime + stime of the workers from /proc) is reported for every endpoint.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -27,6 +60,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,23 +71,100 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import interleaved
+import cities
+from common import interleaved_timing
+
 from enroll import create_app
 from enroll.extensions import db
 
+# 1. the locator
+CITY_SIZES = (100, 700, 1_000, 10_000)
+SEATTLE = Path("/work/shared/data/seattle/sps_ES_2017_2018.geojson")
 POINTS = 20_000
-CITY_ZONES = 10_000
+CHECK_POINTS = 2_000
+BUILD_ROUNDS = 3             # 1 at 10,000 zones
+BUILD_TARGET_S = {700: 1.0, 1_000: 1_000 / 700, 10_000: 10.0}  # CPU seconds (1 s per ~700 zones)
+MEMORY_TARGET_MB = {10_000: 500.0}
+MEMORY_FLOOR_MIN_MB = 1.0    # below this the floor's growth is a few pages: no ratio is printed
+LOCATE_TARGET = 2.0          # locate <= 2x the bare STRtree query loop
+# 2. text lookups
 GAZETTEER_ROWS = 1_000_000
+PG_GAZETTEER_ROWS = 1_000_000
 SYNTHETIC_FIRST_NUMBER = 10_001  # the demo's highest door number is 1014
 TEXT_QUERIES = 2_000
-HTTP_PATHS = 4_000        # distinct request paths per lookup endpoint
+UNKNOWN_QUERIES = 500
+UNKNOWN_FIRST_NUMBER = 900_000
+TEXT_KNOWN_TARGET_MS = 1.0   # CPU per known address
+TEXT_UNKNOWN_TARGET_MS = 5.0  # CPU per address not in the gazetteer
+# 3. HTTP
+HTTP_CITY_ZONES = 700
+HTTP_PATHS = 4_000           # distinct request paths per lookup endpoint
 HTTP_CLIENTS = 8
+HTTP_WARM_SECONDS = 3.0
 HTTP_SECONDS = 5.0
 HTTP_ROUNDS = 3
-POINT_TARGET = 2.0        # locate <= 2x the bare STRtree query
-HTTP_POINT_TARGET = 0.7   # point lookups >= 0.7x ping requests/s
-HTTP_TEXT_TARGET = 0.5    # text lookups >= 0.5x ping requests/s
+HTTP_POINT_TARGET = 0.8      # point lookups >= 0.8x the bare Flask + STRtree app's requests/s
+HTTP_TEXT_TARGET = 0.5       # text lookups >= 0.5x ping's requests/s
 DEMO_CODE = "990101"
+CITY_CODE = "990199"         # run.synthetic_district's code
+CITY_SHIFT_M = 45_000.0      # the city moved east, clear of the demo district (bench/cities.py puts it at 120.2E)
+PG_ADMIN_URL = os.environ.get("ENROLL_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+# ---------------------------------------------------------------------------------------- summary
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    floor: str
+    ratio: float | None
+    target: str
+    met: bool | None  # None: no target, reported for information
+
+
+SUMMARY: list[Row] = []
+
+
+def note(figure: str, value: str, floor: str, ratio: float | None, target: str = "", met: bool | None = None) -> None:
+    SUMMARY.append(Row(figure, value, floor, ratio, target, met))
+
+
+def verdict(ok: bool | None) -> str:
+    return "" if ok is None else "met" if ok else "MISSED"
+
+
+def print_summary() -> None:
+    print("\n## Summary (ratio = value / floor; every floor measured in this run)")
+    head = ("figure", "value", "floor", "ratio", "target", "")
+    rows = [head] + [(r.figure, r.value, r.floor, "" if r.ratio is None else f"{r.ratio:.2f}x", r.target,
+                      verdict(r.met)) for r in SUMMARY]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    for k, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) if i < 4 else cell.ljust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+    judged = [r for r in SUMMARY if r.met is not None]
+    print(f"targets met: {sum(r.met for r in judged)} of {len(judged)}"
+          + ("" if all(r.met for r in judged) else "; missed: " + "; ".join(r.figure for r in judged if not r.met)))
+
+
+# ---------------------------------------------------------------------------------------------- 1
+
+try:
+    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):  # not glibc: RSS may then keep memory freed earlier
+    _malloc_trim = None
+
+
+def rss_mb() -> float:
+    """This process's resident memory (/proc/self/statm), after gc and returning freed heap to the system."""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def points_inside(polygon, n: int, seed: int) -> np.ndarray:
@@ -70,16 +181,82 @@ def points_inside(polygon, n: int, seed: int) -> np.ndarray:
     return np.concatenate(found)[:n]
 
 
-def verdict(ok: bool) -> str:
-    return "target met" if ok else "TARGET MISSED"
-
-
-# ---------------------------------------------------------------------------------------------- 1
-
-
-def compare_locate(label: str, zones: list, keys: list, locator, pts: np.ndarray) -> None:
-    """Time ``locator.locate`` against a bare STRtree over ``zones``; check they agree away from edges."""
+def points_in_zones(zones, n: int, seed: int) -> np.ndarray:
+    """``n`` uniform random (lon, lat) in the zones' bounding box that lie in some zone, rounded to 6 decimals."""
+    rng = np.random.default_rng(seed)
     tree = shapely.STRtree(zones)
+    minx, miny, maxx, maxy = shapely.total_bounds(zones)
+    found: list[np.ndarray] = []
+    total = 0
+    while total < n:
+        xy = np.round(np.column_stack([rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)]), 6)
+        hit = np.unique(tree.query(shapely.points(xy), predicate="intersects")[0])
+        found.append(xy[hit])
+        total += len(hit)
+    return rng.permutation(np.concatenate(found))[:n]
+
+
+def fresh(zones) -> np.ndarray:
+    """A copy of the zones no one has prepared (so each build pays for its own preparation)."""
+    return shapely.from_wkb(shapely.to_wkb(np.asarray(zones, dtype=object)))
+
+
+def compare_builds(label: str, keys: list, zones, n: int | None):
+    """``STRtreeLocator`` against a bare ``STRtree`` + ``prepare``: CPU, wall, resident memory growth.
+    Returns the last locator built (over its own copy of the zones)."""
+    from enroll.geo.locate import STRtreeLocator
+
+    wkb = shapely.to_wkb(np.asarray(zones, dtype=object))
+    rounds = 1 if len(zones) >= 10_000 else BUILD_ROUNDS
+    runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], "locator": []}
+    before = rss_mb()
+    copy = shapely.from_wkb(wkb)
+    own = rss_mb() - before  # the zones' own memory, for scale
+    del copy
+    for _ in range(rounds):
+        for kind, kind_runs in runs.items():
+            copy = shapely.from_wkb(wkb)
+            items = list(zip(keys, copy))
+            before = rss_mb()
+            cpu, wall = time.process_time(), time.perf_counter()
+            if kind == "bare":
+                built = shapely.STRtree(copy)
+                shapely.prepare(copy)
+            else:
+                built = STRtreeLocator(items)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            kind_runs.append((cpu, wall, rss_mb() - before))
+            if kind == "locator":
+                locator = built
+            del built, copy, items
+    med = {kind: [statistics.median(r[i] for r in rs) for i in range(3)] for kind, rs in runs.items()}
+    (bcpu, bwall, bmem), (lcpu, lwall, lmem) = med["bare"], med["locator"]
+    target = BUILD_TARGET_S.get(n) if n is not None else None
+    mem_target = MEMORY_TARGET_MB.get(n) if n is not None else None
+    print(f"  build ({f'median of {rounds}' if rounds > 1 else '1 build'}; the zones themselves take "
+          f"{own:,.0f} MB)")
+    print(f"    floor   STRtree + prepare      CPU {bcpu * 1e3:9.1f} ms  wall {bwall * 1e3:9.1f} ms  "
+          f"memory +{bmem:7.1f} MB (GEOS builds a prepared zone's index at its first query)")
+    line = (f"    enroll  STRtreeLocator         CPU {lcpu * 1e3:9.1f} ms  wall {lwall * 1e3:9.1f} ms  "
+            f"memory +{lmem:7.1f} MB   CPU {lcpu / bcpu:,.0f}x floor")
+    if target is not None:
+        line += f" ({verdict(lcpu <= target)}: <= {target:.2f} s CPU)"
+    if mem_target is not None:
+        line += f"; memory {verdict(lmem <= mem_target)}: <= {mem_target:.0f} MB"
+    print(line)
+    note(f"{label}: locator build CPU", f"{lcpu:.3f} s", f"{bcpu * 1e3:.2f} ms", lcpu / bcpu,
+         f"<= {target:.2f} s" if target is not None else "", None if target is None else lcpu <= target)
+    note(f"{label}: locator build wall", f"{lwall:.3f} s", f"{bwall * 1e3:.2f} ms", lwall / bwall)
+    note(f"{label}: locator memory growth", f"{lmem:.1f} MB", f"{bmem:.2f} MB",
+         lmem / bmem if bmem >= MEMORY_FLOOR_MIN_MB else None,  # a ratio to a few pages says nothing
+         f"<= {mem_target:.0f} MB" if mem_target is not None else "", None if mem_target is None else lmem <= mem_target)
+    return locator
+
+
+def compare_locate(label: str, zones, locator, pts: np.ndarray) -> None:
+    """Time ``locator.locate`` against a bare STRtree query loop over (a fresh copy of) the same zones,
+    and check ``locate`` against ``locate_exactly``."""
+    tree = shapely.STRtree(fresh(zones))
     coords = pts.tolist()
     Point = shapely.Point
 
@@ -91,147 +268,242 @@ def compare_locate(label: str, zones: list, keys: list, locator, pts: np.ndarray
         for x, y in coords:
             locator.locate(x, y)
 
-    times = interleaved({"bare": bare, "locate": locate}, rounds=5)
+    times = interleaved_timing({"bare": bare, "locate": locate}, rounds=5)
     disagree = near = 0
-    for x, y in coords:
+    sample = coords[:CHECK_POINTS]
+    for x, y in sample:
         got = locator.locate(x, y)
-        if got.near_boundary:
-            near += 1
-        elif set(got.keys) != {keys[i] for i in tree.query(Point(x, y), predicate="intersects")}:
-            disagree += 1
-    ratio = times["locate"] / times["bare"]
+        near += got.near_boundary
+        disagree += got != locator.locate_exactly(x, y)
     n = len(coords)
-    print(f"{label}")
-    print(f"  baseline  bare STRtree query loop   {times['bare'] / n * 1e6:7.2f} µs/point "
-          f"({n / times['bare']:9,.0f} points/s)")
-    print(f"  enroll    STRtreeLocator.locate     {times['locate'] / n * 1e6:7.2f} µs/point "
-          f"({n / times['locate']:9,.0f} points/s)   {ratio:5.2f}x baseline ({verdict(ratio <= POINT_TARGET)}: "
-          f"<= {POINT_TARGET:.0f}x)")
-    print(f"  check: {near:,} of {n:,} points within 50 m of an edge; {disagree} disagreements elsewhere")
+    b, e = times["bare"], times["locate"]
+    ratio = e.cpu / b.cpu
+    print(f"  locate ({n:,} random points in the zones, median of 5 interleaved runs)")
+    print(f"    floor   bare STRtree query loop   CPU {b.cpu / n * 1e6:7.2f} µs/point  wall {b.wall / n * 1e6:7.2f} "
+          f"µs/point ({n / b.cpu:9,.0f} points/s CPU)")
+    print(f"    enroll  STRtreeLocator.locate     CPU {e.cpu / n * 1e6:7.2f} µs/point  wall {e.wall / n * 1e6:7.2f} "
+          f"µs/point ({n / e.cpu:9,.0f} points/s CPU)   {ratio:5.2f}x floor CPU, {e.wall / b.wall:5.2f}x wall "
+          f"({verdict(ratio <= LOCATE_TARGET)}: <= {LOCATE_TARGET:.0f}x)")
+    print(f"  check: locate == locate_exactly on {len(sample):,} of the points ({near:,} within 50 m of an edge): "
+          f"{disagree} disagreements ({verdict(disagree == 0)}: 0)")
+    note(f"{label}: locate CPU", f"{e.cpu / n * 1e6:.2f} µs", f"{b.cpu / n * 1e6:.2f} µs", ratio,
+         f"<= {LOCATE_TARGET:.0f}x", ratio <= LOCATE_TARGET)
+    note(f"{label}: locate wall", f"{e.wall / n * 1e6:.2f} µs", f"{b.wall / n * 1e6:.2f} µs", e.wall / b.wall)
+    note(f"{label}: locate != locate_exactly", f"{disagree} of {len(sample)}", "", None, "0", disagree == 0)
 
 
-def bench_points() -> None:
+def seattle_zones() -> tuple[list, list]:
+    import geopandas as gpd
+
+    frame = gpd.read_file(SEATTLE, engine="pyogrio")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    return list(frame["ES_ZONE"]), list(frame.geometry)
+
+
+def bench_cities() -> None:
+    print("## 1. Zone locator on realistic zones: build against a bare STRtree + prepare, locate against a bare "
+          "STRtree query loop (CPU time of this process beside wall time)")
+    cases: list[tuple[str, int | None, object]] = [
+        (f"{n:,}-zone city", n, lambda n=n: (list(range(n)), list(cities.lonlat(n)))) for n in CITY_SIZES]
+    cases.append(("Seattle", None, seattle_zones))
+    for k, (label, n, make) in enumerate(cases):
+        cpu, wall = time.process_time(), time.perf_counter()
+        keys, zones = make()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        vertices = shapely.get_num_coordinates(np.asarray(zones, dtype=object))
+        what = ("wiggly Voronoi zones (bench/cities.py, lon/lat)" if n is not None
+                else f"real elementary school zones 2017-18 ({SEATTLE.name}, CC0)")
+        print(f"\n{label}: {len(zones):,} {what}; vertices a zone: median {int(np.median(vertices)):,}, "
+              f"max {int(vertices.max()):,}, total {int(vertices.sum()):,}"
+              + (f"; generated in {cpu:.1f} s CPU, {wall:.1f} s wall" if n is not None else ""))
+        locator = compare_builds(label, keys, zones, n)
+        compare_locate(label, zones, locator, points_in_zones(zones, POINTS, seed=11 + k))
+        del locator, zones, keys
+
+
+def bench_service_locators() -> None:
+    """The locators of the service's own lookup index (built at its warm-up), on the published plans."""
     from enroll.districts.services import get_district
-    from enroll.zoning.rules import PlanInfo, zone_locator
+    from enroll.lookup.index import current
     from enroll.zoning.services import published_plans
 
-    print(f"## 1. Point lookup vs a bare shapely STRtree query loop ({POINTS:,} random points, "
-          "median of 5 interleaved runs)")
-    district = get_district(DEMO_CODE)
-    plan = next(p for p in published_plans(district.id) if p.stage == "primary")
-    locator, _ = zone_locator(PlanInfo.of(plan, True))  # the locator the service uses (memoised per plan)
-    zones = list(plan.zones)
-    compare_locate(f"demo district 青溪区, published primary plan ({len(zones)} zones, "
-                   f"{len(locator.keys)} locator pieces)",
-                   [z.geometry for z in zones], [z.id for z in zones], locator,
-                   points_inside(district.boundary, POINTS, seed=11))
-
-    from run import synthetic_city
-
-    from enroll.geo.locate import STRtreeLocator
-
-    start = time.perf_counter()
-    frame, _, boundary = synthetic_city(CITY_ZONES)
-    cells = list(frame.to_crs(4326).geometry)
-    made = time.perf_counter() - start
-    start = time.perf_counter()
-    locator = STRtreeLocator(list(enumerate(cells)))
-    built = time.perf_counter() - start
-    compare_locate(f"synthetic city, {len(cells):,} Voronoi zones in lon/lat ({len(locator.keys):,} locator "
-                   f"pieces; generated in {made:.1f} s, STRtreeLocator built in {built:.1f} s)",
-                   cells, list(range(len(cells))), locator, points_inside(boundary, POINTS, seed=12))
+    for k, (code, label) in enumerate(((DEMO_CODE, "demo district (service index)"),
+                                       (CITY_CODE, f"{HTTP_CITY_ZONES}-zone city (service index)"))):
+        district = get_district(code)
+        plan = next(p for p in published_plans(district.id) if p.stage == "primary")
+        locator = current().indexes[plan.id].locator("memory")
+        zones = [z.geometry for z in plan.zones]
+        print(f"\n{label}: district {code}, published primary plan, {len(zones)} zones; the locator the service "
+              f"built for it (enroll.lookup.index.current())")
+        compare_locate(label, zones, locator, points_inside(district.boundary, POINTS, seed=31 + k))
 
 
 # ---------------------------------------------------------------------------------------------- 2
 
 
-def write_gazetteer(path: Path, district) -> tuple[int, list[str]]:
-    """The demo's real addresses plus synthetic doors on the demo roads, ``GAZETTEER_ROWS`` in all.
+def write_gazetteer(path: Path, district, rows: int) -> tuple[int, list[str], list[str]]:
+    """The demo's real addresses plus synthetic doors on the demo roads, ``rows`` in all.
 
     Synthetic doors are numbered from ``SYNTHETIC_FIRST_NUMBER`` up on each road in turn, at random
-    points inside the district. Returns (rows written, the real demo addresses).
+    points inside the district. Returns (rows written, the real demo addresses, the demo roads).
     """
     from enroll.demo import DEMO
 
     lines = (DEMO / "addresses.csv").read_text(encoding="utf-8-sig").splitlines()
     header, real = lines[0], lines[1:]
     roads = sorted({line.split(",")[3] for line in real if line.split(",")[3]})
-    extra = GAZETTEER_ROWS - len(real)
+    extra = max(0, rows - len(real))
     pts = points_inside(district.boundary, extra, seed=21)
     with path.open("w", encoding="utf-8") as out:
         out.write("\n".join([header, *real]) + "\n")
         out.writelines(f"{roads[i % len(roads)]}{SYNTHETIC_FIRST_NUMBER + i // len(roads)}号,{x:.6f},{y:.6f},,,\n"
                        for i, (x, y) in enumerate(pts.tolist()))
-    return len(real) + extra, [line.split(",")[0] for line in real]
+    return len(real) + extra, [line.split(",")[0] for line in real], roads
 
 
-def bench_text(tmp: Path) -> list[str]:
+def load_gazetteer(tmp: Path, rows: int) -> tuple[list[str], list[str], str]:
+    """Import the gazetteer into the app's database; returns (real addresses, roads, a line to print)."""
     from sqlalchemy import func, select
 
     from enroll.accounts.models import User
     from enroll.districts.services import get_district
-    from enroll.geo.address import normalize
+    from enroll.lookup.gazetteer import import_addresses
     from enroll.lookup.models import Address
-    from enroll.lookup.gazetteer import district_prefixes, import_addresses
-    from enroll.lookup.services import lookup_address
 
-    print(f"\n## 2. Text lookups over a {GAZETTEER_ROWS:,}-address gazetteer ({TEXT_QUERIES:,} queries from "
-          "the real demo addresses, median of 3 interleaved runs)")
     district = get_district(DEMO_CODE)
     csv_path = tmp / "gazetteer.csv"
-    rows, real = write_gazetteer(csv_path, district)
+    written, real, roads = write_gazetteer(csv_path, district, rows)
     editor = db.session.scalar(select(User).where(User.username == "editor"))
-    start = time.perf_counter()
+    cpu, wall = time.process_time(), time.perf_counter()
     imported = import_addresses(editor, DEMO_CODE, csv_path)
-    took = time.perf_counter() - start
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     csv_path.unlink()
     stored = db.session.scalar(select(func.count()).select_from(Address).where(Address.district_id == district.id))
-    print(f"gazetteer: {imported:,} rows ({len(real):,} real demo addresses + {rows - len(real):,} synthetic "
-          f"doors numbered from {SYNTHETIC_FIRST_NUMBER} on the demo roads), imported with import_addresses "
-          f"in {took:.1f} s ({imported / took:,.0f} rows/s); {stored:,} rows stored")
+    return real, roads, (f"gazetteer: {imported:,} rows ({len(real):,} real demo addresses + {written - len(real):,} "
+                         f"synthetic doors numbered from {SYNTHETIC_FIRST_NUMBER} on the demo roads), imported with "
+                         f"import_addresses in {cpu:.1f} s CPU, {wall:.1f} s wall ({imported / wall:,.0f} rows/s); "
+                         f"{stored:,} rows stored")
 
+
+def bench_text(tmp: Path) -> list[str]:
+    from sqlalchemy import select
+
+    from enroll.districts.services import get_district
+    from enroll.geo.address import normalize
+    from enroll.lookup.gazetteer import district_prefixes
+    from enroll.lookup.models import Address
+    from enroll.lookup.services import lookup_address
+
+    print(f"\n## 2. Text lookups over a {GAZETTEER_ROWS:,}-address gazetteer in SQLite: lookup_address against the "
+          f"bare gazetteer SELECT ({TEXT_QUERIES:,} real demo addresses, {UNKNOWN_QUERIES} not in the gazetteer; "
+          "median of 3 interleaved runs)")
+    real, roads, line = load_gazetteer(tmp, GAZETTEER_ROWS)
+    print(line)
+    district = get_district(DEMO_CODE)
     rng = np.random.default_rng(31)
     queries = [real[i] for i in rng.choice(len(real), TEXT_QUERIES, replace=False)]
+    unknown = [f"{roads[i % len(roads)]}{UNKNOWN_FIRST_NUMBER + i}号" for i in range(UNKNOWN_QUERIES)]
     district_id = district.id
-    normalized = [normalize(q, district_prefixes(district)) for q in queries]  # outside the timing
+    prefixes = district_prefixes(district)
+    normalized = [normalize(q, prefixes) for q in queries]  # outside the timing
+    normalized_unknown = [normalize(q, prefixes) for q in unknown]
 
-    def bare():  # one indexed SELECT per query on a raw DBAPI connection: the floor of any text lookup
-        connection = db.engine.raw_connection()
-        cursor = connection.cursor()
-        for text in normalized:
-            cursor.execute("SELECT point FROM addresses WHERE district_id = ? AND normalized = ? LIMIT 1",
-                           (district_id, text))
-            cursor.fetchone()
-        connection.close()
+    def bare_of(texts):
+        def bare():  # one indexed SELECT per query on a raw DBAPI connection: the floor of any text lookup
+            connection = db.engine.raw_connection()
+            cursor = connection.cursor()
+            for text in texts:
+                cursor.execute("SELECT point FROM addresses WHERE district_id = ? AND normalized = ? LIMIT 1",
+                               (district_id, text))
+                cursor.fetchone()
+            connection.close()
+        return bare
 
-    def lookup():
-        for text in queries:
-            lookup_address(text)
+    def lookup_of(texts):
+        def lookup():
+            for text in texts:
+                lookup_address(text)
+        return lookup
 
-    times = interleaved({"bare": bare, "lookup": lookup}, rounds=3, before=db.session.remove)
+    times = interleaved_timing({"bare": bare_of(normalized), "lookup": lookup_of(queries),
+                                "bare_unknown": bare_of(normalized_unknown), "lookup_unknown": lookup_of(unknown)},
+                               rounds=3, before=db.session.remove)
     db.session.remove()
-    found = sum(db.session.scalar(select(Address.id).where(Address.district_id == district_id,
-                                                           Address.normalized == t).limit(1)) is not None
-                for t in normalized)
-    bases: Counter = Counter()
-    caveats: Counter = Counter()
-    for text in queries:
-        result = lookup_address(text)
-        bases.update({m.basis for m in result.matches} or {"none"})
-        caveats.update(c.code for c in result.caveats)
-    n = len(queries)
-    print(f"baseline  bare gazetteer SELECT by normalized text (DBAPI)  {n / times['bare']:8,.0f} lookups/s "
-          f"({times['bare'] / n * 1e3:6.3f} ms each)")
-    print(f"enroll    lookup_address (no district given, as the API)  {n / times['lookup']:8,.0f} lookups/s "
-          f"({times['lookup'] / n * 1e3:6.3f} ms each)   {times['bare'] / times['lookup']:5.3f}x baseline "
-          f"throughput ({times['lookup'] / times['bare']:.1f}x the time)")
-    print(f"          gazetteer hits {found}/{n}; answered by rule in {bases['rule']}, by zone only in "
-          f"{bases['zone']}, unanswered {bases['none']}; caveats: "
-          + (", ".join(f"{code} {count}" for code, count in caveats.most_common()) or "none"))
+
+    def answers(texts):
+        bases: Counter = Counter()
+        caveats: Counter = Counter()
+        for text in texts:
+            result = lookup_address(text)
+            bases.update({m.basis for m in result.matches} or {"none"})
+            caveats.update(c.code for c in result.caveats)
+        return (f"answered by rule in {bases['rule']}, by zone only in {bases['zone']}, unanswered {bases['none']}; "
+                "caveats: " + (", ".join(f"{code} {count}" for code, count in caveats.most_common()) or "none"))
+
+    def hits(texts):
+        return sum(db.session.scalar(select(Address.id).where(Address.district_id == district_id,
+                                                              Address.normalized == t).limit(1)) is not None
+                   for t in texts)
+
+    for kind, texts, target, n in (("", normalized, TEXT_KNOWN_TARGET_MS, len(queries)),
+                                   ("_unknown", normalized_unknown, TEXT_UNKNOWN_TARGET_MS, len(unknown))):
+        b, e = times["bare" + kind], times["lookup" + kind]
+        what = "known addresses (real demo addresses)" if not kind else \
+            f"addresses not in the gazetteer (demo roads, doors {UNKNOWN_FIRST_NUMBER:,}+)"
+        ms = e.cpu / n * 1e3
+        print(f"{what}: gazetteer hits {hits(texts)}/{n}")
+        print(f"  floor   bare gazetteer SELECT by normalized text (DBAPI)  CPU {b.cpu / n * 1e3:6.3f} ms each  "
+              f"wall {b.wall / n * 1e3:6.3f} ms each ({n / b.wall:8,.0f} lookups/s)")
+        print(f"  enroll  lookup_address (no district given, as the API)  CPU {ms:6.3f} ms each  "
+              f"wall {e.wall / n * 1e3:6.3f} ms each ({n / e.wall:8,.0f} lookups/s)   {e.cpu / b.cpu:5.1f}x floor CPU, "
+              f"{e.wall / b.wall:5.1f}x wall ({verdict(ms <= target)}: <= {target:g} ms CPU each)")
+        print(f"          {answers(queries if not kind else unknown)}")
+        label = "text lookup, known address" if not kind else "text lookup, address not in gazetteer"
+        note(f"{label}: CPU each", f"{ms:.3f} ms", f"{b.cpu / n * 1e3:.3f} ms", e.cpu / b.cpu, f"<= {target:g} ms",
+             ms <= target)
+        note(f"{label}: wall each", f"{e.wall / n * 1e3:.3f} ms", f"{b.wall / n * 1e3:.3f} ms", e.wall / b.wall)
     return queries
 
 
 # ---------------------------------------------------------------------------------------------- 3
+
+
+def city_frame(n: int):
+    """bench/cities.frame(n), moved ``CITY_SHIFT_M`` east (clear of the demo district): (frame, schools, boundary)."""
+    import geopandas as gpd
+
+    zones, inner, square = cities.city(n)
+    move = lambda g: shapely.transform(g, lambda xy: xy + (CITY_SHIFT_M, 0.0))
+    zones, inner, square = move(np.asarray(zones, dtype=object)), move(np.asarray(inner, dtype=object)), move(square)
+    names = [f"合成第{i + 1:05d}小学" for i in range(len(zones))]
+    frame = gpd.GeoDataFrame({"学校名称": names}, geometry=list(zones), crs=cities.CRS)
+    schools = gpd.GeoSeries(list(inner), crs=cities.CRS).to_crs(4326)
+    boundary = gpd.GeoSeries([square], crs=cities.CRS).to_crs(4326).iloc[0]
+    return frame, dict(zip(names, schools)), boundary
+
+
+def load_data(folder: Path):
+    """The published 700-zone city (district 990199) and the demo district; returns the city's boundary.
+
+    The city comes first: run.synthetic_district creates the ``admin`` user that load_demo then reuses.
+    """
+    from run import synthetic_district, write_zip
+
+    from enroll.demo import load_demo
+    from enroll.review.content import approve_revision, submit_revision
+    from enroll.zoning.services import import_plan
+
+    folder.mkdir(parents=True, exist_ok=True)
+    frame, schools, boundary = city_frame(HTTP_CITY_ZONES)
+    editor, reviewer = synthetic_district(folder, schools, boundary)
+    plan = import_plan(editor, CITY_CODE, 2026, "primary", write_zip(frame, folder, f"z{HTTP_CITY_ZONES}"))
+    submit_revision(editor, plan.revision_id)
+    approve_revision(reviewer, plan.revision_id)
+    if len(plan.zones) != HTTP_CITY_ZONES:
+        raise RuntimeError(f"the {HTTP_CITY_ZONES}-zone city was published with {len(plan.zones)} zones")
+    load_demo()
+    return boundary
 
 
 def free_port() -> int:
@@ -281,119 +553,205 @@ def wrk(port: int, paths_file: Path, seconds: float, check: bool) -> dict:
             "errors": int(errors), "p99_ms": p99 / 1e3}
 
 
-def start_gunicorn(db_path: Path, tmp: Path):
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+
+def start_gunicorn(name: str, module: str, cwd: Path, url: str, tmp: Path, ready: str, **extra_env) -> Server:
+    """gunicorn -w 2 serving ``module`` from ``cwd`` (the service: ROOT, where gunicorn.conf.py warms
+    each worker's lookup index); waits until ``ready`` answers 200."""
     port = free_port()
-    env = dict(os.environ, ENROLL_DATABASE_URL=f"sqlite:///{db_path}", ENROLL_SECRET_KEY="bench",
-               ENROLL_MAP_TILES="none")
+    env = dict(os.environ, ENROLL_DATABASE_URL=url, ENROLL_SECRET_KEY="bench", ENROLL_MAP_TILES="none", **extra_env)
     env.pop("ENROLL_ENV", None)
-    log = tmp / "gunicorn.log"
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    log = tmp / f"gunicorn-{name}.log"
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                                "--log-level", "warning", module],
+                               cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    server = Server(name, process, port, log)
+    deadline = time.monotonic() + 120
     while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n" + log.read_text(errors="replace"))
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn ({name}) exited with {process.returncode}:\n" + log.read_text(errors="replace"))
         try:
-            if get(port, "/api/v1/ping", timeout=2)[0] == 200:
-                return server, port
+            if get(port, ready, timeout=5)[0] == 200:
+                break
         except (OSError, http.client.HTTPException):
             pass
         if time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError("gunicorn did not answer /api/v1/ping within 60 s")
+            stop(server)
+            raise RuntimeError(f"gunicorn ({name}) did not answer {ready} within 120 s:\n"
+                               + log.read_text(errors="replace"))
         time.sleep(0.2)
+    while len(worker_pids(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return server
 
 
-def stop(server) -> None:
-    server.send_signal(signal.SIGTERM)
+def stop(server: Server) -> None:
+    server.process.send_signal(signal.SIGTERM)
     try:
-        server.wait(timeout=15)
+        server.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+        server.process.kill()
+        server.process.wait()
 
 
-def bench_http(db_path: Path, queries: list[str], tmp: Path) -> None:
-    print(f"\n## 3. HTTP lookups per second: gunicorn -w 2 on 127.0.0.1, wrk closed loop ({HTTP_CLIENTS} "
-          f"connections), {HTTP_SECONDS:g} s per endpoint, endpoints interleaved over {HTTP_ROUNDS} rounds "
-          "(median), gazetteer of section 2")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "MAP_TILES": "none"})
-    with app.app_context():
-        from enroll.districts.services import get_district
-
-        district_boundary = get_district(DEMO_CODE).boundary
-        db.session.remove()
-        db.engine.dispose()
+def bench_http(section: str, label: str, url: str, queries: list[str], city_boundary, tmp: Path) -> None:
+    print(f"\n## {section}. HTTP on {label}: gunicorn -w 2 on 127.0.0.1, wrk closed loop ({HTTP_CLIENTS} "
+          f"connections), {HTTP_SECONDS:g} s per endpoint, endpoints interleaved over {HTTP_ROUNDS} rounds (median)")
     rng = np.random.default_rng(41)
-    pts = points_inside(district_boundary, HTTP_PATHS, seed=42)
-    endpoints = {
-        "ping": ["/api/v1/ping"],
-        "point": [f"/api/v1/lookup?lon={x:.6f}&lat={y:.6f}" for x, y in pts.tolist()],
-        "text": ["/api/v1/lookup?address=" + quote(queries[i]) for i in rng.integers(0, len(queries), HTTP_PATHS)],
+    pts = points_inside(city_boundary, HTTP_PATHS, seed=42).tolist()
+    endpoints = {  # name: (server, paths, check answers)
+        "ping": ("enroll", ["/api/v1/ping"], False),
+        "bare point": ("bare", [f"/pt?lon={x:.6f}&lat={y:.6f}" for x, y in pts], True),
+        "point": ("enroll", [f"/api/v1/lookup?lon={x:.6f}&lat={y:.6f}" for x, y in pts], True),
+        "text": ("enroll", ["/api/v1/lookup?address=" + quote(queries[i])
+                            for i in rng.integers(0, len(queries), HTTP_PATHS)], True),
     }
     files = {}
-    for name, paths in endpoints.items():
-        files[name] = tmp / f"{name}.paths"
+    for name, (_, paths, _) in endpoints.items():
+        files[name] = tmp / f"{name.replace(' ', '_')}.paths"
         files[name].write_text("\n".join(paths) + "\n")
-    server, port = start_gunicorn(db_path, tmp)
+    servers: dict[str, Server] = {}
     runs: dict[str, list[dict]] = {name: [] for name in endpoints}
     try:
-        for name in endpoints:  # both workers build their memoised locators and indexes
-            wrk(port, files[name], 2, check=False)
-        workers = worker_pids(server.pid)
+        servers["enroll"] = start_gunicorn("enroll", "wsgi:app", ROOT, url, tmp, "/api/v1/ping")
+        servers["bare"] = start_gunicorn("bare", "bare_app:app", ROOT / "bench", url, tmp, "/ping",
+                                         BARE_DISTRICT=CITY_CODE, BARE_STAGE="primary")
+        zones_bare = int(json.loads(get(servers["bare"].port, "/ping")[1])["zones"])
+        workers = {name: worker_pids(server.process.pid) for name, server in servers.items()}
+        for name, (server, _, _) in endpoints.items():  # every worker's first requests, off the clock
+            wrk(servers[server].port, files[name], HTTP_WARM_SECONDS, check=False)
         for _ in range(HTTP_ROUNDS):
-            for name in endpoints:
-                cpu = cpu_seconds(workers)
-                run = wrk(port, files[name], HTTP_SECONDS, check=name != "ping")
-                run["cpu"] = cpu_seconds(workers) - cpu
+            for name, (server, _, check) in endpoints.items():
+                cpu = cpu_seconds(workers[server])
+                run = wrk(servers[server].port, files[name], HTTP_SECONDS, check=check)
+                run["cpu"] = cpu_seconds(workers[server]) - cpu
                 runs[name].append(run)
     finally:
-        stop(server)
+        for server in servers.values():
+            stop(server)
 
     def rate(run: dict) -> float:
         return run["done"] / run["seconds"]
 
-    ceiling = statistics.median(rate(r) for r in runs["ping"])
-    cpu_ping = sum(r["cpu"] for r in runs["ping"]) / sum(r["done"] for r in runs["ping"])
-    labels = {"ping": "ceiling  /api/v1/ping (constant JSON)", "point": "enroll   /api/v1/lookup?lon=&lat=",
-              "text": "enroll   /api/v1/lookup?address="}
-    targets = {"point": HTTP_POINT_TARGET, "text": HTTP_TEXT_TARGET}
+    median = {name: statistics.median(rate(r) for r in rs) for name, rs in runs.items()}
+    cpu = {name: (sum(r["cpu"] for r in rs) / sum(r["done"] for r in rs) if sum(r["done"] for r in rs) else 0.0)
+           for name, rs in runs.items()}
+    failed = {name: sum(r["non200"] + r["errors"] for r in rs) for name, rs in runs.items()}
+    empty = {name: sum(r["empty"] for r in rs) for name, rs in runs.items()}
+    labels = {"ping": "floor    /api/v1/ping (constant JSON)",
+              "bare point": f"floor    bare Flask + STRtree /pt ({zones_bare} zones)",
+              "point": f"enroll   /api/v1/lookup?lon=&lat= ({HTTP_CITY_ZONES}-zone city)",
+              "text": "enroll   /api/v1/lookup?address= (demo)"}
+    floors = {"point": ("bare point", HTTP_POINT_TARGET), "text": ("ping", HTTP_TEXT_TARGET)}
     for name, rs in runs.items():
-        median = statistics.median(rate(r) for r in rs)
-        done = sum(r["done"] for r in rs)
-        failed = sum(r["non200"] + r["errors"] for r in rs)
-        line = f"{labels[name]:38s} {median:8,.0f} requests/s (rounds: {', '.join(f'{rate(r):,.0f}' for r in rs)})"
-        if name in targets:
-            ratio = median / ceiling
-            line += f"   {ratio:5.2f}x ping ({verdict(ratio >= targets[name] and not failed)}: >= {targets[name]})"
+        line = (f"{labels[name]:52s} {median[name]:8,.0f} requests/s "
+                f"(rounds: {', '.join(f'{rate(r):,.0f}' for r in rs)})")
+        if name in floors:
+            floor, target = floors[name]
+            ratio = median[name] / median[floor]
+            line += (f"   {ratio:5.2f}x {floor} ({verdict(ratio >= target and not failed[name] and not empty[name])}: "
+                     f">= {target})")
         print(line)
-        cpu = sum(r["cpu"] for r in rs) / done if done else 0.0
-        cpu_text = f"{cpu * 1e3:5.2f} ms/request" + (f" ({cpu / cpu_ping:.1f}x ping's)" if name != "ping" and cpu_ping else "")
-        print(f"         {done:,} requests; non-200 or socket errors: {failed}; worker CPU {cpu_text}; "
-              f"p99 latency {statistics.median(r['p99_ms'] for r in rs):.1f} ms"
-              + ("" if name == "ping" else f"; answers without a school: {sum(r['empty'] for r in rs)}"))
-    print(f"         (wrk: 1 thread in its own process on the same {os.cpu_count()} CPUs as the 2 workers)")
+        cpu_text = f"{cpu[name] * 1e3:5.2f} ms/request"
+        if name in floors and cpu[floors[name][0]]:
+            cpu_text += f" ({cpu[name] / cpu[floors[name][0]]:.1f}x {floors[name][0]}'s)"
+        print(f"         {sum(r['done'] for r in rs):,} requests; non-200 or socket errors: {failed[name]}; "
+              f"worker CPU {cpu_text}; p99 latency {statistics.median(r['p99_ms'] for r in rs):.1f} ms"
+              + ("" if name == "ping" else f"; answers without a school: {empty[name]}"))
+    print(f"         (wrk: 1 thread in its own process on the same {os.cpu_count()} CPUs as the 2 workers; "
+          f"{len(pts):,} distinct points, {len(set(endpoints['text'][1])):,} distinct address paths)")
+    for name in ("point", "text"):
+        floor, target = floors[name]
+        ratio = median[name] / median[floor]
+        ok = ratio >= target and not failed[name] and not empty[name]
+        note(f"HTTP {label}: {name} lookups/s", f"{median[name]:,.0f}", f"{median[floor]:,.0f} ({floor})", ratio,
+             f">= {target}x", ok)
+        note(f"HTTP {label}: {name} worker CPU/request", f"{cpu[name] * 1e3:.2f} ms",
+             f"{cpu[floor] * 1e3:.2f} ms ({floor})", cpu[name] / cpu[floor] if cpu[floor] else None)
+
+
+# ------------------------------------------------------------------------------------------ PostgreSQL
+
+
+def pg_create() -> str | None:
+    """A fresh database with PostGIS; its URL, or None (printed) when PostgreSQL is unreachable."""
+    import sqlalchemy as sa
+
+    name = f"enroll_bench_{os.getpid()}"
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        engine.dispose()
+        return url
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "no PostgreSQL here"
+        print(f"\n## 3b. HTTP on PostgreSQL: skipped, PostgreSQL+PostGIS unreachable at {PG_ADMIN_URL} "
+              f"({exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+        return None
+
+
+def pg_drop(url: str) -> None:
+    import sqlalchemy as sa
+
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def app_for(url: str):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAP_TILES": "none"})
 
 
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench/lookup.py needs wrk, the HTTP load generator (Debian: apt install wrk)")
     started = time.perf_counter()
+    bench_cities()
     with tempfile.TemporaryDirectory(prefix="enroll-bench-") as name:
         tmp = Path(name)
-        db_path = tmp / "lookup.sqlite3"
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "MAP_TILES": "none"})
+        sqlite_url = f"sqlite:///{tmp / 'lookup.sqlite3'}"
+        app = app_for(sqlite_url)
         with app.app_context():
-            from enroll.demo import load_demo
-
             db.create_all()
-            load_demo()
-            bench_points()
+            city_boundary = load_data(tmp / "sqlite")
+            bench_service_locators()
             queries = bench_text(tmp)
             db.session.remove()
             db.engine.dispose()
-        bench_http(db_path, queries, tmp)
+        bench_http("3a", "SQLite", sqlite_url, queries, city_boundary, tmp)
+
+        pg_url = pg_create()
+        if pg_url is not None:
+            try:
+                app = app_for(pg_url)
+                with app.app_context():
+                    db.create_all()
+                    load_data(tmp / "pg")
+                    _, _, line = load_gazetteer(tmp, PG_GAZETTEER_ROWS)
+                    db.session.remove()
+                    db.engine.dispose()
+                print(f"\nPostgreSQL database {pg_url.rsplit('/', 1)[1]} (PostGIS, schema by db.create_all()): "
+                      f"the same {HTTP_CITY_ZONES}-zone city and demo; "
+                      + line + ("" if PG_GAZETTEER_ROWS == GAZETTEER_ROWS else
+                                f" (smaller than SQLite's {GAZETTEER_ROWS:,}: the import on PostgreSQL is slow)"))
+                bench_http("3b", "PostgreSQL", pg_url, queries, city_boundary, tmp)
+            finally:
+                pg_drop(pg_url)
+    print_summary()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 

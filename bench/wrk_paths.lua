@@ -1,6 +1,7 @@
 -- wrk script for bench/lookup.py: cycle through the request paths in a file, count answers.
 -- usage: wrk ... -s bench/wrk_paths.lua URL -- PATHS_FILE [check]
--- With "check", a 200 answer whose JSON has an empty "matches" list is counted as empty.
+-- With "check", a 200 answer whose JSON has an empty "matches" list (the service) or an empty
+-- "zones" list (bench/bare_app.py) is counted as empty.
 local threads = {}
 
 function setup(thread)
@@ -24,7 +25,7 @@ end
 function response(status, headers, body)
   if status ~= 200 then
     non200 = non200 + 1
-  elseif check and string.find(body, '"matches":[]', 1, true) then
+  elseif check and (string.find(body, '"matches":[]', 1, true) or string.find(body, '"zones":[]', 1, true)) then
     empty = empty + 1
   end
 end
