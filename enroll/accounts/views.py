@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 import time
 
-import segno
 from flask import (
     Blueprint,
     abort,
@@ -110,6 +109,8 @@ def login_code():
 @bp.route("/account/totp", methods=["GET", "POST"])
 def totp_setup():
     """Set up the second factor: while signed in, or right after the password when it is required."""
+    import segno  # on the one page that draws a QR code
+
     user = current_user._get_current_object() if current_user.is_authenticated else _pending_user()
     if user is None:
         return redirect(url_for("accounts.login"))

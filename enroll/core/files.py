@@ -12,8 +12,10 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pypdf import PasswordType, PdfReader
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
@@ -62,6 +64,8 @@ def check_pdf(data: bytes, filename: str, max_bytes: int = MAX_ATTACHMENT_BYTES)
 
 def _count_pages(data: bytes, name: str) -> int:
     """The page count of a PDF known to start with ``%PDF-``; see :func:`check_pdf`."""
+    from pypdf import PdfReader  # on use, not at every start of the app and CLI
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         locked = reader.is_encrypted and not _opens_without_password(reader)
@@ -82,6 +86,8 @@ def _corrupt(name: str) -> Invalid:
 
 def _opens_without_password(reader: PdfReader) -> bool:
     """Whether an encrypted PDF opens with the empty user password, as viewers try first."""
+    from pypdf import PasswordType
+
     try:
         return reader.decrypt("") != PasswordType.NOT_DECRYPTED
     except Exception:  # noqa: BLE001 - unsupported algorithm, damaged encryption dictionary

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
+if TYPE_CHECKING:
+    from icalendar import Event
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -44,6 +46,8 @@ def _utc(moment: datetime) -> datetime:
 
 def _vevent(event: IcsEvent, stamp: datetime) -> Event:
     """The VEVENT of one step; DTEND is exclusive in iCalendar, hence last day + 1."""
+    from icalendar import Event  # on use, as in timeline_ics
+
     if isinstance(event.start, datetime) or isinstance(event.end, datetime):
         raise ValueError(f"event {event.uid!r}: start and end must be dates, not datetimes")
     last = event.end if event.end is not None else event.start
@@ -79,6 +83,8 @@ def timeline_ics(
     :raises ValueError: on a duplicate UID, an event ending before it starts, datetimes instead
         of dates, or a naive ``stamp``/``updated``.
     """
+    from icalendar import Calendar  # on use: icalendar takes a tenth of a second to import
+
     stamp = _utc(stamp) if stamp is not None else datetime.now(UTC).replace(microsecond=0)
     uids = [event.uid for event in events]
     if len(set(uids)) != len(uids):

@@ -12,7 +12,6 @@ from enroll.core.i18n import _l
 from enroll.core.security import authorize
 from enroll.districts.models import District
 from enroll.extensions import db
-from enroll.geo.io import ReadError, read_zoning_file
 from enroll.review.services import record
 
 CODE_RE = re.compile(r"^\d{6}$")
@@ -42,6 +41,8 @@ def read_boundary(path, *, filename: str | None = None, crs: str | None = None):
 
     :raises Invalid: naming the file and the problem.
     """
+    from enroll.geo.io import ReadError, read_zoning_file  # geo.io and pyproj only when a file is read
+
     try:
         result = read_zoning_file(path, filename=filename, crs=crs)
     except ReadError as exc:

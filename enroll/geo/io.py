@@ -18,11 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import pyproj
 import shapely
-from pyogrio.errors import DataLayerError, DataSourceError
-from pyogrio.raw import read as ogr_read
 from shapely.geometry.base import BaseGeometry
 
 from .archive import ArchiveLimits, extract_zip
@@ -270,6 +267,10 @@ def _clean_value(value):
 
 def _read_ogr(path: Path, layer, encoding: str | None, name: str) -> tuple[list, list[dict], str | None]:
     """Read one layer through GDAL; returns shapely geometries, properties, CRS string."""
+    # pyogrio (and, through it, geopandas and pandas) only when a file is read: not at every start
+    from pyogrio.errors import DataLayerError, DataSourceError
+    from pyogrio.raw import read as ogr_read
+
     try:
         meta, _, wkb, columns = ogr_read(path, layer=layer, encoding=encoding, force_2d=True)
     except (DataSourceError, DataLayerError) as exc:
@@ -284,6 +285,9 @@ def _read_ogr(path: Path, layer, encoding: str | None, name: str) -> tuple[list,
 
 
 def _read_gpkg(path: Path, name: str) -> _Raw:
+    import pyogrio  # on use, as in _read_ogr
+    from pyogrio.errors import DataSourceError
+
     if not (_starts_with(path, b"SQLite format 3\x00")
             and any(_starts_with(path, app_id, 68) for app_id in GPKG_APPLICATION_IDS)):
         raise unreadable(name, "not a GeoPackage (bad header)")

@@ -5,7 +5,6 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from enroll.core.errors import BadRequest
 from enroll.lookup import services
-from enroll.maps import build_map
 
 bp = Blueprint("lookup", __name__)
 
@@ -28,6 +27,8 @@ def page():
 
 def _map():
     """A map of the zones to click on (an alternative to typing; the form works without it)."""
+    from enroll.maps.folium_map import build_map  # folium on the first map, not at every start
+
     plan = services.map_plan(current_app.config["SEASON_START"])
     if plan is None:
         return None
