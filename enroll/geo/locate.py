@@ -51,35 +51,32 @@ class STRtreeLocator:
     """The default in-process ``ZoneLocator``: a grid over the zones, then a test against a few zones.
 
     Longitudes are scaled by cos(latitude) at the data's centre so one distance in degrees is the
-    same number of metres in every direction (to well under 1 % within a city); query points get
-    the same scaling. The zones are prepared (GEOS indexes their edges) and those indexes are built
-    here, once, so no query pays for them.
+    same number of metres in every direction (to well under 1 % within a city); the locator keeps
+    only this scaled copy of the zones, and query points get the same scaling.
 
-    The grid is made of cells about ``near_m`` wide. The zones' edges are rasterized into it and
-    widened by ``near_m`` plus a cell: a cell outside that band has no edge within ``near_m`` of
-    any of its points, so one answer holds for the whole cell (not near an edge, inside the zones
-    containing its centre); cells of one column between two band cells share it, and one point
-    test per such run decides them. A point in a band cell is tested against the zones whose
-    bounding box reaches its cell: it is inside those that intersect it, and near an edge when the
-    edge of one of those lies within ``near_m`` (outside every zone: of any). Nothing is buffered: building
-    costs a rasterization and a few point tests per column, and answers are the exact ones
-    (``locate_exactly``), point for point.
+    The grid's cells are ``near_m / CELLS_PER_NEAR`` wide. The zones' edges are rasterized into it:
+    - a cell no edge crosses lies inside the same zones everywhere; cells of one column between
+      two crossed cells form a run no edge crosses, and one point test per run decides it;
+    - of those, a cell farther than ``near_m`` (plus a little) from every edge vertex's cell has
+      one answer for all its points, kept as is: no geometry at all for most points;
+    - nearer ones know their zones and ask only whether an edge of those lies within ``near_m``
+      (outside every zone: of any), from an STRtree of the edges cut into short pieces;
+    - in a crossed cell a point is tested against the zones whose bounding box reaches the cell.
+    Nothing is buffered and no GEOS index is prepared: building costs a rasterization, a point
+    test per run and the edge tree, and answers are the exact ones (``locate_exactly``).
     """
 
     def __init__(self, items: Sequence[tuple[Hashable, BaseGeometry]], near_m: float = 50.0):
         self.keys = [key for key, _ in items]
-        self.zones = np.array([geom for _, geom in items], dtype=object)  # the callers' geometries, prepared
-        miny, maxy = (shapely.total_bounds(self.zones)[[1, 3]] if len(self.zones) else (0.0, 0.0))
+        geoms = np.array([geom for _, geom in items], dtype=object)
+        miny, maxy = (shapely.total_bounds(geoms)[[1, 3]] if len(geoms) else (0.0, 0.0))
         self.scale = math.cos(math.radians((miny + maxy) / 2.0))
+        self.zones = shapely.transform(geoms, self._scaled) if len(geoms) else geoms  # the only copy kept
         self.near = near_m / METRES_PER_DEGREE
         self.tree = shapely.STRtree(self.zones)
-        self.answers: list[Located] = []
         self.cols = self.rows = 0
         if len(self.zones):
             self._edge_tree()
-            shapely.prepare(self.zones)
-            inner = shapely.point_on_surface(self.zones)  # build GEOS's point-in-zone indexes now, not on a query
-            shapely.intersects_xy(self.zones, shapely.get_x(inner), shapely.get_y(inner))
             self._build_grid()
 
     def _scaled(self, xy: np.ndarray) -> np.ndarray:
@@ -90,7 +87,6 @@ class STRtreeLocator:
         which edges lie within ``near_m`` of a point is then one tree query over short pieces."""
         rings, zone_of_ring = shapely.get_rings(self.zones, return_index=True)
         xy, ring = shapely.get_coordinates(rings, return_index=True)
-        xy = self._scaled(xy)
         size = np.bincount(ring, minlength=len(rings))          # closed rings: n + 1 coordinates
         first = np.concatenate([[0], np.cumsum(size)[:-1]])
         pos = np.arange(len(xy)) - first[ring]                  # a coordinate's place in its ring
@@ -108,42 +104,48 @@ class STRtreeLocator:
 
     def _build_grid(self) -> None:
         near = self.near
-        minx, miny, maxx, maxy = shapely.total_bounds(self.zones) * (self.scale, 1.0, self.scale, 1.0)
+        minx, miny, maxx, maxy = shapely.total_bounds(self.zones)
         pad = near + 1e-9 * max(1.0, abs(minx), abs(maxx))  # points within near_m of the outermost edges fall inside
         minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
         self.cols = min(GRID_SIDE[1], max(GRID_SIDE[0], math.ceil(CELLS_PER_NEAR * (maxx - minx) / near)))
         self.rows = min(GRID_SIDE[1], max(GRID_SIDE[0], math.ceil(CELLS_PER_NEAR * (maxy - miny) / near)))
         self.x0, self.y0 = minx, miny
         self.dx, self.dy = (maxx - minx) / self.cols, (maxy - miny) / self.rows
-        band = self._band()
-        self.cell_answer = self._constant_answers(band)
-        self._band_candidates(band)
+        edges = self._edge_cells()
+        crossed = _dilate(edges, 1, 1)  # an edge point lies within step / 2 of a vertex: same or next cell
+        # a point within near_m of an edge point lies within near_m + step / 2 of a vertex, along each
+        # axis: at most this many cells from the vertex's
+        reach = self.near + self.step / 2
+        band = _dilate(edges, int(reach / self.dx) + 1, int(reach / self.dy) + 1)
+        sets = self._zone_sets(crossed)
+        # per cell: >= 0 the index of its answer (far from every edge); -1 an edge crosses it (exact
+        # test); <= -2 inside the zones of key set -2 - code, near an edge or not (edge tree)
+        self.cell_answer = np.where(crossed.ravel(), -1, np.where(band.ravel(), -2 - sets, sets)).astype(np.int32)
+        self._crossed_candidates(crossed)
 
     def _cell_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         i = np.clip(np.floor((x - self.x0) / self.dx).astype(np.int64), 0, self.cols - 1)
         j = np.clip(np.floor((y - self.y0) / self.dy).astype(np.int64), 0, self.rows - 1)
         return i, j
 
-    def _band(self) -> np.ndarray:
-        """Cells with a zone edge within ``near_m`` of one of their points (and a few more: never fewer)."""
+    def _edge_cells(self) -> np.ndarray:
+        """The cells of the zones' edge vertices, the edges cut into segments of at most ``step``."""
         edges = np.zeros((self.cols, self.rows), dtype=bool)
-        step = min(self.dx, self.dy) / 2  # consecutive edge vertices land in the same or adjacent cells
+        self.step = min(self.dx, self.dy) / 2  # consecutive edge vertices land in the same or adjacent cells
         for first in range(0, len(self.zones), BOUNDARY_CHUNK):
-            rings = shapely.segmentize(shapely.boundary(self.zones[first:first + BOUNDARY_CHUNK]), step)
-            xy = self._scaled(shapely.get_coordinates(rings))
+            rings = shapely.segmentize(shapely.boundary(self.zones[first:first + BOUNDARY_CHUNK]), self.step)
+            xy = shapely.get_coordinates(rings)
             edges[self._cell_of(xy[:, 0], xy[:, 1])] = True
-        # an edge point lies within step / 2 of a vertex, so a point within near_m of it lies within
-        # near_m + step / 2 of the vertex, along each axis: at most this many cells from the vertex's
-        reach = self.near + step / 2
-        return _dilate(edges, int(reach / self.dx) + 1, int(reach / self.dy) + 1)
+        return edges
 
-    def _constant_answers(self, band: np.ndarray) -> np.ndarray:
-        """Per cell: the index of its answer in ``self.answers``, or -1 for a band cell.
+    def _zone_sets(self, crossed: np.ndarray) -> np.ndarray:
+        """Per cell no edge crosses, the index of the set of zones containing it (``self.far``,
+        ``self.near_answers``); -1 for the others.
 
-        Cells of one column between band cells form a run no edge crosses: the zones containing the
-        run's first cell's centre contain all of it.
+        Such cells of one column between crossed cells form a run no edge crosses: the zones
+        containing the run's first cell's centre contain all of it.
         """
-        flat = band.ravel()  # cell i * rows + j, as ``locate`` numbers them
+        flat = crossed.ravel()  # cell i * rows + j, as ``locate`` numbers them
         free = ~flat
         starts = free.copy()
         starts[1:] &= flat[:-1] | (np.arange(1, flat.size) % self.rows == 0)
@@ -151,38 +153,41 @@ class STRtreeLocator:
         first = np.flatnonzero(starts)
         x = self.x0 + (first // self.rows + 0.5) * self.dx
         y = self.y0 + (first % self.rows + 0.5) * self.dy
-        x /= self.scale  # the zones are unscaled
         run, zone = self.tree.query(shapely.points(x, y))
         inside = shapely.intersects_xy(self.zones[zone], x[run], y[run])
         run, zone = run[inside], zone[inside]
         order = np.lexsort((zone, run))
         run, zone = run[order], zone[order]
-        ids = np.full(len(first), 0, dtype=np.int32)
+        ids = np.zeros(len(first), dtype=np.int32)
         known: dict[tuple[int, ...], int] = {(): 0}
-        self.answers = [NOWHERE]
+        self.key_sets, self.far, self.near_answers = [[]], [NOWHERE], [Located((), True)]
         bounds = np.searchsorted(run, np.arange(len(first) + 1))
         for r, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
             if lo == hi:
                 continue
             found = tuple(zone[lo:hi].tolist())
-            answer = known.get(found)
-            if answer is None:
-                answer = known[found] = len(self.answers)
-                self.answers.append(Located(tuple(self.keys[k] for k in found), False))
-            ids[r] = answer
-        cell_answer = np.full(flat.size, -1, dtype=np.int32)
-        cell_answer[free] = ids[run_of_cell[free]]
-        return cell_answer
+            index = known.get(found)
+            if index is None:
+                index = known[found] = len(self.far)
+                keys = tuple(self.keys[k] for k in found)
+                self.key_sets.append(list(found))
+                self.far.append(Located(keys, False))
+                self.near_answers.append(Located(keys, True))
+            ids[r] = index
+        sets = np.full(flat.size, -1, dtype=np.int32)
+        sets[free] = ids[run_of_cell[free]]
+        return sets
 
-    def _band_candidates(self, band: np.ndarray) -> None:
-        """Per band cell, the zones whose bounding box, widened by ``near_m``, reaches it (as CSR arrays)."""
-        bounds = shapely.bounds(self.zones) * (self.scale, 1.0, self.scale, 1.0)
-        lo_i, lo_j = self._cell_of(bounds[:, 0] - self.near, bounds[:, 1] - self.near)
-        hi_i, hi_j = self._cell_of(bounds[:, 2] + self.near, bounds[:, 3] + self.near)
+    def _crossed_candidates(self, crossed: np.ndarray) -> None:
+        """Per cell an edge crosses, the zones whose bounding box reaches it (as CSR arrays)."""
+        bounds = shapely.bounds(self.zones)
+        lo_i, lo_j = self._cell_of(bounds[:, 0], bounds[:, 1])
+        hi_i, hi_j = self._cell_of(bounds[:, 2], bounds[:, 3])
         cells, zones = [], []
+        flat = crossed.ravel()
         for zone, (i0, j0, i1, j1) in enumerate(zip(lo_i.tolist(), lo_j.tolist(), hi_i.tolist(), hi_j.tolist())):
             block = (np.arange(i0, i1 + 1)[:, None] * self.rows + np.arange(j0, j1 + 1)[None, :]).ravel()
-            block = block[band.ravel()[block]]
+            block = block[flat[block]]
             cells.append(block)
             zones.append(np.full(len(block), zone, dtype=np.int32))
         cell = np.concatenate(cells) if cells else np.zeros(0, dtype=np.int64)
@@ -191,9 +196,9 @@ class STRtreeLocator:
         self.candidates = zone[order]
         self.offsets = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=self.cols * self.rows))]).astype(np.int32)
 
-    def _exact(self, lon: float, lat: float, candidates: np.ndarray) -> Located:
-        found = candidates[shapely.intersects_xy(self.zones[candidates], lon, lat)].tolist()
-        return Located(tuple(self.keys[k] for k in found), self._near(shapely.points((lon * self.scale, lat)), found))
+    def _exact(self, x: float, y: float, candidates: np.ndarray) -> Located:
+        found = candidates[shapely.intersects_xy(self.zones[candidates], x, y)].tolist()
+        return Located(tuple(self.keys[k] for k in found), self._near(shapely.points((x, y)), found))
 
     def _near(self, point, found: list[int]) -> bool:
         """Whether the edge of a zone in ``found`` lies within ``near_m``; with none found, of any zone."""
@@ -208,16 +213,20 @@ class STRtreeLocator:
         if not (0 <= i < self.cols and 0 <= j < self.rows):
             return NOWHERE  # the grid reaches near_m beyond every zone
         cell = i * self.rows + j
-        answer = self.cell_answer[cell]
-        if answer >= 0:
-            return self.answers[answer]
-        return self._exact(lon, lat, self.candidates[self.offsets[cell]:self.offsets[cell + 1]])
+        code = int(self.cell_answer[cell])
+        if code >= 0:
+            return self.far[code]
+        if code == -1:
+            return self._exact(x, lat, self.candidates[self.offsets[cell]:self.offsets[cell + 1]])
+        code = -2 - code
+        near = self._near(shapely.points((x, lat)), self.key_sets[code])
+        return (self.near_answers if near else self.far)[code]
 
     def locate_exactly(self, lon: float, lat: float) -> Located:
         """The same answer as :meth:`locate`, from the zones' exact distances alone, without the grid
         or the edge pieces (the reference they are tested against; slow)."""
-        hits = np.sort(self.tree.query(shapely.points((lon, lat)), predicate="intersects"))
         point = shapely.points((lon * self.scale, lat))
-        edges = shapely.transform(shapely.boundary(self.zones[hits] if len(hits) else self.zones), self._scaled)
+        hits = np.sort(self.tree.query(point, predicate="intersects"))
+        edges = shapely.boundary(self.zones[hits] if len(hits) else self.zones)
         near = bool(len(edges)) and bool(shapely.dwithin(edges, point, self.near).any())
         return Located(tuple(self.keys[k] for k in hits.tolist()), near)
