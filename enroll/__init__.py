@@ -38,13 +38,14 @@ def register_security_headers(app: Flask) -> None:
     carries the address typed) is sent to the tile host as a referrer."""
     from enroll.maps.tiles import tile_sources
 
+    policy = "; ".join([
+        "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
+        " ".join(["img-src 'self' data:", *tile_sources(app.config["MAP_TILES"])]), "connect-src 'self'",
+        "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
+    ])
+
     @app.after_request
     def security_headers(response):
-        policy = "; ".join([
-            "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
-            " ".join(["img-src 'self' data:", *tile_sources(app.config["MAP_TILES"])]), "connect-src 'self'",
-            "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
-        ])
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -52,10 +53,11 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from enroll.core.web import OrjsonProvider, select_locale
+    from enroll.core.web import CookieSessions, OrjsonProvider, select_locale
     from enroll.extensions import babel, csrf, db, login_manager, migrate
 
     app.json = OrjsonProvider(app)
+    app.session_interface = CookieSessions()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import orjson
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.json.provider import JSONProvider
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -84,14 +85,25 @@ def _answer(status: int, message: str, detail: dict | None = None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for a request that brought no
+    session cookie (every parent's lookup): an empty session is all it can have."""
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def refuse_nul_bytes():
     """A NUL character is never meaningful input, and PostgreSQL refuses text containing one (a 500)."""
     from werkzeug.exceptions import BadRequest as HTTPBadRequest
 
-    values = [v for vs in request.args.listvalues() for v in vs]
+    query = request.query_string  # percent-encoded: a NUL is %00 there (NUL itself, if a client sent it raw)
+    nul = "\x00" in request.path or b"%00" in query or b"\x00" in query
     if request.method == "POST":  # form fields of multipart bodies too (uploaded files are checked by their readers)
-        values += [v for vs in request.form.listvalues() for v in vs]
-    if "\x00" in request.path or any("\x00" in v for v in values):
+        nul = nul or any("\x00" in v for vs in request.form.listvalues() for v in vs)
+    if nul:
         raise HTTPBadRequest()
 
 

@@ -1,6 +1,6 @@
 """The lookup index: everything a parent's lookup reads, built before anybody asks.
 
-One immutable ``LookupIndex`` per database holds the published catalogue (districts and their
+One immutable ``LookupIndex`` per app (``app.extensions``) holds the published catalogue (districts and their
 published plans) and, per published plan, its clauses by place name, its zones and its locator.
 It is built when a worker starts (``warm_up``, called by gunicorn.conf.py) and rebuilt when
 something is published, then swapped in whole: a lookup reads one consistent index and never
@@ -30,6 +30,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from enroll.districts import contacts
 from enroll.districts.services import district_summaries
 from enroll.extensions import db
 from enroll.geo.locate import STRtreeLocator, ZoneLocator
@@ -50,6 +51,7 @@ class DistrictInfo:
     name: str
     phone: str
     current_year: int | None  # as the bureau set it (None: derived from what is published)
+    consult_phone: str = ""   # the number a parent should ring (``districts.contacts.consult_phone``)
 
 
 @dataclass
@@ -89,17 +91,22 @@ class LookupIndex:
 class Build:
     """A record of one index build (kept for operators and tests: ``builds``)."""
 
-    url: str
     reason: str
     seconds: float
     in_request: str | None  # the endpoint of the request it was built in, if any
     plans_built: int
 
 
-_indexes: dict[str, LookupIndex] = {}  # per database URL
-_checked: dict[str, float] = {}        # monotonic time of the last version check, per URL
-_building: set[str] = set()            # URLs with a background rebuild running
-_lock = threading.RLock()              # one build at a time per process
+@dataclass
+class _State:
+    """One app's index and its bookkeeping (``app.extensions["enroll.lookup_index"]``)."""
+
+    index: LookupIndex | None = None
+    checked: float = 0.0    # monotonic time of the last version check
+    building: bool = False  # a background rebuild is running
+    lock: threading.RLock = field(default_factory=threading.RLock)  # one build at a time
+
+
 _generation = [0]                      # bumped by every commit in this process
 builds: list[Build] = []               # the latest builds, newest last (at most 50)
 _drafts: LRUCache = LRUCache(maxsize=8)  # plan indexes of unpublished plans, by plan_identity
@@ -110,8 +117,8 @@ def _committed(session) -> None:
     _generation[0] += 1
 
 
-def _url() -> str:
-    return db.engine.url.render_as_string()
+def _state(app=None) -> _State:
+    return (app or current_app).extensions["enroll.lookup_index"]
 
 
 def _version() -> int | None:
@@ -131,7 +138,7 @@ def build_plan_index(orm_plan: ZoningPlan, info: PlanInfo, kind: str) -> PlanInd
 
 def _build(previous: LookupIndex | None, version: int | None, generation: int) -> tuple[LookupIndex, int]:
     kind = _locator_kind()
-    districts = tuple(DistrictInfo(*row) for row in district_summaries())
+    districts = tuple(DistrictInfo(*row, contacts.consult_phone(DistrictInfo(*row))) for row in district_summaries())
     plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
     indexes, built = {}, 0
     published = all_published_plans()  # newest year first
@@ -150,15 +157,14 @@ def _build(previous: LookupIndex | None, version: int | None, generation: int) -
 
 
 def refresh(reason: str = "change") -> LookupIndex:
-    """Rebuild this database's index now (carrying over what did not change) and swap it in."""
-    url = _url()
-    with _lock:
+    """Rebuild this app's index now (carrying over what did not change) and swap it in."""
+    state = _state()
+    with state.lock:
         generation = _generation[0]  # read first: a commit during the build leaves the index stale
         start = time.perf_counter()
-        index, built = _build(_indexes.get(url), _version(), generation)
-        _indexes[url] = index
-        _checked[url] = time.monotonic()
-        builds.append(Build(url, reason, time.perf_counter() - start,
+        index, built = _build(state.index, _version(), generation)
+        state.index, state.checked = index, time.monotonic()
+        builds.append(Build(reason, time.perf_counter() - start,
                             request.endpoint if has_request_context() else None, built))
         del builds[:-50]
     if has_request_context() and reason != "this request's commit":
@@ -173,11 +179,11 @@ def warm_up(app) -> LookupIndex:
         return refresh("warm-up")
 
 
-def _refresh_in_background(url: str) -> None:
-    with _lock:
-        if url in _building:
+def _refresh_in_background(state: _State) -> None:
+    with state.lock:
+        if state.building:
             return
-        _building.add(url)
+        state.building = True
     app = current_app._get_current_object()
 
     def run() -> None:
@@ -187,35 +193,33 @@ def _refresh_in_background(url: str) -> None:
         except Exception:  # noqa: BLE001 - the previous index keeps serving; the next check retries
             app.logger.exception("lookup index rebuild failed")
         finally:
-            _building.discard(url)
+            state.building = False
 
     threading.Thread(target=run, name="lookup-index", daemon=True).start()
 
 
 def current() -> LookupIndex:
-    """The index lookups read: this process's, refreshed as the module docstring says."""
-    url = _url()
-    index = _indexes.get(url)
+    """The index lookups read: this app's, refreshed as the module docstring says."""
+    state = _state()
+    index = state.index
     if index is None:
         return refresh("cold start")
     if index.generation != _generation[0]:  # committed in this process (outside a request, or just now)
         return refresh("this process's change")
     now = time.monotonic()
-    if now - _checked.get(url, 0.0) >= CHECK_S:
-        _checked[url] = now
+    if now - state.checked >= CHECK_S:
+        state.checked = now
         if _version() != index.version:
             if not has_request_context():
                 return refresh("another process's change")
-            _refresh_in_background(url)
+            _refresh_in_background(state)
     return index
 
 
 def after_request_commit(exc=None) -> None:
     """Flask teardown: a request that committed (a publication, say) rebuilds the index before it ends."""
-    if exc is not None:
-        return
-    index = _indexes.get(_url())
-    if index is not None and index.generation != _generation[0]:
+    index = _state().index
+    if exc is None and index is not None and index.generation != _generation[0]:
         db.session.rollback()  # a clean session to read from; the request's work is committed
         refresh("this request's commit")
 
@@ -234,4 +238,5 @@ def plan_index(orm_plan: ZoningPlan, kind: str = "memory") -> PlanIndex:
 
 
 def init_app(app) -> None:
+    app.extensions["enroll.lookup_index"] = _State()
     app.teardown_request(after_request_commit)

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from enroll.core.errors import BadRequest
 from enroll.core.i18n import _l
-from enroll.districts import contacts
 from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
@@ -296,7 +295,7 @@ def _not_found(tried: list[LookupResult], text: str) -> LookupResult:
             break
     else:
         result, near, parts = LookupResult(normalized=normalize(text)), [], None
-    phone = (contacts.consult_phone(result.district) if result.district is not None else "") or _l("（见区县页面）")
+    phone = (result.district.consult_phone if result.district is not None else "") or _l("（见区县页面）")
     if near:
         message = _l("没有找到这个地址。%(road)s已知的相近门牌：%(numbers)s。如地址无误，请致电教育局 %(phone)s 咨询。",
                      road=parts.road, numbers="、".join(f"{n}号" for n in near), phone=phone)
