@@ -38,15 +38,20 @@ def register_security_headers(app: Flask) -> None:
     carries the address typed) is sent to the tile host as a referrer."""
     from enroll.maps.tiles import tile_sources
 
-    policy = "; ".join([
-        "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
-        " ".join(["img-src 'self' data:", *tile_sources(app.config["MAP_TILES"])]), "connect-src 'self'",
-        "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
-    ])
+    policies: dict[str, str] = {}  # by MAP_TILES, which pages read per request
+
+    def policy(tiles: str) -> str:
+        if tiles not in policies:
+            policies[tiles] = "; ".join([
+                "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
+                " ".join(["img-src 'self' data:", *tile_sources(tiles)]), "connect-src 'self'",
+                "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
+            ])
+        return policies[tiles]
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", policy(app.config["MAP_TILES"]))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response

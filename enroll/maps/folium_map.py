@@ -11,6 +11,7 @@ from jinja2 import Template
 from enroll.maps.tiles import base_maps
 
 # Colour-blind-safe palette (Okabe–Ito + greys); zones are also labelled, so colour is never the only cue.
+DETAIL_ZOOM = 15  # from this zoom on (a few streets across) the map draws the zones in view at full detail
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 
 
@@ -24,46 +25,76 @@ class MapParts:
 
 
 class ZoneLayer(MacroElement):
-    """Loads the zone GeoJSON by URL (not inlined) and draws it coloured by ``properties.color``."""
+    """Loads the zone GeoJSON by URL (not inlined) and draws it coloured by ``properties.color``.
+
+    The URL gives the whole plan simplified for the overview; zoomed in to ``detail_zoom`` or
+    closer, the map asks the same URL with ``detail=1&bbox=`` for the finer zones in view and
+    draws them in place of their overview shapes (each zone once).
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
             var palette = {{ this.palette|tojson }};
+            var url = {{ this.url|tojson }};
             var box = document.getElementById({{ this._parent.get_name()|tojson }});
-            fetch({{ this.url|tojson }}, {credentials: "same-origin"})
-              .then(function(r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-              .then(function(data) {
-                var layer = L.geoJSON(data, {
-                  style: function(f) {
-                    return {color: "#333", weight: 1.2, fillColor: palette[f.properties.color % palette.length],
-                            fillOpacity: 0.45, dashArray: f.properties.kind === "multi" ? "6 4" : null};
-                  },
-                  onEachFeature: function(f, l) {
-                    var tip = document.createElement("span");
-                    tip.textContent = f.properties.label;  // text, never HTML: labels come from uploads
-                    l.bindTooltip(tip, {sticky: true});
-                  }
-                }).addTo(map);
-                layer.bringToBack();
+            var options = {
+              style: function(f) {
+                return {color: "#333", weight: 1.2, fillColor: palette[f.properties.color % palette.length],
+                        fillOpacity: 0.45, dashArray: f.properties.kind === "multi" ? "6 4" : null};
+              },
+              onEachFeature: function(f, l) {
+                var tip = document.createElement("span");
+                tip.textContent = f.properties.label;  // text, never HTML: labels come from uploads
+                l.bindTooltip(tip, {sticky: true});
+              }
+            };
+            function geojson(address) {
+              return fetch(address, {credentials: "same-origin"})
+                .then(function(r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+            }
+            geojson(url).then(function(data) {
+                var overview = L.geoJSON(data, options).addTo(map);
+                var detail = L.geoJSON(null, options).addTo(map);
+                var detailed = {}, count = 0, asking = false;
+                overview.bringToBack();
                 data.features.forEach(function(f) {  // the zone's number, as in the text list below the map
                     if (!f.properties.label_point) { return; }
                     L.tooltip({permanent: true, direction: "center", className: "zone-number", interactive: false})
                       .setLatLng(f.properties.label_point).setContent(String(f.properties.feature)).addTo(map);
                 });
                 box.setAttribute("data-zones-drawn", String(data.features.length));
-              })
-              .catch(function(err) { box.setAttribute("data-zones-error", String(err)); });
+                function refine() {  // up close: the finer shapes of the zones in view
+                    if (asking || map.getZoom() < {{ this.detail_zoom }}) { return; }
+                    var b = map.getBounds(), bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+                    asking = true;
+                    geojson(url + (url.indexOf("?") < 0 ? "?" : "&") + "detail=1&bbox=" +
+                            bbox.map(function(v) { return v.toFixed(5); }).join(","))
+                      .then(function(fine) {
+                        var fresh = fine.features.filter(function(f) { return !detailed[f.id]; });
+                        fresh.forEach(function(f) { detailed[f.id] = true; count += 1; });
+                        overview.eachLayer(function(l) { if (detailed[l.feature.id]) { overview.removeLayer(l); } });
+                        detail.addData({type: "FeatureCollection", features: fresh});
+                        detail.bringToBack();
+                        box.setAttribute("data-zones-detailed", String(count));
+                      })
+                      .catch(function(err) { box.setAttribute("data-zones-error", String(err)); })
+                      .then(function() { asking = false; });
+                }
+                map.on("zoomend moveend", refine);
+                refine();
+            }).catch(function(err) { box.setAttribute("data-zones-error", String(err)); });
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, detail_zoom: int = DETAIL_ZOOM):
         super().__init__()
         self._name = "ZoneLayer"
         self.url = url
         self.palette = PALETTE
+        self.detail_zoom = detail_zoom
 
 
 class SchoolMarkers(MacroElement):

@@ -386,7 +386,7 @@ def plan_geojson(plan: ZoningPlan, *, detail: bool = False, bbox: tuple[float, f
         f for f, (x0, y0, x1, y1) in collection if x0 <= maxx and x1 >= minx and y0 <= maxy and y1 >= miny]}
 
 
-def _display_geometries(geoms: list, detail: bool) -> list:
+def display_geometries(geoms: list, detail: bool) -> list:
     """The zones simplified as a coverage and snapped to a grid (shared vertices snap alike)."""
     if detail:
         tolerance, grid = DETAIL_TOLERANCE_M, DETAIL_GRID_DEG
@@ -403,7 +403,7 @@ def _display_geometries(geoms: list, detail: bool) -> list:
 def _plan_geojson(plan: ZoningPlan, detail: bool) -> list[tuple[dict, tuple]]:
     """[(feature, its bounds)] of every zone."""
     zones = list(plan.zones)
-    geoms = _display_geometries([z.geometry for z in zones], detail) if zones else []
+    geoms = display_geometries([z.geometry for z in zones], detail) if zones else []
     colors = color_indices([z.geometry for z in zones]) if zones else []  # the same at every detail
     features = []
     for zone, geom, color in zip(zones, geoms, colors):

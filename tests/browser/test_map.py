@@ -114,3 +114,21 @@ def test_marker_popup_links_to_the_school_page(live_server, page):
     link.click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == name
+
+
+def test_zooming_in_draws_the_zones_in_view_in_detail(live_server, page):
+    """Up close the map asks for the finer shapes of the zones in view and draws each once, in
+    place of its overview shape: still one shape per zone, as many as before."""
+    with tiles(live_server.app, "none"):
+        asked = []
+        page.on("request", lambda r: asked.append(r.url) if "detail=1" in r.url else None)
+        open_map_offline(page, live_server)
+        drawn = int(page.get_attribute(".folium-map", "data-zones-drawn"))
+        assert page.get_attribute(".folium-map", "data-zones-detailed") is None  # the district view
+        page.evaluate(f"{MAP}.setZoom(16, {{animate: false}})")
+        page.wait_for_selector(".folium-map[data-zones-detailed]", timeout=15000)
+        detailed = int(page.get_attribute(".folium-map", "data-zones-detailed"))
+        assert 1 <= detailed < drawn
+        assert page.locator("path.leaflet-interactive").count() == drawn
+        assert asked and all("bbox=" in url for url in asked)
+        assert page.get_attribute(".folium-map", "data-zones-error") is None
