@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shapely
 import shapely.geometry
@@ -22,11 +23,8 @@ from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
-from enroll.geo.compare import SchoolChange, compare_zonings
 from enroll.geo.display import color_indices, simplify_for_display
 from enroll.geo.findings import ERROR
-from enroll.geo.io import ReadError, read_zoning_file
-from enroll.geo.validate import validate_zones
 from enroll.review import content, states
 from enroll.review.services import record
 from enroll.schools.services import schools_of
@@ -39,6 +37,9 @@ from enroll.zoning.models import (
     zone_schools,
 )
 from enroll.zoning.report import refresh_report
+
+if TYPE_CHECKING:
+    from enroll.geo.compare import SchoolChange
 
 ZONING_STAGES = ("primary", "junior")
 STAGE_LABELS = {"primary": _l("小学"), "junior": _l("初中")}
@@ -184,6 +185,9 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     check_scope(year, stage)
     filename = (filename or Path(path).name)[:255]
     schools = {s.name: s for s in schools_of(district.id, stage)}
+    from enroll.geo.io import ReadError, read_zoning_file  # pyproj, GDAL: imported for an upload only
+    from enroll.geo.validate import validate_zones
+
     try:
         read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02)
     except ReadError as exc:
@@ -449,6 +453,8 @@ def base_plan(plan: ZoningPlan) -> ZoningPlan | None:
 
 def zone_changes(base: ZoningPlan | None, plan: ZoningPlan) -> list[SchoolChange]:
     """The schools whose zone area differs between two plans (none when either has no zones)."""
+    from enroll.geo.compare import compare_zonings  # pyproj: on the pages that compare only
+
     if base is None or not plan.zones or not base.zones:
         return []
     changes = memo(("changes", plan_identity(base), plan_identity(plan)),
