@@ -2,9 +2,12 @@
 UTF-16 with a BOM), reading their rows with line numbers, and writing CSV downloads."""
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l
@@ -18,6 +21,55 @@ def decode_upload(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("gb18030")
+
+
+def upload_encoding(path: Path, chunk_size: int = 1 << 16) -> str:
+    """The encoding ``decode_upload`` would read a file with, found one chunk at a time (for files too
+    large to hold): "utf-8-sig" when all of it is UTF-8, else "gb18030".
+
+    :raises UnicodeDecodeError: the file is neither; ``start`` is the offset in the whole file.
+    """
+    for encoding in ("utf-8-sig", "gb18030"):
+        error = _first_error(path, encoding, chunk_size)
+        if error is None:
+            return encoding
+    raise error
+
+
+def _first_error(path: Path, encoding: str, chunk_size: int) -> UnicodeDecodeError | None:
+    decoder, read = codecs.getincrementaldecoder(encoding)(), 0
+    with open(path, "rb") as stream:
+        while True:
+            chunk = stream.read(chunk_size)
+            pending = decoder.getstate()[0]  # the start of a character split by the previous chunk
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                # where exactly: decode again from the last whole character, in one piece (an incremental
+                # decoder's error positions are relative to its own buffer)
+                try:
+                    (pending + chunk).decode(encoding)
+                except UnicodeDecodeError as exc:
+                    exc.start, exc.end = read - len(pending) + exc.start, read - len(pending) + exc.end
+                    return exc
+                raise
+            if not chunk:
+                return None
+            read += len(chunk)
+
+
+def open_upload(path: Path, filename: str) -> TextIO:
+    """An uploaded CSV file as a text stream, decoded as ``decode_upload`` would and read lazily, so a
+    file of any size costs a buffer's memory (open with ``newline=""``, as ``csv`` wants).
+
+    :raises Invalid: text in neither UTF-8 nor GBK, naming the file and the first byte that is neither.
+    """
+    try:
+        encoding = upload_encoding(path)
+    except UnicodeDecodeError as exc:
+        raise Invalid(_l("文件 %(file)s 既不是 UTF-8 也不是 GBK 编码（第 %(byte)d 字节无法识别），请另存为 UTF-8 CSV。",
+                         file=filename, byte=exc.start + 1), code="encoding", file=filename) from None
+    return open(path, encoding=encoding, newline="")
 
 
 def decode_csv(raw: bytes, filename: str) -> str:

@@ -12,7 +12,10 @@ class Address(db.Model):
     __tablename__ = "addresses"
     __table_args__ = (
         Index("ix_addresses_district_normalized", "district_id", "normalized"),
-        Index("ix_addresses_district_road", "district_id", "road", "number"),
+        Index("ix_addresses_district_road", "district_id", "road", "number"),  # also nearest_numbers' walks
+        # find_point's fallbacks when the text differs: the same building of an estate, group of a village
+        Index("ix_addresses_district_estate", "district_id", "estate", "building"),
+        Index("ix_addresses_district_village", "district_id", "village", "group_no"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
