@@ -69,7 +69,8 @@ class STRtreeLocator:
     def __init__(self, items: Sequence[tuple[Hashable, BaseGeometry]], near_m: float = 50.0):
         self.keys = [key for key, _ in items]
         geoms = np.array([geom for _, geom in items], dtype=object)
-        miny, maxy = (shapely.total_bounds(geoms)[[1, 3]] if len(geoms) else (0.0, 0.0))
+        self.bounds = tuple(shapely.total_bounds(geoms).tolist()) if len(geoms) else None  # lon/lat
+        miny, maxy = self.bounds[1::2] if self.bounds else (0.0, 0.0)
         self.scale = math.cos(math.radians((miny + maxy) / 2.0))
         self.zones = shapely.transform(geoms, self._scaled) if len(geoms) else geoms  # the only copy kept
         self.near = near_m / METRES_PER_DEGREE

@@ -41,6 +41,7 @@ from enroll.zoning.rules import PlanInfo, RuleIndex, ZoneEntry, build_rule_index
 from enroll.zoning.services import all_published_plans, plans_with_zones
 
 CHECK_S = 0.5  # another worker's publication reaches this one within this time (plus the rebuild)
+REACH_DEG = 0.01  # about 1 km (0.9 km east-west at 30°N): far more than the 50 m of near_boundary
 LOCATORS = ("memory", "postgis")
 
 
@@ -82,6 +83,13 @@ class LookupIndex:
     indexes: dict[int, PlanIndex] = field(default_factory=dict)  # by plan id
     generation: int = 0  # this process's commit count when it was read
     names: dict[int, frozenset[str]] = field(default_factory=dict)  # by district: road, estate, village keys its clauses name
+    reach: dict[int, tuple[float, float, float, float] | None] = field(default_factory=dict)
+    # by district: the lon/lat box of every zone of its published plans, widened by near_m (None: unknown)
+
+    def may_reach(self, district_id: int, lon: float, lat: float) -> bool:
+        """Whether a point can be in or near a zone of the district (False: its answer is empty)."""
+        box = self.reach.get(district_id)
+        return box is None or (box[0] <= lon <= box[2] and box[1] <= lat <= box[3])
 
     def of(self, plan: PlanInfo) -> PlanIndex:
         return self.indexes[plan.id]
@@ -153,7 +161,20 @@ def _build(previous: LookupIndex | None, version: int | None, generation: int) -
             built += 1
         indexes[plan.id] = kept
     names = {d: frozenset(key for p in infos for key in indexes[p.id].rules.by_name) for d, infos in plans.items()}
-    return LookupIndex(districts, {k: tuple(v) for k, v in plans.items()}, version, indexes, generation, names), built
+    reach = {d: _reach([indexes[p.id] for p in infos]) for d, infos in plans.items()}
+    return LookupIndex(districts, {k: tuple(v) for k, v in plans.items()}, version, indexes, generation, names,
+                       reach), built
+
+
+def _reach(plans: list[PlanIndex]) -> tuple[float, float, float, float] | None:
+    """The box of the plans' zones widened by REACH_DEG; None when a zoned plan's extent is unknown (PostGIS)."""
+    boxes = [p.memory.bounds for p in plans if p.info.has_zones and p.memory is not None and p.memory.bounds]
+    if any(p.info.has_zones and p.memory is None for p in plans):
+        return None
+    if not boxes:
+        return (0.0, 0.0, -1.0, -1.0)  # nothing to be in: an empty box
+    return (min(b[0] for b in boxes) - REACH_DEG, min(b[1] for b in boxes) - REACH_DEG,
+            max(b[2] for b in boxes) + REACH_DEG, max(b[3] for b in boxes) + REACH_DEG)
 
 
 def refresh(reason: str = "change") -> LookupIndex:

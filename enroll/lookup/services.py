@@ -320,6 +320,8 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
         raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
     query, cat = Query(year, stage, locator, season_start, today), current()
     for district in districts_for(cat, district_code):
+        if not cat.may_reach(district.id, lon, lat):
+            continue  # no zone of this district anywhere near
         result = _district_answer(cat, district, None, (lon, lat), query)
         if result.matches or result.later:
             return result
