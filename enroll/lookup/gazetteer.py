@@ -5,6 +5,7 @@ Every address is parsed with the same function as a parent's query, so both meet
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from sqlalchemy import delete, select, union_all, update
+from sqlalchemy import delete, event, select, union_all, update
+from sqlalchemy.pool import StaticPool
 
 from enroll.core.context import Context
 from enroll.core.db import Geometry, point_xy
@@ -205,22 +207,77 @@ def _page_cache(connection, kib: int = 65536):
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
-def read_scalar(sql: str, *params):
-    """One value of a plain read on a pooled DBAPI connection, outside the ORM session.
+class _Reader(threading.local):
+    """Each thread's own DBAPI connection for the lookup's reads, kept open between requests.
 
-    The lookup hot path uses it for its one or two small reads: no SQL compilation, no session
-    to open and tear down per request.
+    Checking a pooled connection out per read costs PostgreSQL three round trips (the pool's
+    pre-ping, the read, the rollback on return): this one is taken from the pool once, detached
+    and switched to autocommit, so a read is one round trip and leaves no transaction open. It is
+    closed when its engine is disposed, and reopened once if a read finds it broken (a restarted
+    server). A single-connection pool (SQLite in memory) is used as is, per read.
     """
-    connection = db.engine.raw_connection()
+
+    engine = None
+    connection = None
+
+    def connect(self, engine):
+        self.close()
+        fairy = engine.raw_connection()
+        fairy.rollback()
+        connection = fairy.detach() or fairy.dbapi_connection
+        if engine.dialect.name == "postgresql":
+            connection.autocommit = True
+        self.engine, self.connection = engine, connection
+        if not event.contains(engine, "engine_disposed", _forget_reader):
+            event.listen(engine, "engine_disposed", _forget_reader)
+        return connection
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+                pass
+        self.engine = self.connection = None
+
+
+_reader = _Reader()
+
+
+def _forget_reader(engine) -> None:
+    if _reader.engine is engine:
+        _reader.close()
+
+
+def read_scalar(sql: str, *params):
+    """One value of a plain read on this thread's reader connection (``_Reader``), outside the ORM
+    session: no SQL compilation, no session to open and tear down, one round trip."""
+    engine = db.engine
+    sql = sql.replace("?", "?" if engine.dialect.paramstyle == "qmark" else "%s")
+    if isinstance(engine.pool, StaticPool):
+        connection = engine.raw_connection()
+        try:
+            return _fetch_one(connection, sql, params)
+        finally:
+            connection.close()
+    for attempt in (1, 2):
+        connection = _reader.connection if _reader.engine is engine else _reader.connect(engine)
+        try:
+            return _fetch_one(connection, sql, params)
+        except engine.dialect.loaded_dbapi.OperationalError:
+            _reader.close()
+            if attempt == 2:
+                raise
+
+
+def _fetch_one(connection, sql: str, params: tuple):
+    cursor = connection.cursor()
     try:
-        cursor = connection.cursor()
-        marker = "?" if db.engine.dialect.paramstyle == "qmark" else "%s"
-        cursor.execute(sql.replace("?", marker), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-        cursor.close()
-        return row[0] if row is not None else None
     finally:
-        connection.close()
+        cursor.close()
+    return row[0] if row is not None else None
 
 
 def _exact_point(district_id: int, normalized: str) -> tuple[float, float] | None:

@@ -59,3 +59,24 @@ def test_a_plan_is_not_rebuilt_when_something_else_is_published(app, client, dra
     publish()  # a policy document: the zoning is unchanged
     after = index.current()
     assert after.version != first.version and after.indexes[draft.id] is first.indexes[draft.id]
+
+
+@pytest.mark.postgis
+@pytest.mark.parametrize("app", ["postgis"], indirect=True)
+def test_the_lookup_reader_reconnects_after_the_server_dropped_it(app, db):
+    """Lookups read on a connection of their own (one round trip a read); a server restart or a
+    killed backend costs one reconnect, not an error."""
+    import sqlalchemy as sa
+
+    from enroll.lookup import gazetteer
+
+    pid = gazetteer.read_scalar("SELECT pg_backend_pid()")
+    assert gazetteer.read_scalar("SELECT pg_backend_pid()") == pid  # the same connection again
+    other = sa.create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    with other.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    other.dispose()
+    assert gazetteer.read_scalar("SELECT 2") == 2
+    assert gazetteer.read_scalar("SELECT pg_backend_pid()") != pid
+    assert gazetteer.read_scalar("SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                                 " AND datname = current_database()") == 0
