@@ -42,7 +42,6 @@ from enroll.zoning.services import all_published_plans, plans_with_zones
 
 CHECK_S = 0.5  # another worker's publication reaches this one within this time (plus the rebuild)
 REACH_DEG = 0.01  # about 1 km (0.9 km east-west at 30°N): far more than the 50 m of near_boundary
-LOCATORS = ("memory", "postgis")
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class LookupIndex:
     generation: int = 0  # this process's commit count when it was read
     names: dict[int, frozenset[str]] = field(default_factory=dict)  # by district: road, estate, village keys its clauses name
     reach: dict[int, tuple[float, float, float, float] | None] = field(default_factory=dict)
-    # by district: the lon/lat box of every zone of its published plans, widened by near_m (None: unknown)
+    # by district: the lon/lat box of every zone of its published plans, widened by REACH_DEG (None: unknown)
 
     def may_reach(self, district_id: int, lon: float, lat: float) -> bool:
         """Whether a point can be in or near a zone of the district (False: its answer is empty)."""
@@ -125,8 +124,8 @@ def _committed(session) -> None:
     _generation[0] += 1
 
 
-def _state(app=None) -> _State:
-    return (app or current_app).extensions["enroll.lookup_index"]
+def _state() -> _State:
+    return current_app.extensions["enroll.lookup_index"]
 
 
 def _version() -> int | None:
@@ -156,7 +155,7 @@ def _build(previous: LookupIndex | None, version: int | None, generation: int) -
         info = PlanInfo.of(plan, plan.id in zoned)
         plans.setdefault(plan.district_id, []).append(info)
         kept = old.get(info.identity)
-        if kept is None or kept.info != info or (kind == "memory") != (kept.memory is not None or not info.has_zones):
+        if kept is None or kept.info != info:
             kept = build_plan_index(plan, info, kind)
             built += 1
         indexes[plan.id] = kept
