@@ -134,7 +134,9 @@ def _repair_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseG
     reason = shapely.is_valid_reason(poly)
     location = _invalid_location(poly, reason)
     repaired = make_valid_polygonal(poly)
-    before = float(frame.area(poly))
+    # the area as drawn without its inside-out parts: buffer(0) drops a twisted loop, the shoelace
+    # formula would subtract it, make_valid keeps it; the finding reports what the repair added
+    before = float(frame.area(shapely.buffer(poly, 0)))
     after = float(frame.area(repaired)) if repaired is not None else 0.0
     if repaired is None or after < (1.0 - MAX_REPAIR_LOSS) * before:
         params = {"reason": reason}
@@ -146,31 +148,32 @@ def _repair_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseG
     return repaired, finding
 
 
-def _resolve_names(index: int, value, lookup: dict[str, str], loc) -> tuple[list[str], list[Finding]]:
-    """Map written names to known school names; unknown or blank names become errors."""
+def _resolve_names(index: int, value, lookup: dict[str, str], geom) -> tuple[list[str], list[Finding]]:
+    """Map written names to known school names; unknown or blank names become errors (located on ``geom``)."""
     written = split_school_names(value)
     if not written:
-        return [], [error("empty_school", feature=index, location=loc)]
+        return [], [error("empty_school", feature=index, location=_rep_location(geom))]
     names, findings = [], []
     for name in written:
         known = lookup.get(_name_key(name))
         if known is None:
-            findings.append(error("unknown_school", feature=index, school=name, location=loc))
+            findings.append(error("unknown_school", feature=index, school=name, location=_rep_location(geom)))
         names.append(known or name)
     return names, findings
 
 
-def _duplicates(entries: list[tuple[int, list[str], tuple | None]]) -> list[Finding]:
+def _duplicates(entries: list[tuple[int, list[str], BaseGeometry | None]]) -> list[Finding]:
     """The same school named by more than one single-school feature."""
     first_seen: dict[str, int] = {}
     findings = []
-    for index, names, loc in entries:
+    for index, names, geom in entries:
         if len(names) != 1:
             continue
         key = _name_key(names[0])
         if key in first_seen:
             params = {"first_feature": first_seen[key]}
-            findings.append(error("duplicate_school", feature=index, school=names[0], location=loc, params=params))
+            location = _rep_location(geom)
+            findings.append(error("duplicate_school", feature=index, school=names[0], location=location, params=params))
         else:
             first_seen[key] = index
     return findings
@@ -193,11 +196,10 @@ def _collect(read: ReadResult, school_field, lookup, frame) -> tuple[list[ZoneCa
         if geom_finding is not None:
             findings.append(geom_finding)
         names: list[str] = []
-        if school_field is not None:
-            loc = _rep_location(geom)
-            names, name_findings = _resolve_names(feat.index, feat.properties.get(school_field), lookup, loc)
+        if school_field is not None:  # locations (a point on the zone) only where a finding needs one
+            names, name_findings = _resolve_names(feat.index, feat.properties.get(school_field), lookup, geom)
             findings.extend(name_findings)
-            entries.append((feat.index, names, loc))
+            entries.append((feat.index, names, geom))
         if geom is not None:
             kind = "multi" if len(names) > 1 else "single"
             zones.append(ZoneCandidate(feat.index, geom, names, kind, feat.properties))
@@ -212,15 +214,8 @@ def _clean_boundary(boundary: BaseGeometry | None) -> BaseGeometry | None:
     return boundary if boundary.is_valid else make_valid_polygonal(boundary)
 
 
-def _stats(n_features: int, zones: list, union, boundary, frame: MetricFrame) -> dict:
-    covered_geom = union
-    district = ratio = None
-    if boundary is not None:
-        district = float(frame.area(boundary))
-        covered_geom = shapely.intersection(union, boundary) if union is not None else None
-    covered = float(frame.area(covered_geom)) if covered_geom is not None else 0.0
-    if district:
-        ratio = round(min(1.0, covered / district), 4)
+def _stats(n_features: int, zones: list, covered: float, district: float | None) -> dict:
+    ratio = round(min(1.0, covered / district), 4) if district else None
     return {
         "features": n_features,
         "zones": len(zones),
@@ -253,15 +248,24 @@ def validate_zones(
     zones, refs, zone_findings = _collect(read, field_name, lookup, frame)
     findings.extend(zone_findings)
     geoms = np.array([z.geometry for z in zones], dtype=object)
-    union = shapely.union_all(geoms) if zones else None
-    findings.extend(coverage.find_overlaps(refs, geoms, frame, overlap_tolerance_m2))
+    flagged = coverage.mismatched(geoms)
+    findings.extend(coverage.find_overlaps(refs, geoms, frame, overlap_tolerance_m2, flagged))
+    union = district = overlay = None
     if boundary is not None:
-        findings.extend(coverage.find_outside(refs, geoms, boundary, frame, overlap_tolerance_m2))
-        findings.extend(coverage.find_gaps(union if union is not None else shapely.Polygon(), boundary, frame, gap_tolerance_m2))
+        union = coverage.union_of(geoms, flagged)
+        overlay = coverage.overlay_boundary(union, boundary, frame, min(gap_tolerance_m2, 1.0))
+        findings.extend(coverage.find_outside(refs, geoms, boundary, frame, overlap_tolerance_m2, overlay))
+        findings.extend(coverage.find_gaps(overlay.gaps, overlay.gap_areas, gap_tolerance_m2))
+        district = float(frame.area(boundary))
+        covered = max(0.0, district - overlay.uncovered_m2)
+    elif flagged.any():
+        covered = float(frame.area(coverage.union_of(geoms, flagged)))
+    else:  # a valid coverage: no overlaps, so its area is the sum of the zones'
+        covered = float(frame.area(geoms).sum()) if len(geoms) else 0.0
     findings.extend(coverage.find_schools_outside(refs, geoms, schools, frame, near_tolerance_m))
     if not read.gcj02_converted:
-        suspicion = coverage.gcj02_suspicion(refs, geoms, union, boundary, schools, frame)
+        suspicion = coverage.gcj02_suspicion(refs, geoms, union, boundary, schools, frame, overlay)
         if suspicion is not None:
             findings.append(suspicion)
-    stats = _stats(len(read.features), zones, union, boundary, frame)
+    stats = _stats(len(read.features), zones, covered, district)
     return ValidationReport(zones, sort_findings(findings), field_name, stats)
