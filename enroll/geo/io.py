@@ -275,13 +275,26 @@ def _read_ogr(path: Path, layer, encoding: str | None, name: str) -> tuple[list,
         meta, _, wkb, columns = ogr_read(path, layer=layer, encoding=encoding, force_2d=True)
     except (DataSourceError, DataLayerError) as exc:
         raise unreadable(name, short_detail("not a valid dataset", exc)) from exc
-    geoms = list(shapely.from_wkb(wkb)) if wkb is not None else []
+    geoms = _from_wkb_freeing(wkb) if wkb is not None else []
     fields = [str(f) for f in meta["fields"]]
     props = [
         {f: _clean_value(col[i]) for f, col in zip(fields, columns)}
         for i in range(len(geoms))
     ]
     return geoms, props, meta.get("crs")
+
+
+def _from_wkb_freeing(wkb: np.ndarray, batch: int = 256) -> list:
+    """Shapely geometries from an array of WKB, dropping each WKB value once converted.
+
+    The WKB and the geometries are about the same size; converted a batch at a time, both never
+    exist whole at once, which halves the peak memory of reading a large file.
+    """
+    geoms: list = []
+    for start in range(0, len(wkb), batch):
+        geoms.extend(shapely.from_wkb(wkb[start:start + batch]))
+        wkb[start:start + batch] = None
+    return geoms
 
 
 def _read_gpkg(path: Path, name: str) -> _Raw:
@@ -334,12 +347,34 @@ def _shape_or_none(geometry):
         return None
 
 
+class _Shaped:
+    """A feature's geometry, made a shapely geometry (None if malformed) while the JSON was parsed."""
+
+    __slots__ = ("geom",)
+
+    def __init__(self, geometry: dict):
+        self.geom = _shape_or_none(geometry)
+
+
+def _parse_feature(obj: dict) -> dict:
+    """``json.loads`` hook: each feature's geometry becomes shapely as soon as the feature is parsed.
+
+    Coordinates as Python lists take about eight times their size in the file; converted one
+    feature at a time, they never all exist at once, so a large file reads in a fraction of the
+    memory. Properties are left as they are.
+    """
+    if obj.get("type") == "Feature" and isinstance(obj.get("geometry"), dict):
+        obj["geometry"] = _Shaped(obj["geometry"])
+    return obj
+
+
 def _read_geojson(path: Path, name: str) -> _Raw:
     try:
         text, encoding = _decode_text(path.read_bytes())
-        obj = json.loads(text)
+        obj = json.loads(text, object_hook=_parse_feature)
     except (UnicodeDecodeError, ValueError) as exc:
         raise unreadable(name, short_detail("invalid json", exc)) from exc
+    del text
     if not isinstance(obj, dict):
         raise unreadable(name, "not a GeoJSON object")
     if obj.get("type") == "FeatureCollection":
@@ -350,13 +385,20 @@ def _read_geojson(path: Path, name: str) -> _Raw:
         features = [{"type": "Feature", "geometry": obj, "properties": {}}]
     else:
         raise unreadable(name, "not a GeoJSON object")
-    geoms = [_shape_or_none(f.get("geometry")) if isinstance(f, dict) else None for f in features]
+    geoms = [_feature_geometry(f) for f in features]
     props = [
         {str(k): _clean_value(v) if not isinstance(v, (dict, list)) else v for k, v in (f.get("properties") or {}).items()}
         if isinstance(f, dict) else {}
         for f in features
     ]
     return _Raw(geoms, props, _geojson_crs(obj), "geojson", encoding)
+
+
+def _feature_geometry(feature):
+    if not isinstance(feature, dict):
+        return None
+    geometry = feature.get("geometry")
+    return geometry.geom if isinstance(geometry, _Shaped) else _shape_or_none(geometry)
 
 
 # --- Common finishing: CRS, reprojection, GCJ-02 -----------------------------------
@@ -380,23 +422,48 @@ def _finish(raw: _Raw, name: str, override: str | None, gcj02: bool) -> ReadResu
     legacy = is_legacy_datum(src)
     if legacy:
         findings.append(warning("legacy_datum", params={"file": name, "crs": legacy}))
-    geoms = shapely.force_2d(np.array(raw.geoms, dtype=object))
+    geoms = np.array(raw.geoms, dtype=object)
+    raw.geoms = []  # the array holds the only reference: geometries replaced below are freed at once
+    has_z = shapely.has_z(geoms)
+    if has_z.any():
+        geoms[has_z] = shapely.force_2d(geoms[has_z])
     present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
     if src.is_geographic and present.size:
         xmin, ymin, xmax, ymax = shapely.total_bounds(present)
         if xmin < -180.5 or xmax > 360.0 or ymin < -90.5 or ymax > 90.5:
             detail = "coordinates are not longitude/latitude"
             raise ReadError([error("missing_crs", params={"file": name, "detail": detail})])
+    del present
     transformer = to_wgs84_transformer(src)
-    if transformer is not None:
-        geoms = transform_geometries(geoms, transformer)
-    if gcj02:
-        geoms = gcj02_to_wgs84_geometry(geoms)
-    coords = shapely.get_coordinates(geoms)
-    if not np.isfinite(coords).all():
+    steps = ([lambda part: transform_geometries(part, transformer)] if transformer is not None else []) + (
+        [gcj02_to_wgs84_geometry] if gcj02 else [])
+    if not _transform_in_place(geoms, steps):
         raise unreadable(name, "coordinates could not be transformed")
     features = [
         SourceFeature(index=i + 1, geometry=geoms[i], properties=raw.props[i])
-        for i in range(len(raw.geoms))
+        for i in range(len(geoms))
     ]
     return ReadResult(features, crs_label(src), raw.encoding, raw.format, findings, gcj02_converted=gcj02)
+
+
+def _transform_in_place(geoms: np.ndarray, steps: list, batch_coords: int = 1 << 16) -> bool:
+    """Apply each step to the geometries a batch at a time, replacing them in ``geoms``.
+
+    In batches of about ``batch_coords`` coordinates, so that the coordinate arrays of a
+    transformation and the geometries before and after it never all exist for the whole file at
+    once (peak memory stays near the size of the geometries themselves).
+
+    :returns: False if a coordinate is not finite afterwards (a transformation failed).
+    """
+    counts = np.cumsum(shapely.get_num_coordinates(geoms))
+    start = 0
+    while start < len(geoms):
+        stop = max(start + 1, int(np.searchsorted(counts, counts[start] + batch_coords)))
+        part = geoms[start:stop]
+        for step in steps:
+            part = step(part)
+        if not np.isfinite(shapely.get_coordinates(part)).all():
+            return False
+        geoms[start:stop] = part
+        start = stop
+    return True
