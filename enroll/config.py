@@ -23,6 +23,21 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+MIB = 1024 * 1024
+
+
+def _mib(name: str, default: str) -> int:
+    """An ``ENROLL_*_MB`` variable in bytes; a value that is not a positive number stops the start."""
+    value = _env(name, default)
+    try:
+        size = float(value)
+    except ValueError:
+        size = 0.0
+    if not size > 0:
+        raise ConfigError(f"{name} must be a positive number of megabytes, not {value!r}")
+    return int(size * MIB)
+
+
 def from_env() -> dict:
     """Build the Flask config mapping from ``ENROLL_*`` variables."""
     env = _env("ENROLL_ENV", "production")
@@ -47,6 +62,9 @@ def from_env() -> dict:
         "ZONE_LOCATOR": _env("ENROLL_ZONE_LOCATOR", "memory"),
         "SEASON_START": _env("ENROLL_SEASON_START", "03-01"),  # MM-DD: a year's admission season opens
         "MAX_CONTENT_LENGTH": int(_env("ENROLL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        # largest zoning file read (geo.io refuses a larger one by name, size and limit); the zoning
+        # upload request alone needs this plus 1 MB, above MAX_CONTENT_LENGTH (docs/operations.md)
+        "MAX_ZONING_FILE_BYTES": _mib("ENROLL_MAX_ZONING_FILE_MB", "512"),
         "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",

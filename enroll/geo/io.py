@@ -39,6 +39,32 @@ _EXTENSIONS = {
 }
 
 
+MIB = 1024 * 1024
+#: Largest zoning file read by default (``ENROLL_MAX_ZONING_FILE_MB`` in enroll.config): the upload
+#: itself and, for a ZIP, what it expands to. Reading and validating costs about 2x a file's size in
+#: memory for a GeoPackage or Shapefile and 3x for GeoJSON (see docs/operations.md).
+DEFAULT_MAX_FILE_BYTES = 512 * MIB
+
+
+def file_limits(max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ArchiveLimits:
+    """Limits for zoning files of at most ``max_file_bytes``: the upload, and what a ZIP expands to."""
+    return ArchiveLimits(max_archive_bytes=max_file_bytes, max_total_uncompressed=max_file_bytes)
+
+
+def too_large(name: str, size: int, limit: int, archive: bool = False) -> ReadError:
+    """The refusal of a file over the limit, with its name, size and the limit (``size_mb``, ``max_mb``).
+
+    A ZIP is refused as an ``unsafe_archive`` (reason ``archive_too_large``), like the archive
+    checks do; any other file as ``unreadable`` (reason ``too_large``).
+    """
+    size_mb, max_mb = round(size / MIB, 1), round(limit / MIB, 1)
+    params = {"file": name, "size_mb": size_mb, "max_mb": max_mb}
+    if archive:
+        return ReadError([error("unsafe_archive", params=dict(params, member=None, reason="archive_too_large"))])
+    detail = f"file too large: {size_mb:g} MB, the limit is {max_mb:g} MB"
+    return ReadError([error("unreadable", params=dict(params, reason="too_large", detail=detail))])
+
+
 @dataclass
 class SourceFeature:
     """One feature of the uploaded file, geometry already in EPSG:4326."""
@@ -77,15 +103,19 @@ def read_zoning_file(
     filename: str | None = None,
     crs: str | None = None,
     gcj02: bool = False,
-    limits: ArchiveLimits = ArchiveLimits(),
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    limits: ArchiveLimits | None = None,
 ) -> ReadResult:
     """Read a zoning file and return its features in EPSG:4326.
 
     ``filename`` is the name the user uploaded (used for format detection and in
     findings); ``crs`` sets or overrides the source CRS; ``gcj02`` converts
-    GCJ-02 coordinates back to WGS84 after reprojection.
+    GCJ-02 coordinates back to WGS84 after reprojection. A file larger than
+    ``max_file_bytes`` (or a ZIP expanding to more) is refused before it is read;
+    ``limits`` replaces all the archive limits that follow from it.
     """
     name = os.path.basename(str(filename or path))
+    limits = limits or file_limits(max_file_bytes)
     try:
         return _read(Path(path), name, crs, gcj02, limits)
     except ReadError:
@@ -98,13 +128,15 @@ def _read(path: Path, name: str, crs: str | None, gcj02: bool, limits: ArchiveLi
     if not path.is_file():
         raise unreadable(name, "file not found")
     fmt = _detect_format(path, name)
+    size = path.stat().st_size
+    limit = limits.max_archive_bytes if fmt == "zip" else limits.max_total_uncompressed
+    if size > limit:
+        raise too_large(name, size, limit, archive=fmt == "zip")
     if fmt == "zip":
         with tempfile.TemporaryDirectory(prefix="enroll-geo-") as tmp:
             inner, inner_fmt = extract_zip(path, name, Path(tmp), limits)
             raw = _read_format(inner, inner_fmt, name)
             return _finish(raw, name, crs, gcj02)
-    if path.stat().st_size > limits.max_total_uncompressed:
-        raise unreadable(name, "file too large")
     return _finish(_read_format(path, fmt, name), name, crs, gcj02)
 
 
