@@ -58,11 +58,12 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from enroll.core.web import CookieSessions, OrjsonProvider, select_locale
+    from enroll.core.web import CookieSessions, EnrollRequest, OrjsonProvider, select_locale
     from enroll.extensions import babel, csrf, db, login_manager, migrate
 
     app.json = OrjsonProvider(app)
     app.session_interface = CookieSessions()
+    app.request_class = EnrollRequest
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale,

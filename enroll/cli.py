@@ -135,7 +135,8 @@ def _plan_dict(plan) -> dict:
 def zones_import(file, district_code, year, stage, crs, gcj02, school_field, note, as_user, as_json):
     """Validate a zoning file; without errors its polygons go into the scope's draft. Exit 1 on errors."""
     plan = zoning.import_plan(accounts.get_user(as_user), district_code, year, stage, file, crs=crs,
-                              gcj02=gcj02, school_field=school_field, note=note, context=CLI)
+                              gcj02=gcj02, school_field=school_field, note=note,
+                              max_file_bytes=current_app.config["MAX_ZONING_FILE_BYTES"], context=CLI)
     findings = annotate(plan.report.get("findings", []))
     data = dict(_plan_dict(plan), stats=plan.report.get("stats", {}), findings=findings)
     lines = [f"plan {plan.id}: {plan.zones and len(plan.zones)} zones, {plan.error_count} errors, "

@@ -65,6 +65,9 @@ def from_env() -> dict:
         # largest zoning file read (geo.io refuses a larger one by name, size and limit); the zoning
         # upload request alone needs this plus 1 MB, above MAX_CONTENT_LENGTH (docs/operations.md)
         "MAX_ZONING_FILE_BYTES": _mib("ENROLL_MAX_ZONING_FILE_MB", "512"),
+        # endpoints whose request body may exceed MAX_CONTENT_LENGTH: the config key of their limit
+        # (plus 1 MB for the form's other fields; enforced before any hook reads the form)
+        "BODY_LIMITS": {"bureau.upload": "MAX_ZONING_FILE_BYTES"},
         "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",

@@ -5,7 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import orjson
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Request, current_app, jsonify, render_template, request
 from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
@@ -83,6 +83,19 @@ def _answer(status: int, message: str, detail: dict | None = None):
     if wants_json():
         return jsonify({"error": {"status": status, "message": message, "detail": detail or {}}}), status
     return render_template("errors/error.html", status=status, message=message), status
+
+
+class EnrollRequest(Request):
+    """Flask's request, whose body limit is the endpoint's own where ``BODY_LIMITS`` names one."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        key = current_app.config.get("BODY_LIMITS", {}).get(self.endpoint) if self._max_content_length is None else None
+        return current_app.config[key] + 1024 * 1024 if key else Request.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
 
 class CookieSessions(SecureCookieSessionInterface):

@@ -38,8 +38,14 @@ def describe(finding: dict) -> str:
     """One sentence naming the problem and where it is, in the current locale."""
     code, p = finding["code"], finding.get("params") or {}
     school, qty = finding.get("school") or "", finding.get("quantity")
+    if p.get("max_mb") is not None:  # a file over ENROLL_MAX_ZONING_FILE_MB, refused before it is read
+        return _("文件 %(file)s 大小为 %(size)s MB，超过了 %(max)s MB 的上限，未读取。请拆分文件或联系管理员调整上限。",
+                 file=p.get("file", ""), size=p.get("size_mb", "?"), max=p["max_mb"])
     if code == "unsafe_archive":
         reason = ARCHIVE_REASONS.get(p.get("reason"), p.get("reason", ""))
+        if not p.get("member"):
+            return _("压缩包 %(file)s 被拒绝：%(reason)s。解压前已检查，未解压任何内容。",
+                     file=p.get("file", ""), reason=reason)
         return _("压缩包 %(file)s 被拒绝：%(reason)s（%(member)s）。解压前已检查，未解压任何内容。",
                  file=p.get("file", ""), reason=reason, member=p.get("member", ""))
     if code == "unreadable":

@@ -172,8 +172,10 @@ def save_plan(actor, item: Zoning, plan: ZoningPlan, action: str, note: str, con
 
 def import_plan(actor, district_code: str, year: int, stage: str, path, *, filename: str | None = None,
                 crs: str | None = None, gcj02: bool = False, school_field: str | None = None,
-                note: str = "", context: Context = Context()) -> ZoningPlan:
+                note: str = "", max_file_bytes: int | None = None, context: Context = Context()) -> ZoningPlan:
     """Read and validate a zoning file. Commits.
+
+    :param max_file_bytes: the largest file read (ENROLL_MAX_ZONING_FILE_MB; None: the reader's default).
 
     A file without errors becomes the polygons of the scope's draft (started from what is
     published when there is none): the draft's 划片 text stays as it was. A file with errors
@@ -189,7 +191,8 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     from enroll.geo.validate import validate_zones
 
     try:
-        read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02)
+        limit = {} if max_file_bytes is None else {"max_file_bytes": max_file_bytes}
+        read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02, **limit)
     except ReadError as exc:
         read, findings, stats, candidates = None, exc.findings, {}, []
     else:

@@ -140,6 +140,7 @@ def upload(code: str):
     district = get_district(code)
     if not can(current_user, "zoning.edit", district.id):
         abort(403)
+    limit = current_app.config["MAX_ZONING_FILE_BYTES"]  # the request's own: config BODY_LIMITS
     form = UploadForm()
     if form.validate_on_submit():
         original = "".join(ch for ch in form.file.data.filename or "upload" if ch.isprintable())[:200]
@@ -151,7 +152,7 @@ def upload(code: str):
             plan = services.import_plan(
                 current_user, code, form.year.data, form.stage.data, path, filename=original,
                 crs=form.crs.data or None, gcj02=form.gcj02.data, school_field=form.school_field.data or None,
-                note=form.note.data or "", context=request_context())
+                note=form.note.data or "", max_file_bytes=limit, context=request_context())
         return redirect(url_for("bureau.plan", plan_id=plan.id))
     return render_template("bureau/upload.html", district=district, form=form), 200 if not form.errors else 422
 

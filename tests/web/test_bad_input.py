@@ -29,12 +29,17 @@ def test_upload_without_file_or_with_bad_year_is_422_with_field_messages(login, 
 
 
 def test_an_oversized_upload_is_refused_with_413(app, login, editor):
+    """Any request over ENROLL_MAX_UPLOAD_MB; a zoning file over its own ENROLL_MAX_ZONING_FILE_MB."""
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     response = login(editor).post(
-        "/bureau/d/990101/upload", content_type="multipart/form-data",
-        data={"year": "2026", "stage": "primary", "file": (io.BytesIO(b"x" * 20_000), "big.zip")})
+        "/bureau/d/990101/rules", content_type="multipart/form-data",
+        data={"year": "2026", "text": "x" * 20_000})
     assert response.status_code == 413
     assert "文件过大" in response.get_data(as_text=True)
+    small = login(editor).post(
+        "/bureau/d/990101/upload", content_type="multipart/form-data",
+        data={"year": "2026", "stage": "primary", "file": (io.BytesIO(b"x" * 20_000), "big.zip")})
+    assert small.status_code == 302  # within the zoning file's own limit: read, and refused as unreadable
 
 
 def test_unknown_language_falls_back_to_chinese(client, district):

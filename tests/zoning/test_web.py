@@ -172,3 +172,20 @@ def test_review_actions_matrix(role, action, app, client, login, make_user, admi
     else:
         assert response.status_code in (403, 404)
         assert current is not None and current.status == start
+
+
+def test_a_zoning_file_over_the_configured_limit_is_refused_by_name_size_and_limit(app, login, editor):
+    from support import DEMO
+
+    client = login(editor)
+    data = (DEMO / "zones_primary.zip").read_bytes()
+    app.config["MAX_ZONING_FILE_BYTES"] = len(data) // 2
+    try:
+        response = upload(client, data, "青溪区2026划片.zip")
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "青溪区2026划片.zip" in page and "MB 的上限" in page
+        assert 'value="submit"' not in page
+        app.config["MAX_ZONING_FILE_BYTES"] = 1024  # the request itself is over the limit plus 1 MB
+        assert upload(client, data + b"\0" * (2 * 1024 * 1024), "big.zip").status_code == 413
+    finally:
+        app.config["MAX_ZONING_FILE_BYTES"] = 512 * 1024 * 1024
