@@ -4,8 +4,9 @@
    edges, ~1,000 vertices each) from a GeoPackage (EPSG:4549), CPU and wall time, against the floor
    measured in the same run: ``pyogrio.read_dataframe`` of the same file plus ``shapely.coverage_is_valid``;
    and peak memory above a fresh process's baseline, against the geometry's size.
-2. Map page bytes transferred before tiles (gzip), for the demo district and a synthetic 200-zone
-   district, against the same page with the zones' raw GeoJSON (unsimplified) as a baseline.
+2. Map page bytes transferred before tiles (gzip), for the demo district and a realistic 200-zone
+   city (bench/cities.py), against the same page with the zones' raw GeoJSON (unsimplified) as a
+   baseline; and what the map fetches more where a parent zooms in (zones.geojson?detail=1&bbox=).
 """
 from __future__ import annotations
 
@@ -28,27 +29,6 @@ from enroll import create_app  # noqa: E402
 from enroll.extensions import db  # noqa: E402
 
 TARGET_PAGE_BYTES = 300 * 1024
-
-
-def synthetic_city(n: int, seed: int = 7):
-    """``n`` Voronoi zones partitioning a square around 120.2E 30.2N, with one school inside each."""
-    import geopandas as gpd
-
-    rng = np.random.default_rng(seed)
-    side = 1200.0 * np.sqrt(n)  # ~1.4 km² per zone
-    x0, y0 = 520_000.0, 3_340_000.0  # EPSG:4549 (CGCS2000 GK CM 120E), near 120.2E 30.2N
-    pts = shapely.points(x0 + rng.random(n) * side, y0 + rng.random(n) * side)
-    box = shapely.segmentize(shapely.box(x0, y0, x0 + side, y0 + side), 50.0)  # edges stay put in 4326
-    cells = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=box)
-    zones = [shapely.intersection(c, box) for c in shapely.get_parts(cells)]
-    tree = shapely.STRtree(zones)
-    owner = tree.query(pts, predicate="within")
-    school_of_zone = {int(z): int(p) for p, z in zip(*owner)}
-    names = [f"合成第{school_of_zone[i] + 1:04d}小学" for i in range(len(zones))]
-    frame = gpd.GeoDataFrame({"学校名称": names}, geometry=zones, crs="EPSG:4549")
-    schools = gpd.GeoSeries([pts[school_of_zone[i]] for i in range(len(zones))], crs="EPSG:4549").to_crs(4326)
-    boundary = gpd.GeoSeries([box], crs="EPSG:4549").to_crs(4326).iloc[0]
-    return frame, dict(zip(names, schools)), boundary
 
 
 def write_zip(frame, folder: Path, stem: str) -> Path:
@@ -196,7 +176,9 @@ def _setup_district(app, folder: Path, n: int | None) -> str:
         if n is None:
             load_demo()
             return "/d/990101/2026/primary/"
-        frame, schools, boundary = synthetic_city(n)
+        import cities
+
+        frame, schools, boundary = cities.frame(n)
         editor, reviewer = synthetic_district(folder, schools, boundary)
         plan = import_plan(editor, "990199", 2026, "primary", write_zip(frame, folder, f"z{n}"))
         submit_revision(editor, plan.revision_id)
@@ -225,7 +207,7 @@ def page_bytes(app, url: str) -> tuple[int, int, int]:
 
 def bench_pages(tmp: Path) -> None:
     print("\n## 2. Map page bytes transferred before tiles (gzip -6: HTML + local JS/CSS + zone GeoJSON)")
-    for label, n in (("demo district 青溪区 (27 zones)", None), ("synthetic district, 200 zones", 200)):
+    for label, n in (("demo district 青溪区 (27 zones)", None), ("realistic city, 200 zones", 200)):
         folder = tmp / (label[:4] + "x")
         folder.mkdir()
         app = bench_app(folder)
@@ -235,6 +217,23 @@ def bench_pages(tmp: Path) -> None:
         print(f"{label:34s} total {total / 1024:7.1f} KB ({verdict} the 300 KB target); "
               f"zones {geojson / 1024:6.1f} KB vs raw unsimplified {raw / 1024:6.1f} KB "
               f"({geojson / raw:4.2f}x)")
+        detail, zones = detail_bytes(app, url)
+        print(f"{'':34s} zoomed in (1.5 x 1 km view, zoom 15): {zones} zones in detail, "
+              f"{detail / 1024:6.1f} KB more")
+
+
+def detail_bytes(app, url: str) -> tuple[int, int]:
+    """(gzip bytes, zones) of the detail the map fetches for a 1.5 x 1 km view at the district's centre."""
+    import json
+
+    client = app.test_client()
+    features = client.get(url + "zones.geojson").get_json()["features"]
+    xs = [p for f in features for p in [f["properties"]["label_point"][1]]]
+    ys = [p for f in features for p in [f["properties"]["label_point"][0]]]
+    x, y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    body = client.get(url + "zones.geojson", query_string={
+        "detail": "1", "bbox": f"{x - 0.0078},{y - 0.0045},{x + 0.0078},{y + 0.0045}"}).get_data()
+    return len(gzip.compress(body, 6)), len(json.loads(body)["features"])
 
 
 def main() -> None:
