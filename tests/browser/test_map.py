@@ -77,6 +77,10 @@ def test_tianditu_with_every_other_host_blocked_asks_only_for_its_tiles(live_ser
     # the imagery and its annotation layer load independently: wait for both (one alone made this flaky)
     page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile[src*=\"img_w\"]').length > 0"
                            " && document.querySelectorAll('img.leaflet-tile[src*=\"cia_w\"]').length > 0")
+    for _ in range(100):  # the tile elements exist; their requests reach the route handler a moment later
+        if {tile.match(u).group(1) for u in outside} == {"img", "cia"}:
+            break
+        page.wait_for_timeout(50)
     assert {tile.match(u).group(1) for u in outside} == {"img", "cia"}
 
 
