@@ -14,7 +14,6 @@ METRES_PER_DEGREE = 111_320.0  # along a meridian; good to 0.5 % everywhere
 GRID_SIDE = (64, 2048)  # cells a side of the locator's grid, at least and at most (see STRtreeLocator)
 CELLS_PER_NEAR = 2  # grid cells across near_m: finer cells keep the band around the edges narrow
 BOUNDARY_CHUNK = 2_000  # zones whose edges are rasterized at a time (bounds the temporary vertex arrays)
-EDGE_PIECE = 32  # segments of a zone edge per piece in the edge tree (short pieces: cheap distance tests)
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,11 @@ class STRtreeLocator:
     - of those, a cell farther than ``near_m`` (plus a little) from every edge vertex's cell has
       one answer for all its points, kept as is: no geometry at all for most points;
     - nearer ones know their zones and ask only whether an edge of those lies within ``near_m``
-      (outside every zone: of any), from an STRtree of the edges cut into short pieces;
-    - in a crossed cell a point is tested against the zones whose bounding box reaches the cell.
-    Nothing is buffered and no GEOS index is prepared: building costs a rasterization, a point
-    test per run and the edge tree, and answers are the exact ones (``locate_exactly``).
+      (outside every zone: of any zone whose bounding box, widened by ``near_m``, reaches the cell);
+    - in a crossed cell a point is tested against the zones whose widened bounding box reaches it.
+    Nothing is buffered and no GEOS index is prepared or kept (a prepared 1,000-vertex zone, or a
+    tree of its edges, costs more memory than the zone): building costs a rasterization and a point
+    test per run, and answers are the exact ones (``locate_exactly``).
     """
 
     def __init__(self, items: Sequence[tuple[Hashable, BaseGeometry]], near_m: float = 50.0):
@@ -77,31 +77,10 @@ class STRtreeLocator:
         self.tree = shapely.STRtree(self.zones)
         self.cols = self.rows = 0
         if len(self.zones):
-            self._edge_tree()
             self._build_grid()
 
     def _scaled(self, xy: np.ndarray) -> np.ndarray:
         return xy * (self.scale, 1.0)
-
-    def _edge_tree(self) -> None:
-        """The zones' edges cut into pieces of ``EDGE_PIECE`` segments, in an STRtree of their own:
-        which edges lie within ``near_m`` of a point is then one tree query over short pieces."""
-        rings, zone_of_ring = shapely.get_rings(self.zones, return_index=True)
-        xy, ring = shapely.get_coordinates(rings, return_index=True)
-        size = np.bincount(ring, minlength=len(rings))          # closed rings: n + 1 coordinates
-        first = np.concatenate([[0], np.cumsum(size)[:-1]])
-        pos = np.arange(len(xy)) - first[ring]                  # a coordinate's place in its ring
-        pieces = np.maximum(1, -(-(size - 1) // EDGE_PIECE))     # pieces per ring
-        base = np.concatenate([[0], np.cumsum(pieces)[:-1]])
-        piece = base[ring] + np.minimum(pos // EDGE_PIECE, pieces[ring] - 1)
-        shared = (pos % EDGE_PIECE == 0) & (pos > 0) & (pos < size[ring] - 1)  # ends one piece, starts the next
-        order = np.argsort(np.concatenate([piece, piece[shared] - 1]), kind="stable")
-        coords = np.concatenate([xy, xy[shared]])
-        index = np.concatenate([piece, piece[shared] - 1])
-        # stable sort keeps each piece's coordinates in ring order except the shared end, placed last
-        index, coords = index[order], coords[order]
-        self.edge_zone = np.repeat(zone_of_ring, pieces)
-        self.edges = shapely.STRtree(shapely.linestrings(coords, indices=index))
 
     def _build_grid(self) -> None:
         near = self.near
@@ -122,7 +101,7 @@ class STRtreeLocator:
         # per cell: >= 0 the index of its answer (far from every edge); -1 an edge crosses it (exact
         # test); <= -2 inside the zones of key set -2 - code, near an edge or not (edge tree)
         self.cell_answer = np.where(crossed.ravel(), -1, np.where(band.ravel(), -2 - sets, sets)).astype(np.int32)
-        self._crossed_candidates(crossed)
+        self._band_candidates(band)
 
     def _cell_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         i = np.clip(np.floor((x - self.x0) / self.dx).astype(np.int64), 0, self.cols - 1)
@@ -161,7 +140,7 @@ class STRtreeLocator:
         run, zone = run[order], zone[order]
         ids = np.zeros(len(first), dtype=np.int32)
         known: dict[tuple[int, ...], int] = {(): 0}
-        self.key_sets, self.far, self.near_answers = [[]], [NOWHERE], [Located((), True)]
+        self.key_sets, self.far, self.near_answers = [np.zeros(0, dtype=np.int64)], [NOWHERE], [Located((), True)]
         bounds = np.searchsorted(run, np.arange(len(first) + 1))
         for r, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
             if lo == hi:
@@ -171,7 +150,7 @@ class STRtreeLocator:
             if index is None:
                 index = known[found] = len(self.far)
                 keys = tuple(self.keys[k] for k in found)
-                self.key_sets.append(list(found))
+                self.key_sets.append(np.array(found))
                 self.far.append(Located(keys, False))
                 self.near_answers.append(Located(keys, True))
             ids[r] = index
@@ -179,13 +158,13 @@ class STRtreeLocator:
         sets[free] = ids[run_of_cell[free]]
         return sets
 
-    def _crossed_candidates(self, crossed: np.ndarray) -> None:
-        """Per cell an edge crosses, the zones whose bounding box reaches it (as CSR arrays)."""
+    def _band_candidates(self, band: np.ndarray) -> None:
+        """Per band cell, the zones whose bounding box, widened by ``near_m``, reaches it (as CSR arrays)."""
         bounds = shapely.bounds(self.zones)
-        lo_i, lo_j = self._cell_of(bounds[:, 0], bounds[:, 1])
-        hi_i, hi_j = self._cell_of(bounds[:, 2], bounds[:, 3])
+        lo_i, lo_j = self._cell_of(bounds[:, 0] - self.near, bounds[:, 1] - self.near)
+        hi_i, hi_j = self._cell_of(bounds[:, 2] + self.near, bounds[:, 3] + self.near)
         cells, zones = [], []
-        flat = crossed.ravel()
+        flat = band.ravel()
         for zone, (i0, j0, i1, j1) in enumerate(zip(lo_i.tolist(), lo_j.tolist(), hi_i.tolist(), hi_j.tolist())):
             block = (np.arange(i0, i1 + 1)[:, None] * self.rows + np.arange(j0, j1 + 1)[None, :]).ravel()
             block = block[flat[block]]
@@ -197,14 +176,10 @@ class STRtreeLocator:
         self.candidates = zone[order]
         self.offsets = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=self.cols * self.rows))]).astype(np.int32)
 
-    def _exact(self, x: float, y: float, candidates: np.ndarray) -> Located:
-        found = candidates[shapely.intersects_xy(self.zones[candidates], x, y)].tolist()
-        return Located(tuple(self.keys[k] for k in found), self._near(shapely.points((x, y)), found))
-
-    def _near(self, point, found: list[int]) -> bool:
-        """Whether the edge of a zone in ``found`` lies within ``near_m``; with none found, of any zone."""
-        zones = self.edge_zone[self.edges.query(point, predicate="dwithin", distance=self.near)].tolist()
-        return any(zone in found for zone in zones) if found else bool(zones)
+    def _near(self, x: float, y: float, found, candidates: np.ndarray) -> bool:
+        """Whether the edge of a zone in ``found`` lies within ``near_m``; with none found, of any candidate."""
+        zones = self.zones[found if len(found) else candidates]
+        return bool(len(zones)) and bool(shapely.dwithin(shapely.boundary(zones), shapely.points((x, y)), self.near).any())
 
     def locate(self, lon: float, lat: float) -> Located:
         if not self.cols:
@@ -217,11 +192,12 @@ class STRtreeLocator:
         code = int(self.cell_answer[cell])
         if code >= 0:
             return self.far[code]
+        candidates = self.candidates[self.offsets[cell]:self.offsets[cell + 1]]
         if code == -1:
-            return self._exact(x, lat, self.candidates[self.offsets[cell]:self.offsets[cell + 1]])
+            found = candidates[shapely.intersects_xy(self.zones[candidates], x, lat)]
+            return Located(tuple(self.keys[k] for k in found.tolist()), self._near(x, lat, found, candidates))
         code = -2 - code
-        near = self._near(shapely.points((x, lat)), self.key_sets[code])
-        return (self.near_answers if near else self.far)[code]
+        return (self.near_answers if self._near(x, lat, self.key_sets[code], candidates) else self.far)[code]
 
     def locate_exactly(self, lon: float, lat: float) -> Located:
         """The same answer as :meth:`locate`, from the zones' exact distances alone, without the grid
