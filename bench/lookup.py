@@ -8,7 +8,7 @@ requests per second. A summary table ends the run: figure, value, floor, ratio, 
 
 1. Zone locator, in process, on realistic zones: cities of 100, 700, 1,000 and 10,000 Voronoi zones
    with wiggly shared edges, about 1,000 vertices each (bench/cities.py, in lon/lat), and the 57 real
-   Seattle elementary school zones of 2017-18 (/work/shared/data/seattle, CC0).
+   Seattle elementary school zones of 2017-18 (tests/data/seattle, from the shared data set, CC0).
    - Build: ``STRtreeLocator(zones)`` against the floor ``shapely.STRtree(zones)`` +
      ``shapely.prepare(zones)``, each on its own fresh copy of the zones (median of 3 interleaved
      builds; 1 at 10,000), CPU and wall, and the growth of this process's resident memory
@@ -79,7 +79,7 @@ from enroll.extensions import db
 
 # 1. the locator
 CITY_SIZES = (100, 700, 1_000, 10_000)
-SEATTLE = Path("/work/shared/data/seattle/sps_ES_2017_2018.geojson")
+SEATTLE = ROOT / "tests" / "data" / "seattle" / "sps_ES_2017_2018.geojson"
 POINTS = 20_000
 CHECK_POINTS = 2_000
 BUILD_ROUNDS = 3             # 1 at 10,000 zones
