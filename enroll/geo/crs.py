@@ -177,6 +177,34 @@ def to_wgs84_transformer(crs: pyproj.CRS) -> pyproj.Transformer | None:
     return pyproj.Transformer.from_crs(crs, target, always_xy=True)
 
 
+_EXACT_TMERC = re.compile(r"\bproj=(tmerc|utm)\b(?![^+]*\bapprox\b)")
+
+
+def approximate_where_exact(transformer: pyproj.Transformer, bounds: tuple[float, float, float, float],
+                            tolerance_deg: float = 1e-9) -> pyproj.Transformer:
+    """``transformer`` with PROJ's Evenden/Snyder transverse Mercator (``approx``), if that agrees with it.
+
+    The default (Poder/Engsager) algorithm is exact far from the central meridian; near it, as
+    for every Gauss-Kruger zone a district lies in, the approximate one gives the same result to
+    well under a millimetre and reads a file's coordinates about 1.5 times as fast. Agreement is
+    checked at the corners, edge midpoints and centre of ``bounds`` (the error grows with the
+    distance from the meridian): beyond ``tolerance_deg`` (about 0.1 mm), the exact one is kept.
+    """
+    definition = transformer.definition
+    if not _EXACT_TMERC.search(definition):
+        return transformer
+    try:
+        fast = pyproj.Transformer.from_pipeline(_EXACT_TMERC.sub(r"proj=\1 approx", definition))
+    except pyproj.exceptions.ProjError:
+        return transformer
+    xmin, ymin, xmax, ymax = bounds
+    x = np.array([xmin, xmax, xmin, xmax, (xmin + xmax) / 2, xmin, xmax, (xmin + xmax) / 2, (xmin + xmax) / 2])
+    y = np.array([ymin, ymin, ymax, ymax, (ymin + ymax) / 2, (ymin + ymax) / 2, (ymin + ymax) / 2, ymin, ymax])
+    exact, approx = np.array(transformer.transform(x, y)), np.array(fast.transform(x, y))
+    agree = np.isfinite(exact).all() and np.isfinite(approx).all() and np.abs(exact - approx).max() <= tolerance_deg
+    return fast if agree else transformer
+
+
 def transform_geometries(geoms, transformer: pyproj.Transformer):
     """Transform an array of shapely geometries with a pyproj transformer (x/y order)."""
 
@@ -222,6 +250,7 @@ __all__ = [
     "is_cgcs2000",
     "crs_label",
     "to_wgs84_transformer",
+    "approximate_where_exact",
     "transform_geometries",
     "local_metric_crs",
     "geodesic_distance_m",

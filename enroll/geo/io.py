@@ -24,11 +24,11 @@ from shapely.geometry.base import BaseGeometry
 
 from .archive import ArchiveLimits, extract_zip
 from .crs import (
+    approximate_where_exact,
     crs_label,
-    gcj02_to_wgs84_geometry,
+    gcj02_to_wgs84_array,
     is_legacy_datum,
     to_wgs84_transformer,
-    transform_geometries,
 )
 from .findings import Finding, ReadError, error, short_detail, unreadable, warning
 from .kml import read_kml
@@ -459,16 +459,16 @@ def _finish(raw: _Raw, name: str, override: str | None, gcj02: bool) -> ReadResu
     has_z = shapely.has_z(geoms)
     if has_z.any():
         geoms[has_z] = shapely.force_2d(geoms[has_z])
-    present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
-    if src.is_geographic and present.size:
-        xmin, ymin, xmax, ymax = shapely.total_bounds(present)
+    bounds = tuple(shapely.total_bounds(geoms))  # NaN when no geometry has coordinates
+    if src.is_geographic and np.isfinite(bounds).all():
+        xmin, ymin, xmax, ymax = bounds
         if xmin < -180.5 or xmax > 360.0 or ymin < -90.5 or ymax > 90.5:
             detail = "coordinates are not longitude/latitude"
             raise ReadError([error("missing_crs", params={"file": name, "detail": detail})])
-    del present
     transformer = to_wgs84_transformer(src)
-    steps = ([lambda part: transform_geometries(part, transformer)] if transformer is not None else []) + (
-        [gcj02_to_wgs84_geometry] if gcj02 else [])
+    if transformer is not None and np.isfinite(bounds).all():
+        transformer = approximate_where_exact(transformer, bounds)
+    steps = ([transformer.transform] if transformer is not None else []) + ([gcj02_to_wgs84_array] if gcj02 else [])
     if not _transform_in_place(geoms, steps):
         raise unreadable(name, "coordinates could not be transformed")
     features = [
@@ -479,23 +479,29 @@ def _finish(raw: _Raw, name: str, override: str | None, gcj02: bool) -> ReadResu
 
 
 def _transform_in_place(geoms: np.ndarray, steps: list, batch_coords: int = 1 << 16) -> bool:
-    """Apply each step to the geometries a batch at a time, replacing them in ``geoms``.
+    """Apply each step, a function ``(x, y) -> (x, y)`` of coordinate arrays, to the geometries a batch at a time.
 
-    In batches of about ``batch_coords`` coordinates, so that the coordinate arrays of a
-    transformation and the geometries before and after it never all exist for the whole file at
-    once (peak memory stays near the size of the geometries themselves).
+    In batches of about ``batch_coords`` coordinates, replacing them in ``geoms``, so that the
+    coordinate arrays of a transformation and the geometries before and after it never all exist
+    for the whole file at once (peak memory stays near the size of the geometries themselves).
 
     :returns: False if a coordinate is not finite afterwards (a transformation failed).
     """
+    if not steps:
+        return True
+    finite = True
+
+    def apply(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal finite
+        for step in steps:
+            x, y = step(x, y)
+        finite = finite and bool(np.isfinite(x).all() and np.isfinite(y).all())
+        return x, y
+
     counts = np.cumsum(shapely.get_num_coordinates(geoms))
     start = 0
-    while start < len(geoms):
+    while start < len(geoms) and finite:
         stop = max(start + 1, int(np.searchsorted(counts, counts[start] + batch_coords)))
-        part = geoms[start:stop]
-        for step in steps:
-            part = step(part)
-        if not np.isfinite(shapely.get_coordinates(part)).all():
-            return False
-        geoms[start:stop] = part
+        geoms[start:stop] = shapely.transform(geoms[start:stop], apply, interleaved=False)
         start = stop
-    return True
+    return finite

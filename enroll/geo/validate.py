@@ -90,8 +90,11 @@ def split_school_names(value) -> list[str]:
     return names
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _name_key(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", name)).casefold()
 
 
 def _rep_location(geom: BaseGeometry) -> tuple[float, float] | None:

@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from enroll.geo.crs import (
+    approximate_where_exact,
     gcj02_to_wgs84,
     gcj02_to_wgs84_geometry,
     is_legacy_datum,
@@ -103,3 +104,17 @@ def test_cgcs2000_gauss_kruger_zones_reproject(code, lon):
     x, y = fwd.transform(lon + 0.3, 31.0)
     back = to_wgs84_transformer(crs).transform(x, y)
     assert dist_m(back, (lon + 0.3, 31.0)) < 0.01
+
+
+@pytest.mark.parametrize("code", [4549, 4527, 32650])
+def test_fast_transverse_mercator_where_it_agrees_with_the_exact_one(code):
+    crs = pyproj.CRS.from_epsg(code)
+    exact = to_wgs84_transformer(crs)
+    x0 = 500_000 if code != 4527 else 39_500_000  # 4527 writes the zone number before the easting
+    near = (x0 - 80_000, 3_300_000, x0 + 80_000, 3_400_000)  # a city around the zone's meridian
+    fast = approximate_where_exact(exact, near)
+    assert "approx" in fast.definition and "approx" not in exact.definition
+    xs, ys = np.linspace(near[0], near[2], 50), np.linspace(near[1], near[3], 50)
+    assert np.allclose(np.array(fast.transform(xs, ys)), np.array(exact.transform(xs, ys)), rtol=0, atol=1e-9)
+    far = (x0 - 1_500_000, 3_300_000, x0 + 1_500_000, 3_400_000)  # 13 degrees from the meridian
+    assert "approx" not in approximate_where_exact(exact, far).definition
