@@ -108,11 +108,11 @@ def zoning_of(district, year: int, stage: str, *, create: bool = False) -> Zonin
     return item
 
 
-def copy_plan(source: ZoningPlan | None, target: ZoningPlan) -> None:
-    """Copy a plan's zones, texts, rules and the polygons' report into an empty plan."""
+def copy_plan(source: ZoningPlan | None, target: ZoningPlan, *, zones: bool = True) -> None:
+    """Copy a plan's zones (unless ``zones`` is false), texts, rules and the polygons' report into an empty plan."""
     if source is None:
         return
-    for zone in source.zones:
+    for zone in source.zones if zones else ():
         target.zones.append(Zone(feature_index=zone.feature_index, kind=zone.kind, label=zone.label,
                                  geometry=zone.geometry, schools=list(zone.schools)))
     for text in source.texts:
@@ -126,9 +126,10 @@ def copy_plan(source: ZoningPlan | None, target: ZoningPlan) -> None:
     target.source_crs, target.school_field = source.source_crs, source.school_field
 
 
-def draft_plan(actor, item: Zoning) -> ZoningPlan:
+def draft_plan(actor, item: Zoning, *, copy_zones: bool = True) -> ZoningPlan:
     """The plan of the item's open draft to edit in place; else a new one copied from the last
     published version (also when it was withdrawn; the new draft's revision is made when it is saved).
+    ``copy_zones`` false leaves a new draft's zones empty, for a caller about to replace them all.
 
     :raises Conflict: while a version is in review (it must be recalled or rejected first).
     """
@@ -140,7 +141,7 @@ def draft_plan(actor, item: Zoning) -> ZoningPlan:
     if plan is None:
         plan = ZoningPlan(district_id=item.district_id, district=item.district, year=item.year, stage=item.stage,
                           created_by=actor)
-        copy_plan(item.plan, plan)
+        copy_plan(item.plan, plan, zones=copy_zones)
         db.session.add(plan)
     return plan
 
@@ -217,7 +218,7 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
 
     def write() -> ZoningPlan:
         item = zoning_of(district, year, stage, create=True)
-        plan = draft_plan(actor, item)
+        plan = draft_plan(actor, item, copy_zones=False)  # the file's zones replace them all
         plan.zones, plan.zone_report = zones, zone_report
         _set_source(plan, read, filename, school_field)
         save_plan(actor, item, plan, "import", note, context, file=filename, zones=len(zones))
