@@ -4,7 +4,9 @@
    edges, ~1,000 vertices each) from a GeoPackage (EPSG:4549), CPU and wall time, against the floor
    measured in the same run: ``pyogrio.read_dataframe`` of the same file plus ``shapely.coverage_is_valid``;
    and peak memory above a fresh process's baseline, against the geometry's size.
-2. Map page bytes transferred before tiles (gzip), for the demo district and a realistic 200-zone
+2. Start-up of a ``flask`` command (``flask --help``: building the app, as every command does first),
+   CPU and wall time, against ``python -c "import flask"`` measured in the same run; target 1 s.
+3. Map page bytes transferred before tiles (gzip), for the demo district and a realistic 200-zone
    city (bench/cities.py), against the same page with the zones' raw GeoJSON (unsimplified) as a
    baseline; and what the map fetches more where a parent zooms in (zones.geojson?detail=1&bbox=).
 """
@@ -141,6 +143,33 @@ def bench_import(tmp: Path) -> None:
               f"({import_mb / geometry_mb:.2f}x the geometry: {verdict} the target)")
 
 
+CLI_TARGET_S = 1.0  # issue 15: every flask command starts within a second
+
+
+def bench_cli() -> None:
+    """Median CPU (user + system, of the child) and wall time of starting a ``flask`` command."""
+    import os
+    import resource
+    import subprocess
+
+    print("\n## 2. Start-up of a flask command (flask --help builds the app, as every command does first)")
+    env = dict(os.environ, FLASK_APP=str(ROOT / "wsgi.py"), ENROLL_ENV="development")
+    commands = {"floor": [sys.executable, "-c", "import flask"], "flask --help": [sys.executable, "-m", "flask", "--help"]}
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(5):
+        for name, command in commands.items():
+            before, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+            subprocess.run(command, env=env, cwd=ROOT, capture_output=True, check=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            runs[name].append((cpu, time.perf_counter() - wall))
+    base = statistics.median(c for c, _ in runs["floor"])
+    for name, times in runs.items():
+        cpu, wall = statistics.median(c for c, _ in times), statistics.median(w for _, w in times)
+        verdict = "" if name == "floor" else ("meets" if cpu <= CLI_TARGET_S else "MISSES") + " the 1 s target"
+        print(f"{name:44s} CPU {cpu:7.2f} s  wall {wall:7.2f} s  {cpu / base:5.2f}x floor  {verdict}")
+
+
 def bench_app(folder: Path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
                       "MAP_TILES": "none", "WTF_CSRF_ENABLED": False})
@@ -206,7 +235,7 @@ def page_bytes(app, url: str) -> tuple[int, int, int]:
 
 
 def bench_pages(tmp: Path) -> None:
-    print("\n## 2. Map page bytes transferred before tiles (gzip -6: HTML + local JS/CSS + zone GeoJSON)")
+    print("\n## 3. Map page bytes transferred before tiles (gzip -6: HTML + local JS/CSS + zone GeoJSON)")
     for label, n in (("demo district 青溪区 (27 zones)", None), ("realistic city, 200 zones", 200)):
         folder = tmp / (label[:4] + "x")
         folder.mkdir()
@@ -239,6 +268,7 @@ def detail_bytes(app, url: str) -> tuple[int, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bench_import(Path(tmp))
+        bench_cli()
         bench_pages(Path(tmp))
 
 

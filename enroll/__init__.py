@@ -59,13 +59,13 @@ def register_security_headers(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from enroll.core.web import CookieSessions, EnrollRequest, OrjsonProvider, select_locale
-    from enroll.extensions import babel, csrf, db, login_manager, migrate
+    from enroll.extensions import MigrationCommands, babel, csrf, db, login_manager
 
     app.json = OrjsonProvider(app)
     app.session_interface = CookieSessions()
     app.request_class = EnrollRequest
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
+    app.cli.add_command(MigrationCommands("db", help="Database migrations (Flask-Migrate, Alembic)."))
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(config_module.ROOT / "enroll" / "translations"))
     csrf.init_app(app)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from enroll import create_app
+from enroll.extensions import bind_migrations
 from enroll.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ def make_app(url: str, **extra):
 def migrate(app) -> None:
     from flask_migrate import upgrade
 
+    bind_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         _db.engine.dispose()

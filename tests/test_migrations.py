@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from support import both_databases
-from enroll.extensions import db
+from enroll.extensions import bind_migrations, db
 
 
 def _include(obj, name, type_, reflected, compare_to):
@@ -62,6 +62,7 @@ def test_downgrade_then_upgrade_on_postgis():
     url = create_pg_database()
     try:
         app = make_app(url)
+        bind_migrations(app)
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
             downgrade(directory=str(ROOT / "migrations"), revision="base")
@@ -80,6 +81,7 @@ def test_existing_zoning_plans_move_onto_revisions(tmp_path):
     from support import ROOT, make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    bind_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"), revision="0011")
         now = "2026-05-01 08:00:00.000000"

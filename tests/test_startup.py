@@ -1,15 +1,18 @@
 """Start-up stays light: building the app (which every ``flask`` command does first) imports none of
 the heavy libraries that only some pages and commands use; those import them when they need them."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# imported on use only: maps (folium, and requests through it), the GDAL reader (pyogrio, which
-# imports geopandas and pandas), the calendar export, PDF checks, the second factor's QR code
-LAZY = ["folium", "branca", "requests", "xyzservices", "pyogrio", "geopandas", "pandas", "icalendar", "pypdf", "segno"]
+# imported on use only: migrations (Flask-Migrate and Alembic), maps (folium, and requests through it),
+# the GDAL reader (pyogrio, which imports geopandas and pandas), the calendar export, PDF checks, the
+# second factor's QR code
+LAZY = ["flask_migrate", "alembic", "folium", "branca", "requests", "xyzservices", "pyogrio", "geopandas", "pandas",
+        "icalendar", "pypdf", "segno"]
 
 SCRIPT = """
 import json, sys
@@ -44,3 +47,16 @@ def test_create_app_imports_no_heavy_library_and_gdal_still_skips_vrt(tmp_path):
     assert outcome["loaded"] == []
     assert outcome["features"] > 0
     assert outcome["vrt"] is False
+
+
+def test_flask_db_commands_load_migrations_when_run(tmp_path):
+    """``flask db`` binds Flask-Migrate on use: the migrations run and report their head."""
+    env = dict(os.environ, FLASK_APP=str(ROOT / "wsgi.py"), ENROLL_ENV="development",
+               ENROLL_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    flask = [sys.executable, "-m", "flask"]
+    upgrade = subprocess.run(flask + ["db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert upgrade.returncode == 0, upgrade.stderr
+    current = subprocess.run(flask + ["db", "current"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert current.returncode == 0 and "(head)" in current.stdout, current.stderr
+    listing = subprocess.run(flask + ["db", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert "--directory" in listing.stdout and "upgrade" in listing.stdout
