@@ -15,7 +15,9 @@ How a change reaches each worker:
   sees it starts a rebuild in a background thread and is answered from the previous index until
   the new one is swapped in.
 
-Only a worker that was never warmed builds inside a lookup request (the first one), and says so
+The gazetteer's answers (``find_point``) are remembered by the index that asked, in a bounded LRU:
+a gazetteer import is audited like a publication, so the index and what it remembers are replaced
+together. Only a worker that was never warmed builds inside a lookup request (the first one), and says so
 in its log. Plans nobody published (a draft tested by its staff) get their index built on demand
 and kept in a small LRU cache.
 """
@@ -41,6 +43,7 @@ from enroll.zoning.rules import PlanInfo, RuleIndex, ZoneEntry, build_rule_index
 from enroll.zoning.services import all_published_plans, plans_with_zones
 
 CHECK_S = 0.5  # another worker's publication reaches this one within this time (plus the rebuild)
+POINTS_CACHED = 20_000  # gazetteer answers remembered per index (parents look up the same estates)
 REACH_DEG = 0.01  # about 1 km (0.9 km east-west at 30°N): far more than the 50 m of near_boundary
 
 
@@ -84,6 +87,20 @@ class LookupIndex:
     names: dict[int, frozenset[str]] = field(default_factory=dict)  # by district: road, estate, village keys its clauses name
     reach: dict[int, tuple[float, float, float, float] | None] = field(default_factory=dict)
     # by district: the lon/lat box of every zone of its published plans, widened by REACH_DEG (None: unknown)
+
+    points: LRUCache = field(default_factory=lambda: LRUCache(maxsize=POINTS_CACHED), repr=False, compare=False)
+    points_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def find_point(self, district, parts) -> tuple[float, float] | None:
+        """``gazetteer.find_point``, remembered while this index is current (its version names the gazetteer's)."""
+        key = (district.id, parts)
+        with self.points_lock:
+            if key in self.points:
+                return self.points[key]
+        point = gazetteer.find_point(district, parts)
+        with self.points_lock:
+            self.points[key] = point
+        return point
 
     def may_reach(self, district_id: int, lon: float, lat: float) -> bool:
         """Whether a point can be in or near a zone of the district (False: its answer is empty)."""

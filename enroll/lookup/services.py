@@ -262,7 +262,7 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
     tried, cat = [], current()
     for district in _districts_to_try(cat, text, district_code):
         parts = parse_address(text, gazetteer.district_prefixes(district))
-        result = _district_answer(cat, district, parts, gazetteer.find_point(district, parts), query)
+        result = _district_answer(cat, district, parts, cat.find_point(district, parts), query)
         if result.matches or result.later:
             return result
         tried.append(result)

@@ -164,3 +164,20 @@ def test_another_workers_withdrawal_is_seen_within_a_second_without_a_build_in_a
     assert time.monotonic() - changed < 1.0
     rebuilt = index.builds[seen:]
     assert rebuilt and all(build.in_request is None for build in rebuilt), rebuilt
+
+
+@both_databases
+def test_a_new_gazetteer_is_used_by_the_next_lookup(client, published, editor, tmp_path):
+    """Gazetteer answers are remembered per lookup index: an import replaces them with the index."""
+    from enroll.lookup.gazetteer import import_addresses
+
+    header = (DEMO / "addresses.csv").read_text(encoding="utf-8").splitlines()[0]
+    moved = tmp_path / "addresses.csv"
+    for lon in ("120.1745", "120.1800"):
+        moved.write_text(f"{header}\n" + ",".join(
+            {"address": "学院路99999号", "lon": lon, "lat": "30.2399"}.get(column, "")
+            for column in header.split(",")) + "\n", encoding="utf-8")
+        import_addresses(editor, "990101", moved)
+        for _ in range(2):  # the second answer is the remembered one
+            _, data = get(client, address="学院路99999号")
+            assert data["point"] == {"lon": float(lon), "lat": 30.2399}
