@@ -35,6 +35,10 @@ SCHOOL_FIELD_CANDIDATES = [
 ]
 _NAME_SEPARATORS = re.compile(r"[、,，;；/／|｜\r\n]+")
 MAX_REPAIR_LOSS = 0.01
+# An invalid polygon with more vertices is not repaired: GEOS's make_valid grows faster than
+# linearly with the crossings (8,000 vertices crossing everywhere: 2 s; 100,000: minutes, past any
+# web worker's timeout), and a zone drawn that badly needs its author's eye anyway.
+MAX_REPAIR_VERTICES = 10_000
 
 
 @dataclass
@@ -104,8 +108,11 @@ def _rep_location(geom: BaseGeometry) -> tuple[float, float] | None:
     return None if point.is_empty else round_location(point.x, point.y)
 
 
+_REASON_LOCATION = re.compile(r"\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)")
+
+
 def _invalid_location(geom: BaseGeometry, reason: str) -> tuple[float, float] | None:
-    match = re.search(r"\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)", reason or "")
+    match = _REASON_LOCATION.search(reason or "")
     if match:
         return round_location(float(match.group(1)), float(match.group(2)))
     return _rep_location(make_valid_polygonal(geom) or geom.envelope)
@@ -135,6 +142,12 @@ def _repair_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseG
         # Valid parts that merely touch or overlap (common in KML MultiGeometry): merge them.
         return polygonal_part(shapely.union_all(parts)), None
     reason = shapely.is_valid_reason(poly)
+    vertices = int(shapely.get_num_coordinates(poly))
+    if vertices > MAX_REPAIR_VERTICES:
+        match = _REASON_LOCATION.search(reason or "")
+        location = round_location(float(match.group(1)), float(match.group(2))) if match else None
+        params = {"reason": reason, "vertices": vertices, "limit": MAX_REPAIR_VERTICES}
+        return None, error("invalid_geometry", feature=index, school=label, location=location, params=params)
     location = _invalid_location(poly, reason)
     repaired = make_valid_polygonal(poly)
     # the area as drawn without its inside-out parts: buffer(0) drops a twisted loop, the shoelace

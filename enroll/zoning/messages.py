@@ -53,6 +53,9 @@ def describe(finding: dict) -> str:
     if code == "missing_crs":
         return _("文件 %(file)s 没有坐标系信息（缺少 .prj 或 SRS）。请在上传时指定坐标系，例如 EPSG:4549。",
                  file=p.get("file", ""))
+    if code == "invalid_geometry" and p.get("vertices"):
+        return _("几何图形无效（%(detail)s），且有 %(vertices)s 个顶点（超过 %(limit)s 个不自动修复）：请在 GIS 软件中修复后重新上传。",
+                 detail=p.get("reason", ""), vertices=p["vertices"], limit=p["limit"])
     if code == "invalid_geometry":
         return _("几何图形无效，无法修复：%(detail)s", detail=p.get("reason") or p.get("detail", ""))
     if code == "geometry_repaired":
