@@ -80,6 +80,28 @@ def _count_pages(data: bytes, name: str) -> int:
     return pages
 
 
+def pdf_text(data: bytes, filename: str) -> list[str]:
+    """The text of each page of a PDF :func:`check_pdf` accepted: what a reader can select and copy
+    (a scanned page without a text layer has none).
+
+    :raises Invalid: ``detail["code"] == "unreadable"`` naming the page whose text cannot be read.
+    """
+    from pypdf import PdfReader
+
+    name = safe_filename(filename)
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")  # check_pdf let only files through that open without a password
+    pages = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            pages.append(page.extract_text() or "")
+        except Exception as exc:  # pypdf raises many types on damaged fonts and streams
+            raise Invalid(_l("无法读取文件 %(file)s 第 %(page)d 页的文字，因而无法检查其中有无个人信息。", file=name,
+                             page=number), code="unreadable", file=name, page=number) from exc
+    return pages
+
+
 def _corrupt(name: str) -> Invalid:
     return Invalid(_l("文件 %(file)s 已损坏，无法读取。", file=name), code="corrupt", file=name)
 

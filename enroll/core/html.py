@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
@@ -110,14 +111,17 @@ _WHITESPACE = re.compile(r"\s+")
 class _TextExtractor(HTMLParser):
     """Collects visible text, marking line breaks at block boundaries with ``"\\n"``."""
 
-    def __init__(self) -> None:
+    def __init__(self, cell_separator: str = " ") -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.links: list[str] = []
         self._skipping = 0
+        self._cell_separator = cell_separator
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping += 1
+        self.links.extend(value for name, value in attrs if name == "href" and value)
         self._boundary(tag)
 
     def handle_startendtag(self, tag: str, attrs) -> None:
@@ -137,7 +141,7 @@ class _TextExtractor(HTMLParser):
         if tag in _BLOCK_TAGS or tag == "br":
             self.parts.append("\n")
         elif tag in _CELL_TAGS:
-            self.parts.append(" ")
+            self.parts.append(self._cell_separator)
 
 
 def html_to_text(html: str) -> str:
@@ -151,11 +155,28 @@ def html_to_text(html: str) -> str:
     :param html: HTML fragment, sanitised or not.
     :returns: lines of text joined by ``"\\n"``, without leading or trailing whitespace.
     """
-    extractor = _TextExtractor()
+    return _extract(html).text
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    links: list[str]  # the targets of links (href), in document order
+
+
+def _extract(html: str, cell_separator: str = " ") -> Extracted:
+    extractor = _TextExtractor(cell_separator)
     extractor.feed(sanitize_html(html))
     extractor.close()
     lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return Extracted("\n".join(line for line in lines if line), extractor.links)
+
+
+def published_text(html: str) -> Extracted:
+    """What the public can read in ``html``: its text as :func:`html_to_text` gives it, but with
+    table cells parted by `` | `` (two numbers in neighbouring cells are not one number), and the
+    targets of its links (a ``mailto:`` or ``tel:`` address is published too)."""
+    return _extract(html, " | ")
 
 
 class _MarkupCounter(HTMLParser):

@@ -1,6 +1,12 @@
 """Where parents ask about admission (招生咨询方式), written by the district's editors and reviewed
 by another person through the one review workflow (``enroll.review.content``) before it shows on
-the district's page."""
+the district's page.
+
+The office's telephone numbers are published; the scanner (``review.publishable``) tells them from
+a person's: a landline has an area code (0571-8888 8888, (010)6512 3456) or is a service number
+(12345 转 2, 400-…, 96xxx), while a mobile number is 11 digits 1[3-9]x…, however grouped, with
+an optional 86/0086 — refused in every field, the phone fields too, as is an ID number. The
+office's e-mail address belongs in 电子邮件, where any address may stand."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -48,7 +54,8 @@ CONTACT = content.register(content.ContentKind(
     name="district_contact", model=DistrictContact, permission="contact", label=_l("招生咨询方式"),
     fields=CONTACT_FIELDS, apply=_apply, title=lambda item, data: item.district.name, html_fields=(),
     edit_endpoint="districts_bureau.contact", edit_args=lambda item: {"code": item.district.code},
-    public_endpoint="public.district", public_args=lambda item: {"code": item.district.code}))
+    public_endpoint="public.district", public_args=lambda item: {"code": item.district.code},
+    office_fields=("email",)))
 
 
 def contact_of(district_id: int) -> DistrictContact | None:

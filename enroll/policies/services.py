@@ -11,14 +11,17 @@ from sqlalchemy import select
 from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Forbidden, Invalid, NotFound
-from enroll.core.files import check_pdf, safe_filename, store_file
+from enroll.core.files import check_pdf, pdf_text, safe_filename, store_file
 from enroll.core.html import html_to_text, sanitize_html
 from enroll.core.i18n import _l
+from enroll.core.privacy import SCANNER_VERSION, find_in_text
 from enroll.core.security import authorize
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.policies.models import CATEGORIES, INTERPRETATION_FORMS, VALIDITY, Attachment, Interpretation, PolicyDocument
 from enroll.review import content, states
+from enroll.review.models import AuditEvent
+from enroll.review.publishable import KIND_LABELS
 from enroll.review.services import record
 
 TRANSLATED = ("en", "zh_Hant")  # locales a document may carry its own translation for
@@ -58,6 +61,7 @@ def document_data(district_id: int, data: dict, document_id: int | None = None) 
         if found is None or found.district_id != district_id:
             raise Invalid(_l("附件 %(id)s 不存在。", id=attachment_id), field="attachments")
         attachments.append({"id": found.id, "filename": found.filename, "pages": found.pages, "size": found.size})
+    refuse_unscanned_attachments(attachments)
     return {
         "title": fields.text(data, "title", _l("标题"), required=True),
         "doc_number": fields.text(data, "doc_number", _l("文号"), limit=100),
@@ -103,6 +107,12 @@ def _apply_interpretation(item: Interpretation, data: dict) -> None:
     item.body_text = html_to_text(data["body"])
 
 
+def _before_publish(actor, doc: PolicyDocument, revision, context: Context) -> None:
+    """Every attachment's text checked for personal data, whatever the draft went through; 三同步."""
+    refuse_unscanned_attachments(revision.data.get("attachments"), error=Conflict)
+    _three_sync(actor, doc, revision, context)
+
+
 def _three_sync(actor, doc: PolicyDocument, revision, context: Context) -> None:
     """A 规范性文件 is published only together with its approved interpretation (三同步)."""
     if not revision.data.get("normative"):
@@ -140,7 +150,7 @@ DOCUMENT_FIELDS = {
 POLICY = content.register(content.ContentKind(
     name="policy", model=PolicyDocument, permission="policies", label=_l("招生政策文件"),
     fields=DOCUMENT_FIELDS, apply=_apply_document, title=lambda item, data: data.get("title") or item.title,
-    before_publish=_three_sync, after_withdraw=_withdraw_interpretation,
+    before_publish=_before_publish, after_withdraw=_withdraw_interpretation,
     edit_endpoint="policies_bureau.edit", edit_args=lambda doc: {"document_id": doc.id},
     attachment_endpoint="policies_bureau.attachment",
     public_endpoint="policies.document", public_args=lambda doc: {"code": doc.district.code, "document_id": doc.id}))
@@ -226,16 +236,53 @@ class Upload:
 
 
 def _store_attachment(actor, district_id: int, upload: Upload, context: Context) -> Attachment:
-    """Check and store a PDF for a district's documents. Does not commit. :raises Invalid: not a usable PDF."""
+    """Check and store a PDF for a district's documents. Does not commit.
+
+    :raises Invalid: not a usable PDF, or its text holds an ID number, a mobile number or a
+        personal e-mail address (naming the page and line, the value masked).
+    """
     pages = check_pdf(upload.data, upload.filename, upload.max_bytes)
+    _refuse_personal_data_in_pdf(upload)
     sha256 = store_file(upload.data, Path(upload.storage) / "attachments")
     attachment = Attachment(district_id=district_id, sha256=sha256, filename=safe_filename(upload.filename),
                             size=len(upload.data), pages=pages, created_by_id=actor.id)
     db.session.add(attachment)
     db.session.flush()
     record(actor, "attachment.upload", "attachment", attachment.id, context=context,
-           detail={"file": attachment.filename, "sha256": sha256, "size": len(upload.data)})
+           detail={"file": attachment.filename, "sha256": sha256, "size": len(upload.data),
+                   "privacy_scan": SCANNER_VERSION})
     return attachment
+
+
+def _refuse_personal_data_in_pdf(upload: Upload) -> None:
+    """The text of every page, scanned as laid out on a page (``core.privacy``). :raises Invalid:"""
+    name = safe_filename(upload.filename)
+    for page, text in enumerate(pdf_text(upload.data, upload.filename), start=1):
+        for found in find_in_text(text, laid_out=True):
+            if not found.office:
+                raise Invalid(_l("文件 %(file)s 第 %(page)d 页第 %(line)d 行有%(kind)s（%(masked)s）：公开的附件中不得出现"
+                                 "身份证号、手机号或个人电子邮件，请删除后重新上传。", file=name, page=page,
+                                 line=found.line, kind=KIND_LABELS[found.kind], masked=found.masked),
+                              field="new_attachment", code="personal_data", file=name, page=page)
+
+
+def _scanned(attachment_ids: list[int]) -> set[int]:
+    """The attachments whose text the current scanner checked when they were uploaded (the upload's
+    audit event says so; a stored file never changes, so that check holds for good)."""
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "attachment.upload", AuditEvent.object_type == "attachment",
+        AuditEvent.object_id.in_([str(i) for i in attachment_ids] or ["-"])))
+    return {int(e.object_id) for e in events if (e.detail or {}).get("privacy_scan", 0) >= SCANNER_VERSION}
+
+
+def refuse_unscanned_attachments(entries: list[dict], error=Invalid) -> None:
+    """:raises Invalid: (or ``error``) naming an attachment uploaded before its text was checked for
+    personal data: it is uploaded again (and so checked) before it can be published."""
+    scanned = _scanned([entry["id"] for entry in entries or []])
+    for entry in entries or []:
+        if entry["id"] not in scanned:
+            raise error(_l("附件 %(file)s 上传时未经个人信息检查（身份证号、手机号、电子邮件），请重新上传该文件。",
+                           file=entry.get("filename", "")), field="attachments", file=entry.get("filename", ""))
 
 
 def attachments_of(entries: list[dict]) -> list[Attachment]:

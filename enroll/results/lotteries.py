@@ -28,8 +28,6 @@ from enroll.results.services import (
     MAX_PUBLIC_DAYS,
     Upload,
     list_ends,
-    refuse_personal_data,
-    refuse_personal_text,
 )
 from enroll.review import content, states
 from enroll.review.models import Revision
@@ -71,9 +69,6 @@ def _apply(item: Lottery, data: dict) -> None:
 def _before_publish(actor, item: Lottery, revision: Revision, context: Context) -> None:
     """Nothing published may contradict the commitment: see the module docstring."""
     data = revision.data
-    # the hashes, the commitment and the seed are hex digits that can look like a phone number: scan
-    # what people wrote (the list), not what the service computed
-    refuse_personal_data([data["applicants"], revision.note])
     if lottery.list_hash(_numbers(data)) != data["list_hash"]:
         raise Conflict(_l("名单与其哈希值不符，不能发布。"))
     committed = item.status == states.PUBLISHED
@@ -106,7 +101,9 @@ LOTTERY = content.register(content.ContentKind(
     title=lambda item, data: f"{item.school.name} {item.year}", html_fields=(), before_publish=_before_publish,
     edit_endpoint="results_bureau.edit_lottery", edit_args=lambda item: {"school_id": item.school_id, "year": item.year},
     public_endpoint="results.lottery", public_args=lambda item: {"lottery_id": item.id},
-    private_fields=("applicants", "order"), present=_present))
+    private_fields=("applicants", "order"), present=_present,
+    # hex digits that can look like a phone number: what the service computed, not what people wrote
+    computed_fields=("list_hash", "commitment", "seed")))
 
 
 def lottery_of(school_id: int, year: int) -> Lottery | None:
@@ -170,7 +167,6 @@ def save_lottery(actor, school_id: int, year: int, data: dict, *, applicants_fil
     if until < draw_at.astimezone(LOCAL).date().isoformat() or \
             until > (local_today(now) + timedelta(days=MAX_PUBLIC_DAYS)).isoformat():
         raise Invalid(_l("“名单公开至”须在摇号日之后，且最多 %(n)d 天。", n=MAX_PUBLIC_DAYS), field="public_until")
-    refuse_personal_text("note", note)
     if item is None:
         item = Lottery(district_id=school.district_id, school_id=school.id, year=year, school=school)
         db.session.add(item)

@@ -20,7 +20,7 @@ from enroll.core.clock import (  # list dates are local: public through that who
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Invalid, NotFound
 from enroll.core.i18n import _l
-from enroll.core.privacy import contains_personal_data, mask_name
+from enroll.core.privacy import mask_name
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.results import tables
@@ -97,35 +97,10 @@ def _apply(result: AdmissionResult, data: dict) -> None:
 
 
 def _before_publish(actor, result: AdmissionResult, revision: Revision, context: Context) -> None:
-    """The publish-time scanner and the list's expiry, checked again whatever the draft went through."""
-    refuse_personal_data([revision.data, revision.note])
+    """The list's expiry, checked again whatever the draft went through (personal data is, by
+    ``content.publish``, in every column of the list and every note)."""
     if revision.data["list"] and list_ends(revision.data) <= _now():
         raise Conflict(_l("名单公开截止日期已过，请修改后重新提交。"))
-
-
-def refuse_personal_text(field: str, text: str | None) -> None:
-    """:raises Invalid: naming ``field`` when free text (a note shown to the public) holds personal data."""
-    if contains_personal_data(text or ""):
-        raise Invalid(_l("说明中不得出现身份证号、手机号或电子邮件。"), field=field)
-
-
-def refuse_personal_data(data) -> None:
-    """:raises Conflict: when any text anywhere in ``data`` holds an ID number, mobile or e-mail address."""
-    found = set()
-
-    def walk(value):
-        if isinstance(value, str):
-            found.update(contains_personal_data(value))
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if not str(k).startswith("_"):  # digests are hex, not personal data
-                    walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-    walk(data)
-    if found:
-        raise Conflict(_l("内容中含有身份证号、手机号或电子邮件，不能发布。"), kinds=",".join(sorted(found)))
 
 
 def _after_withdraw(actor, result: AdmissionResult, context: Context) -> None:
@@ -196,8 +171,6 @@ def save_result(actor, school_id: int, year: int, data: dict, *, check_key: byte
     else:
         entries = []
     notes = fields.text(data, "notes", FIELDS["notes"], limit=5_000)
-    refuse_personal_text("notes", notes)
-    refuse_personal_text("note", note)
     notice, until = _dates(data, bool(entries), today or local_today())
     if item is None:
         item = AdmissionResult(district_id=school.district_id, school_id=school.id, year=year, school=school)

@@ -31,6 +31,7 @@ from enroll.extensions import db
 from enroll.geo.address import to_simplified
 from enroll.review import states
 from enroll.review.models import AuditEvent, Revision
+from enroll.review.publishable import refuse_personal_data
 from enroll.review.services import record, require, transition
 
 OPEN_STATUSES = (states.DRAFT, states.IN_REVIEW)
@@ -67,6 +68,9 @@ class ContentKind:
         with its map, validation report and clause diff.
     :param history_endpoint: a public version history of the kind's own (taking ``public_args``),
         where the generic one sends its readers.
+    :param computed_fields: data keys the service computes, never written by people (hashes,
+        seeds): not scanned for personal data (``review.publishable``), which every other key is.
+    :param office_fields: data keys holding an office's own e-mail address, which may be published.
     """
 
     name: str
@@ -91,6 +95,8 @@ class ContentKind:
     before_submit: Callable | None = None
     review_endpoint: str | None = None
     history_endpoint: str | None = None
+    computed_fields: tuple[str, ...] = ()
+    office_fields: tuple[str, ...] = ()
 
 
 KINDS: dict[str, ContentKind] = {}
@@ -176,9 +182,12 @@ def save_draft(actor, kind: ContentKind, item, data: dict, note: str = "", *,
     """Write ``data`` into the item's draft, starting one when there is none. Does not commit.
 
     :raises Forbidden: without ``<permission>.edit`` in the item's scope.
+    :raises Invalid: an ID number, mobile number or personal e-mail address anywhere in ``data``
+        or ``note`` (``review.publishable``), naming the field and where in it.
     :raises Conflict: while a revision is in review (recall it first).
     """
     authorize(actor, f"{kind.permission}.edit", *scope(item))
+    refuse_personal_data(kind, data, note)
     db.session.flush()  # a new item needs its id
     revision = open_revision(kind, item.id)
     if revision is not None:  # row-locked and re-read (PostgreSQL): a concurrent submit wins, then we see it
@@ -298,12 +307,14 @@ def publish(actor, found: Found, context: Context, *, linked: bool = False) -> N
     """Publish an approved revision onto its item, superseding the previous one. Does not commit.
 
     :param linked: published as part of another item's approval (its ``before_publish`` is skipped).
-    :raises Conflict: the actor took part in the revision, or ``before_publish`` refuses.
+    :raises Conflict: the actor took part in the revision, the revision holds personal data
+        (scanned again, whatever the draft went through), or ``before_publish`` refuses.
     """
     revision, kind, item = found.revision, found.kind, found.item
     require(revision, "approve")
     if took_part(actor, revision):
         raise Conflict(_l("审核人不能是起草或提交该版本的人（先审后发须由第二人审核）。"))
+    refuse_personal_data(kind, revision.data, revision.note, publishing=True)
     if kind.before_publish is not None and not linked:
         kind.before_publish(actor, item, revision, context)
     previous = published_revision(kind, item.id)

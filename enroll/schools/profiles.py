@@ -81,7 +81,8 @@ PROFILE = content.register(content.ContentKind(
     name="school_profile", model=SchoolProfile, permission="schools", label=_l("学校概况"), fields=PROFILE_FIELDS,
     apply=_apply_profile, title=lambda item, data: item.school.name, html_fields=("intro",),
     edit_endpoint="schools_bureau.profile", edit_args=lambda item: {"school_id": item.school_id},
-    public_endpoint="public.school", public_args=lambda item: {"school_id": item.school_id}))
+    public_endpoint="public.school", public_args=lambda item: {"school_id": item.school_id},
+    office_fields=("email",)))
 PLAN = content.register(content.ContentKind(
     name="enrollment_plan", model=EnrollmentPlan, permission="schools", label=_l("招生计划"), fields=PLAN_FIELDS,
     apply=_apply_plan, title=lambda item, data: f"{item.school.name} {item.year}", html_fields=(),

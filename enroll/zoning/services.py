@@ -86,7 +86,7 @@ def _before_discard(item: Zoning, revision) -> None:
 ZONING = content.register(content.ContentKind(
     name="zoning", model=Zoning, permission="zoning", label=_l("招生范围（划片）"),
     fields={"texts": _l("有划片文字的学校数"), "zones": _l("片区数"), "digest": _l("划片内容")},
-    apply=_apply, title=_title, html_fields=(), private_fields=("digest",),
+    apply=_apply, title=_title, html_fields=(), private_fields=("digest",), computed_fields=("digest",),
     before_submit=_before_submit, before_discard=_before_discard,
     edit_endpoint="bureau.rules", edit_args=lambda item: {"code": item.district.code},
     public_endpoint="zoning.zoning_map",
