@@ -123,7 +123,7 @@ def test_a_change_note_with_a_mobile_is_refused(editor):
 def test_a_timeline_entry_with_a_mobile_is_refused(editor):
     from enroll.timeline import services
 
-    text = f"开始,结束,事项,学段,地点\n2026-05-10,2026-05-20,网上报名,,咨询 138 1234 5678\n"
+    text = "开始,结束,事项,学段,地点\n2026-05-10,2026-05-20,网上报名,,咨询 138 1234 5678\n"
     message = refused(lambda: services.save_timeline(editor, "990101", 2026, text), "steps")
     assert "“日程事项”第 1 项" in message
 
