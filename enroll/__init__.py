@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from enroll.results.views import bp as results_bureau
     from enroll.results.views import public as results
     from enroll.review.views import bp as review
+    from enroll.review.views import heads_bp as audit_heads
     from enroll.review.views import public as history
     from enroll.schools.views import bp as schools_bureau
     from enroll.search.views import bp as search
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bureau)
     app.register_blueprint(review)
     app.register_blueprint(history)
+    app.register_blueprint(audit_heads)
     app.register_blueprint(policies)
     app.register_blueprint(policies_bureau)
     app.register_blueprint(schools_bureau)
@@ -166,9 +168,10 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from enroll import cli, content_cli, results_cli, translate_cli
+    from enroll import audit_cli, cli, content_cli, results_cli, translate_cli
 
     cli.register(app)
+    audit_cli.register(app)
     content_cli.register(app)
     results_cli.register(app)
     translate_cli.register(app)

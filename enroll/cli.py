@@ -18,7 +18,6 @@ from enroll.lookup import gazetteer as lookup_gazetteer
 from enroll.lookup import services as lookup
 from enroll.lookup.schema import lookup_to_dict
 from enroll.review import content
-from enroll.review.services import verify_chain
 from enroll.schools import services as schools
 from enroll.zoning import services as zoning
 from enroll.zoning import texts as zoning_texts
@@ -31,7 +30,6 @@ districts_cli = AppGroup("districts", help="区县 (districts).")
 schools_cli = AppGroup("schools", help="学校 (schools).")
 users_cli = AppGroup("users", help="用户 (users).")
 zones_cli = AppGroup("zones", help="划片方案 (zoning plans).")
-audit_cli = AppGroup("audit", help="审计日志 (audit log).")
 demo_cli = AppGroup("demo", help="演示数据 (demo district).")
 addresses_cli = AppGroup("addresses", help="门牌地址库 (gazetteer).")
 
@@ -341,17 +339,6 @@ def zones_report(plan_id, as_user, as_json):
           "\n".join(f"[{f['severity']}] {f['code']} {f['message']}" for f in findings) or "no findings")
 
 
-@audit_cli.command("verify")
-@json_option
-def audit_verify(as_json):
-    """Recompute the audit log's hash chain; exit 1 if it was tampered with."""
-    ok, bad_id, count = verify_chain()
-    _emit(as_json, {"intact": ok, "first_bad_event": bad_id, "events": count},
-          f"audit log intact ({count} events)" if ok else f"audit log TAMPERED at event {bad_id}")
-    if not ok:
-        sys.exit(1)
-
-
 @demo_cli.command("load")
 @domain_errors
 def demo_load():
@@ -362,6 +349,6 @@ def demo_load():
 
 
 def register(app: Flask) -> None:
-    for group in (districts_cli, schools_cli, users_cli, zones_cli, audit_cli, demo_cli, addresses_cli):
+    for group in (districts_cli, schools_cli, users_cli, zones_cli, demo_cli, addresses_cli):
         app.cli.add_command(group)
     app.cli.add_command(lookup_command)

@@ -48,6 +48,8 @@ def from_env() -> dict:
         ),
         "SECRET_KEY": _env("ENROLL_SECRET_KEY"),
         "RESULTS_KEY": _env("ENROLL_RESULTS_KEY"),
+        # the HMAC key of the audit log's hash chain: separate from the secret key, never rotated (docs/operations.md)
+        "AUDIT_KEY": _env("ENROLL_AUDIT_KEY"),
         "LOTTERY_NOTICE_HOURS": float(_env("ENROLL_LOTTERY_NOTICE_HOURS", "24")),
         "MAP_TILES": _env("ENROLL_MAP_TILES", "osm"),
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
@@ -94,6 +96,10 @@ def check(config: dict) -> None:
         if not lenient:
             raise ConfigError("ENROLL_SECRET_KEY must be set outside development and testing")
         config["SECRET_KEY"] = "dev-only-not-secret"
+    if not config.get("AUDIT_KEY"):
+        if not lenient:
+            raise ConfigError("ENROLL_AUDIT_KEY must be set outside development and testing")
+        config["AUDIT_KEY"] = "dev-only-audit-key"
     if not config.get("RESULTS_KEY"):
         # the key of the birth-date digests parents check their child's result with (see results.tables)
         config["RESULTS_KEY"] = "derived:" + hashlib.sha256(f"results:{config['SECRET_KEY']}".encode()).hexdigest()

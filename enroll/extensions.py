@@ -1,6 +1,6 @@
 """Unbound Flask extensions; ``create_app`` binds them (Flask-Migrate only when migrations are used)."""
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
@@ -12,6 +12,12 @@ db = SQLAlchemy(model_class=Base)
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def audit_key() -> bytes:
+    """``ENROLL_AUDIT_KEY`` of the app in context: every service writes the audit log through ``db``, so the
+    key comes from where ``db`` does rather than through each service's arguments."""
+    return current_app.config["AUDIT_KEY"].encode()
 
 
 def bind_migrations(app: Flask) -> None:

@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "districts.create": frozenset({CITY_ADMIN}),
     "users.create": frozenset({CITY_ADMIN}),
     "audit.read": frozenset({CITY_ADMIN, AUDITOR}),
+    "audit.seal": frozenset({CITY_ADMIN}),  # once, when a log from before ENROLL_AUDIT_KEY is upgraded
     "policies.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "policies.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
     "schools.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR, SCHOOL_EDITOR}),

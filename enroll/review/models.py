@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 
@@ -42,8 +43,12 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and this event's canonical content."""
+    def compute_hash(self, key: bytes | None) -> str:
+        """HMAC-SHA256 under ``key`` over the previous hash and this event's canonical content.
+
+        :param key: ``ENROLL_AUDIT_KEY``; None gives the plain SHA-256 of events written before the
+            chain was keyed (see :mod:`enroll.review.audit`).
+        """
         body = json.dumps(
             [
                 self.prev_hash,
@@ -60,7 +65,9 @@ class AuditEvent(db.Model):
             sort_keys=True,
             separators=(",", ":"),
         )
-        return hashlib.sha256(body.encode()).hexdigest()
+        if key is None:
+            return hashlib.sha256(body.encode()).hexdigest()
+        return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
 @event.listens_for(AuditEvent, "before_update")

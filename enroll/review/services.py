@@ -4,41 +4,20 @@ These functions add to the session; the calling service commits once.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from enroll.core.context import Context
 from enroll.core.errors import Conflict
 from enroll.core.i18n import _l
-from enroll.extensions import db
-from enroll.review import states
-from enroll.review.models import GENESIS, AuditEvent
+from enroll.extensions import audit_key, db
+from enroll.review import audit, states
+from enroll.review.models import AuditEvent
 
 
 def record(actor, action: str, object_type: str, object_id, *, context: Context, detail=None):
-    """Append an audit event chained to the previous one. Does not commit."""
-    session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        # serialise writers so the chain cannot fork
-        session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
-    session.flush()
-    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    event = AuditEvent(
-        at=datetime.now(UTC),
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None) or "system",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        ip=context.ip or "",
-        channel=context.channel,
-        detail=detail or {},
-        prev_hash=last or GENESIS,
-    )
-    event.hash = event.compute_hash()
-    session.add(event)
-    return event
+    """Append an audit event chained to the previous one, keyed with ``ENROLL_AUDIT_KEY``. Does not commit."""
+    return audit.append_event(actor, action, object_type, object_id, key=audit_key(), context=context,
+                              detail=detail)
 
 
 def require(obj, action: str) -> str:
@@ -63,18 +42,12 @@ def transition(obj, action: str) -> str:
 
 
 def verify_chain() -> tuple[bool, int | None, int]:
-    """Recompute the chain.
+    """Recompute the keyed chain (:func:`enroll.review.audit.verify_log`, without anchors).
 
-    :returns: (intact, id of the first bad event or None, number of events checked).
+    :returns: (intact, id of the first event with a problem or None, number of events checked).
     """
-    prev = GENESIS
-    count = 0
-    for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        count += 1
-        if event.prev_hash != prev or event.compute_hash() != event.hash:
-            return False, event.id, count
-        prev = event.hash
-    return True, None, count
+    found = audit.verify_log(audit_key())
+    return found.intact, found.problems[0].event_id if found.problems else None, found.events
 
 
 def recent_events(limit: int = 200, offset: int = 0) -> list[AuditEvent]:

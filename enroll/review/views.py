@@ -1,17 +1,18 @@
 """The bureau's review pages for every kind of content: the queue, a revision with its changes, actions."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from enroll.core.i18n import _
 from enroll.core.security import can
 from enroll.core.web import request_context
-from enroll.review import content, states
+from enroll.review import audit, content, states
 from enroll.review.forms import ActionForm, ReasonForm
 
 bp = Blueprint("review", __name__, url_prefix="/bureau")
 public = Blueprint("history", __name__)
+heads_bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @public.get("/history/<kind>/<id:item_id>")
@@ -22,6 +23,20 @@ def history(kind: str, item_id: int):
         return redirect(url_for(found.kind.history_endpoint, **found.kind.public_args(found.item)))
     return render_template("public/history.html", title=found.title, back_url=url_for(
         found.kind.public_endpoint, **found.kind.public_args(found.item)), entries=found.entries)
+
+
+@heads_bp.get("/heads")
+def heads():
+    """The audit log's daily heads, for anyone to keep a copy of: a later copy that lacks or changes
+    one of them shows the log was cut short or rewritten (``flask audit verify --anchor``)."""
+    return render_template("public/audit_heads.html", heads=audit.daily_heads())
+
+
+@heads_bp.get("/heads.json")
+def heads_json():
+    """The daily heads as JSON; each item of ``heads`` is also a line ``flask audit verify --anchor`` reads."""
+    return jsonify({"heads": [dict(h.head.to_dict(), day=h.day.isoformat(), complete=h.complete)
+                              for h in audit.daily_heads()]})
 
 
 @bp.before_request

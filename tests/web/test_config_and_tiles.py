@@ -18,6 +18,16 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app()
 
 
+def test_production_refuses_to_start_without_an_audit_key(monkeypatch):
+    monkeypatch.setenv("ENROLL_SECRET_KEY", "s")
+    monkeypatch.delenv("ENROLL_AUDIT_KEY", raising=False)
+    monkeypatch.setenv("ENROLL_ENV", "production")
+    from enroll import create_app
+
+    with pytest.raises(ConfigError, match="ENROLL_AUDIT_KEY"):
+        create_app()
+
+
 @pytest.mark.parametrize("env, message", [
     ({"ENROLL_MAP_TILES": "google"}, "ENROLL_MAP_TILES"),
     ({"ENROLL_MAP_TILES": "tianditu"}, "ENROLL_TIANDITU_KEY"),
@@ -26,6 +36,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 ])
 def test_unusable_tile_settings_fail_at_start(monkeypatch, env, message):
     monkeypatch.setenv("ENROLL_SECRET_KEY", "s")
+    monkeypatch.setenv("ENROLL_AUDIT_KEY", "a")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     from enroll import create_app
@@ -36,6 +47,7 @@ def test_unusable_tile_settings_fail_at_start(monkeypatch, env, message):
 
 def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ENROLL_SECRET_KEY", "s")
+    monkeypatch.setenv("ENROLL_AUDIT_KEY", "a")
     monkeypatch.setenv("ENROLL_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     from enroll import create_app
 

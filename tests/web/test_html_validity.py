@@ -86,7 +86,7 @@ def test_public_pages_are_valid_html(demo, vnu, tmp_path, lang):
     endpoints = {demo.url_map.bind("localhost").match(urlsplit(u).path)[0] for u in pages if u.startswith("/")}
     assert {"public.index", "public.district", "zoning.zoning_map", "lookup.page", "public.school",
             "policies.document", "results.district", "results.school", "results.lottery", "migrant.page",
-            "timeline.page", "disclosure.catalogue", "search.page", "history.history"} <= endpoints
+            "timeline.page", "disclosure.catalogue", "search.page", "history.history", "audit.heads"} <= endpoints
     assert validation_errors(vnu, pages, tmp_path) == []
 
 
