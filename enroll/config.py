@@ -68,8 +68,14 @@ def from_env() -> dict:
         # upload request alone needs this plus 1 MB, above MAX_CONTENT_LENGTH (docs/operations.md)
         "MAX_ZONING_FILE_BYTES": _mib("ENROLL_MAX_ZONING_FILE_MB", "512"),
         # endpoints whose request body may exceed MAX_CONTENT_LENGTH: the config key of their limit
-        # (plus 1 MB for the form's other fields; enforced before any hook reads the form)
+        # (plus 1 MB for the form's other fields; enforced before any hook reads the form), for a
+        # signed-in user only (core.web.EnrollRequest)
         "BODY_LIMITS": {"bureau.upload": "MAX_ZONING_FILE_BYTES"},
+        # a request without a signed-in user (every parent, and anyone probing) may carry this much,
+        # or its endpoint's own limit here: parents' forms are a few KB, a lottery's JSON document
+        # (re-checked on /lotteries/verify) at most about 1 MB
+        "MAX_PUBLIC_BODY_BYTES": 64 * 1024,
+        "PUBLIC_BODY_LIMITS": {"results.verify": 2 * MIB},
         "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",

@@ -86,16 +86,41 @@ def _answer(status: int, message: str, detail: dict | None = None):
 
 
 class EnrollRequest(Request):
-    """Flask's request, whose body limit is the endpoint's own where ``BODY_LIMITS`` names one."""
+    """Flask's request with a body limit by who asks, checked before anything reads the body:
+    werkzeug compares ``Content-Length`` with it first (413 at once) and cuts a body sent without
+    one (chunked) at it.
+
+    - Without a signed-in user (every parent, and anyone probing): the endpoint's
+      ``PUBLIC_BODY_LIMITS`` entry, else ``MAX_PUBLIC_BODY_BYTES``. So no anonymous body can keep a
+      worker busy, and a staff upload is refused before sign-in lets its large limit apply.
+    - Signed in: the endpoint's ``BODY_LIMITS`` entry (a config key; plus 1 MB for the form's other
+      fields), else ``MAX_CONTENT_LENGTH``.
+
+    A multipart part without a name is dropped: no form field can be it (and Flask-WTF's CSRF check
+    would stumble on it).
+    """
 
     @property
     def max_content_length(self) -> int | None:
-        key = current_app.config.get("BODY_LIMITS", {}).get(self.endpoint) if self._max_content_length is None else None
-        return current_app.config[key] + 1024 * 1024 if key else Request.max_content_length.fget(self)
+        if self._max_content_length is not None:
+            return self._max_content_length
+        config = current_app.config
+        if not current_user.is_authenticated:
+            return config["PUBLIC_BODY_LIMITS"].get(self.endpoint, config["MAX_PUBLIC_BODY_BYTES"])
+        key = config["BODY_LIMITS"].get(self.endpoint)
+        return config[key] + 1024 * 1024 if key else config["MAX_CONTENT_LENGTH"]
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        for name in ("form", "files"):
+            parts = self.__dict__[name]
+            if None in parts:
+                self.__dict__[name] = self.parameter_storage_class(
+                    [(k, v) for k, v in parts.items(multi=True) if k is not None])
 
 
 class CookieSessions(SecureCookieSessionInterface):
