@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_errors(app)  # first: it also registers the <id:…> URL converter the blueprints use
     register_blueprints(app)
+    register_rate_limits(app)
     register_cli(app)
     register_security_headers(app)
     return app
@@ -94,6 +95,7 @@ def _import_models() -> None:
     import enroll.schools.models  # noqa: F401
     import enroll.timeline.models  # noqa: F401
     import enroll.zoning.models  # noqa: F401
+    import enroll.core.rate_limits  # noqa: F401
     # the kinds of reviewable content register with enroll.review.content when imported
     import enroll.policies.services  # noqa: F401
     import enroll.schools.profiles  # noqa: F401
@@ -153,6 +155,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search)
     app.register_blueprint(results)
     app.register_blueprint(results_bureau)
+
+
+def register_rate_limits(app: Flask) -> None:
+    """Per-client limits on sign-in, lookup, search and own-result checks, by endpoint name."""
+    from enroll.core import rate_limits
+
+    rate_limits.init_app(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -86,6 +86,13 @@ def from_env() -> dict:
         "LOGIN_LOCK_AFTER": int(_env("ENROLL_LOGIN_LOCK_AFTER", "5")),
         "LOGIN_LOCK_MINUTES": int(_env("ENROLL_LOGIN_LOCK_MINUTES", "15")),
         "TOTP": _env("ENROLL_TOTP", "optional"),
+        # per-client rate limits (enroll.core.rate_limits), counted in the application database unless
+        # a redis://… storage is named; each a Flask-Limiter limit per client address, e.g. 60/minute
+        "RATE_LIMIT_STORAGE_URI": _env("ENROLL_RATELIMIT_STORAGE_URI", ""),
+        "RATE_LIMIT_LOGIN": _env("ENROLL_RATELIMIT_LOGIN", "10/minute"),
+        "RATE_LIMIT_LOOKUP": _env("ENROLL_RATELIMIT_LOOKUP", "60/minute"),
+        "RATE_LIMIT_SEARCH": _env("ENROLL_RATELIMIT_SEARCH", "30/minute"),
+        "RATE_LIMIT_OWN_RESULT": _env("ENROLL_RATELIMIT_OWN_RESULT", "10/minute"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -122,6 +129,8 @@ def check(config: dict) -> None:
     except (TypeError, ValueError):
         raise ConfigError("ENROLL_SEASON_START must be a MM-DD day that every year has, "
                           f"not {config.get('SEASON_START')!r}") from None
+    for name in ("LOGIN", "LOOKUP", "SEARCH", "OWN_RESULT"):
+        _check_rate_limit(f"ENROLL_RATELIMIT_{name}", config.get(f"RATE_LIMIT_{name}"))
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:
         raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")
@@ -129,3 +138,12 @@ def check(config: dict) -> None:
         raise ConfigError(
             "ENROLL_MAP_TILES=tianditu needs ENROLL_TIANDITU_KEY and ENROLL_TIANDITU_APPROVAL (审图号)"
         )
+
+def _check_rate_limit(name: str, value) -> None:
+    """:raises ConfigError: unless ``value`` is a rate limit such as ``60/minute`` or ``10 per minute;100/hour``."""
+    from limits import parse_many
+
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate limit such as 60/minute, not {value!r}") from None

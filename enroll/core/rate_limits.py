@@ -1,0 +1,169 @@
+"""Per-client rate limits on the routes a crowd or an attacker hammers: sign-in, address lookup (page
+and API), site search and a parent's own-result check.
+
+Flask-Limiter counts them in fixed windows per client address (IPv6 by its /64; behind
+``ENROLL_PROXY_COUNT`` proxies, the address ProxyFix took from ``X-Forwarded-For``). They are attached
+here by endpoint name when the app is made (:data:`LIMITED`), so no view module carries them; each
+limit is a config value (``RATE_LIMIT_*``, from ``ENROLL_RATELIMIT_*``). Endpoints naming the same
+value share one count: a sign-in and its TOTP code, the lookup page and the lookup API.
+
+The counts must hold across every gunicorn worker and app server, so they are kept
+
+- in Redis when ``ENROLL_RATELIMIT_STORAGE_URI`` names one (``redis://host:6379/0``), else
+- in the application database (:class:`DatabaseStorage`, table ``rate_limit_counters``; the
+  ``limits`` library has no SQL storage): one atomic upsert per counted request, on a connection of
+  its own, so a count stands whatever the request's own transaction does.
+
+A storage that fails (a database or Redis outage) is logged and lets the request through: the site
+stays up. An exceeded limit answers 429 with ``Retry-After`` and a translated page or JSON error.
+Off unless ``RATELIMIT_ENABLED`` (Flask-Limiter's switch; default on, off under ``TESTING``).
+"""
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import math
+import time
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, make_response, request
+from flask_limiter import Limiter, RateLimitExceeded
+from limits.storage import Storage
+from sqlalchemy import Integer, String, case, delete, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from enroll.core.db import UTCDateTime
+from enroll.core.i18n import _n
+from enroll.core.web import _answer
+from enroll.extensions import db
+
+# endpoint -> (config key of its limit, the methods counted; None: all)
+LIMITED = {
+    "accounts.login": ("RATE_LIMIT_LOGIN", ["POST"]),
+    "accounts.login_code": ("RATE_LIMIT_LOGIN", ["POST"]),
+    "lookup.page": ("RATE_LIMIT_LOOKUP", None),
+    "api.lookup": ("RATE_LIMIT_LOOKUP", None),
+    "search.page": ("RATE_LIMIT_SEARCH", None),
+    "results.check": ("RATE_LIMIT_OWN_RESULT", ["POST"]),
+}
+DATABASE_STORAGE = "enroll+database://"
+
+
+class RateLimitCounter(db.Model):
+    """One count of one limit for one client in its current window (see :class:`DatabaseStorage`)."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)  # Flask-Limiter's: client, scope, limit
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the window's end
+
+
+class DatabaseStorage(Storage):
+    """A ``limits`` storage over ``rate_limit_counters`` in the app's database (SQLite or PostgreSQL):
+    enough for the fixed-window strategy. Every worker and app server on the database shares it."""
+
+    STORAGE_SCHEME = ["enroll+database"]
+    PURGE_EVERY = 1000  # counted requests (per process) between deletions of ended windows
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._counted = itertools.count(1)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add ``amount`` to ``key``'s count, in a new window of ``expiry`` seconds if its window
+        ended, atomically (``INSERT … ON CONFLICT DO UPDATE … RETURNING``); returns the count."""
+        table = RateLimitCounter.__table__
+        now = datetime.now(UTC)
+        ended = table.c.expires_at <= literal(now, UTCDateTime())
+        end = literal(now + timedelta(seconds=expiry), UTCDateTime())
+        engine = db.engine
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={"count": case((ended, amount), else_=table.c.count + amount),
+                  "expires_at": case((ended, end), else_=table.c.expires_at)},
+        ).returning(table.c.count)
+        with engine.begin() as connection:
+            if next(self._counted) % self.PURGE_EVERY == 0:  # clients that never came back
+                connection.execute(delete(table).where(table.c.expires_at <= now))
+            return connection.execute(statement).scalar_one()
+
+    def get(self, key: str) -> int:
+        table = RateLimitCounter.__table__
+        with db.engine.connect() as connection:
+            count = connection.execute(select(table.c.count).where(
+                table.c.key == key, table.c.expires_at > datetime.now(UTC))).scalar()
+        return count or 0
+
+    def get_expiry(self, key: str) -> float:
+        """When ``key``'s window ends (a Unix time); now when it has none."""
+        table = RateLimitCounter.__table__
+        with db.engine.connect() as connection:
+            end = connection.execute(select(table.c.expires_at).where(table.c.key == key)).scalar()
+        return end.timestamp() if end else time.time()
+
+    def check(self) -> bool:
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(select(1))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        with db.engine.begin() as connection:
+            return connection.execute(delete(RateLimitCounter.__table__)).rowcount
+
+    def clear(self, key: str) -> None:
+        table = RateLimitCounter.__table__
+        with db.engine.begin() as connection:
+            connection.execute(delete(table).where(table.c.key == key))
+
+
+def client_address() -> str:
+    """Whom a request is counted against: its client address, IPv6 by its /64 (one subscriber gets a
+    whole /64, so counting single IPv6 addresses would count nothing)."""
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return (request.remote_addr or "unknown")[:64]
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def init_app(app: Flask) -> Limiter | None:
+    """Attach the limits of :data:`LIMITED` to their endpoints (call after the blueprints are registered).
+
+    :returns: the app's limiter, None when rate limits are off.
+    :raises KeyError: when an endpoint of :data:`LIMITED` no longer exists (renamed: update the table).
+    """
+    if not app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING")):
+        return None
+    limiter = Limiter(client_address, storage_uri=app.config["RATE_LIMIT_STORAGE_URI"] or DATABASE_STORAGE,
+                      strategy="fixed-window", key_prefix="enroll", headers_enabled=False, swallow_errors=True)
+    limiter.init_app(app)
+    for endpoint, (key, methods) in LIMITED.items():
+        limit = limiter.shared_limit(app.config[key], scope=key.removeprefix("RATE_LIMIT_").lower(), methods=methods)
+        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(exc: RateLimitExceeded):
+        breached = limiter.current_limit  # its window's end, from the storage
+        wait = max(1, math.ceil(breached.window.reset_time - time.time())) if breached else 60
+        response = make_response(_answer(429, str(_n("请求过于频繁，请 %(num)d 秒后再试。", wait))))
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    return limiter
