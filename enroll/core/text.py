@@ -127,6 +127,10 @@ def read_csv(raw: bytes, filename: str) -> Table:
                 lines.append(previous + 1)  # a quoted cell may span lines: the row starts after the last one
             previous = reader.line_num
     except csv.Error as exc:
+        if str(exc).startswith("field larger than field limit"):  # a cell no real table has, named by its line
+            raise Invalid(_l("文件 %(file)s 第 %(line)d 行有一个单元格超过 %(limit)d 个字符。", file=filename,
+                             line=previous + 1, limit=csv.field_size_limit()), code="field_too_long",
+                          file=filename) from None
         raise Invalid(_l("文件 %(file)s 不是有效的 CSV：%(detail)s", file=filename, detail=str(exc)[:200])) from None
     if not rows:
         raise Invalid(_l("文件 %(file)s 是空的。", file=filename), code="empty", file=filename)

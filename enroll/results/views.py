@@ -102,7 +102,9 @@ def check(school_id: int, year: int):
     """A parent's own result: answered on this page (no URL of its own), never cached. A GET (the
     language switcher on an answer) goes back to the results page: nothing typed is sent again."""
     if request.method == "GET":
-        return redirect(url_for("results.school", school_id=school_id, year=year, **request.args))
+        # only the page's own switches: any other argument would be a URL parameter to url_for (?year=, ?_scheme=)
+        keep = {k: request.args[k] for k in ("lang", "text") if request.args.get(k)}
+        return redirect(url_for("results.school", school_id=school_id, year=year, **keep))
     form = CheckForm()
     if not form.validate_on_submit():
         return _school_page(school_id, year, form=form, status=422)

@@ -93,6 +93,14 @@ def test_an_overlong_text_is_a_clear_error(editor):
     assert line == 2 and column == "划片范围" and "10000" in str(message)
 
 
+def test_a_cell_past_the_csv_reader_s_limit_is_refused_naming_its_line(login, editor):
+    """Python's csv reader stops at 131,072 characters in one cell: a clear error, not a 500."""
+    pasted = "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路全段\n青溪区实验小学,小学,\"" + "x" * 140_000 + "\"\n"
+    response = login(editor).post("/bureau/d/990101/rules", data={"year": "2026", "text": pasted})
+    assert response.status_code == 422
+    assert "第 3 行有一个单元格超过 131072 个字符" in response.get_data(as_text=True)
+
+
 def test_the_full_text_is_public_in_csv_history_and_on_the_school_page(client, editor, reviewer):
     plan = published_text_plan(editor, reviewer)
     csv_text = client.get("/d/990101/2026/primary/texts.csv").get_data(as_text=True)
