@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from enroll.accounts import services as accounts
+from enroll.accounts.passwords import PasswordPolicy
 from enroll.core.context import Context
 from enroll.core.errors import DomainError
 from enroll.districts import services as districts
@@ -106,10 +108,75 @@ def users_create(username, role, district_code, school_id, password, as_user, as
     """Create a user. The very first user may be created without --as."""
     actor = accounts.get_user(as_user) if as_user else None
     user = accounts.create_user(actor, username, role, password, district_code=district_code, school_id=school_id,
-                                context=CLI)
+                                password_policy=PasswordPolicy.from_config(current_app.config), context=CLI)
     _emit(as_json, {"id": user.id, "username": user.username, "role": user.role,
                     "district": user.district.code if user.district else None, "school": user.school_id},
           f"created user {user.username} ({user.role})")
+
+
+def _user_dict(user) -> dict:
+    locked = user.locked_until if user.locked_until and user.locked_until > datetime.now(UTC) else None
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
+            "district": user.district.code if user.district else None, "school": user.school_id,
+            "active": user.active, "locked_until": locked.isoformat() if locked else None,
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None}
+
+
+def _user_line(user) -> str:
+    data = _user_dict(user)
+    status = "inactive" if not data["active"] else f"locked until {data['locked_until']}" if data["locked_until"] \
+        else "active"
+    return (f"{data['username']}\t{data['role']}\t{data['district'] or '-'}\t{status}\t"
+            f"last login {data['last_login_at'] or 'never'}")
+
+
+@users_cli.command("list")
+@as_option
+@json_option
+@domain_errors
+def users_list(as_user, as_json):
+    """Every user: role, district, status (active, locked until, inactive), last sign-in."""
+    found = accounts.list_users(accounts.get_user(as_user))
+    _emit(as_json, {"users": [_user_dict(u) for u in found]}, "\n".join(_user_line(u) for u in found))
+
+
+def user_command(name: str, service, help_text: str, *options) -> None:
+    """``flask users NAME USERNAME [options] --as ADMIN [--json]`` running ``service(actor, user_id, ...)``."""
+    @click.argument("username")
+    @as_option
+    @json_option
+    @domain_errors
+    def command(username, as_user, as_json, **values):
+        actor = accounts.get_user(as_user)
+        user = service(actor, accounts.get_user(username).id, *values.values(), context=CLI)
+        _emit(as_json, _user_dict(user), _user_line(user))
+    for option in options:
+        command = option(command)
+    users_cli.command(name, help=help_text)(command)
+
+
+user_command("lock", accounts.lock_user, "No sign-in for --minutes (open sessions go on: deactivate ends them).",
+             click.option("--minutes", type=click.IntRange(1, accounts.MAX_LOCK_MINUTES), default=60,
+                          show_default=True))
+user_command("unlock", accounts.unlock_user, "Lift a lock and forget the failed sign-ins so far.")
+user_command("deactivate", accounts.deactivate_user, "No more sign-ins; every session of the user ends now.")
+user_command("reactivate", accounts.reactivate_user, "Let a deactivated user sign in again.")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@as_option
+@json_option
+@domain_errors
+def users_set_password(username, as_user, as_json):
+    """Set a user's new password, typed at the prompt (or two lines on standard input, never an
+    argument); every session of the user ends."""
+    actor = accounts.get_user(as_user)
+    user = accounts.managed_user(actor, accounts.get_user(username).id)  # refused before anything is typed
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+    user = accounts.set_password(actor, user.id, password, policy=PasswordPolicy.from_config(current_app.config),
+                                 context=CLI)
+    _emit(as_json, _user_dict(user), f"new password set for {user.username}; their sessions ended")
 
 
 def _plan_dict(plan) -> dict:

@@ -85,6 +85,8 @@ def from_env() -> dict:
         "SESSION_MAX_HOURS": int(_env("ENROLL_SESSION_MAX_HOURS", "12")),
         "LOGIN_LOCK_AFTER": int(_env("ENROLL_LOGIN_LOCK_AFTER", "5")),
         "LOGIN_LOCK_MINUTES": int(_env("ENROLL_LOGIN_LOCK_MINUTES", "15")),
+        # failed sign-ins from one client address (any usernames) within LOGIN_LOCK_MINUTES
+        "LOGIN_ADDRESS_LIMIT": int(_env("ENROLL_LOGIN_ADDRESS_LIMIT", "10")),
         "TOTP": _env("ENROLL_TOTP", "optional"),
         # per-client rate limits (enroll.core.rate_limits), counted in the application database unless
         # a redis://… storage is named; each a Flask-Limiter limit per client address, e.g. 60/minute

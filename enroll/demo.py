@@ -113,14 +113,14 @@ def load_demo(check_key: bytes | None = None) -> str:
     """Create the demo users, district, schools; publish its 2026 zoning, policies, school
     profiles, timeline, migrant rules and the 2024–2026 admission results with a drawn lottery.
 
-    Demo users share the password in ``ENROLL_DEMO_PASSWORD`` (default ``demo-password``), for a
+    Demo users share the password in ``ENROLL_DEMO_PASSWORD`` (default ``demo-lantern-river``), for a
     local demonstration only.
 
     :param check_key: the key of the birth-date digests (default: the app's ``RESULTS_KEY``).
     """
     if db.session.scalar(select(District.id).where(District.code == CODE)) is not None:
         return "demo district already loaded"
-    password = os.environ.get("ENROLL_DEMO_PASSWORD", "demo-password")
+    password = os.environ.get("ENROLL_DEMO_PASSWORD", "demo-lantern-river")
     existing = {u.username: u for u in db.session.scalars(select(User))}
     admin = existing.get("admin")
     if admin is None:

@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # imported on use only: migrations (Flask-Migrate and Alembic), maps (folium, and requests through it),
 # the GDAL reader (pyogrio, which imports geopandas and pandas), the calendar export, PDF checks, the
-# second factor's QR code
+# second factor's QR code, the password strength estimator
 LAZY = ["flask_migrate", "alembic", "folium", "branca", "requests", "xyzservices", "pyogrio", "geopandas", "pandas",
-        "icalendar", "pypdf", "segno"]
+        "icalendar", "pypdf", "segno", "zxcvbn"]
 
 SCRIPT = """
 import json, sys

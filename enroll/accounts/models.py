@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_login import UserMixin
 import secrets
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,3 +47,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted against one client address (IPv6 by its /64) in a window: see
+    ``accounts.services.check_password`` and ``core.limits``."""
+
+    __tablename__ = "login_throttles"
+
+    bucket: Mapped[str] = mapped_column(String(80), primary_key=True)  # the address key
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)

@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schools.import": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "districts.create": frozenset({CITY_ADMIN}),
     "users.create": frozenset({CITY_ADMIN}),
+    "users.manage": frozenset({CITY_ADMIN}),  # list, lock, unlock, deactivate, set a password
     "audit.read": frozenset({CITY_ADMIN, AUDITOR}),
     "audit.seal": frozenset({CITY_ADMIN}),  # once, when a log from before ENROLL_AUDIT_KEY is upgraded
     "policies.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -15,19 +15,53 @@ def post_login(client, username, password=PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 
 
-def test_wrong_password_is_refused_with_the_same_message_as_an_unknown_user(client, editor):
-    wrong = post_login(client, "editor", "not-the-password")
-    unknown = post_login(client, "nobody", "not-the-password")
-    assert wrong.status_code == unknown.status_code == 401
-    assert "用户名或密码错误" in wrong.get_data(as_text=True) and "用户名或密码错误" in unknown.get_data(as_text=True)
+def _page(response, username: str) -> str:
+    """The answer's page, the username typed (kept in the form) taken out."""
+    return response.get_data(as_text=True).replace(f'value="{username}"', 'value=""')
+
+
+def test_unknown_user_wrong_password_and_locked_account_get_the_same_answer(client, editor, make_user):
+    make_user("locked", "district_editor")
+    for _ in range(5):
+        post_login(client, "locked", "guess-guess-guess")
+    with time_machine.travel("2026-06-01 09:00 +0800", tick=False):  # the page shows the time it was made
+        wrong = post_login(client, "editor", "not-the-password")
+        unknown = post_login(client, "nobody", "not-the-password")
+        locked = post_login(client, "locked")  # the right password, refused while locked
+    assert wrong.status_code == unknown.status_code == locked.status_code == 401
+    assert _page(wrong, "editor") == _page(unknown, "nobody") == _page(locked, "locked")
+    assert "用户名或密码错误" in _page(wrong, "editor") and "锁定" in _page(wrong, "editor")
+
+
+def test_unknown_and_locked_accounts_take_as_long_as_a_wrong_password(client, editor, make_user, monkeypatch):
+    """Every refusal runs one Argon2 check, so timing cannot tell which usernames exist."""
+    from enroll.accounts import services
+
+    checks, hasher = [], services._hasher
+
+    class Counting:
+        def verify(self, *args):
+            checks.append(1)
+            return hasher.verify(*args)
+
+        def __getattr__(self, name):
+            return getattr(hasher, name)
+
+    monkeypatch.setattr(services, "_hasher", Counting())
+    make_user("locked", "district_editor")
+    for _ in range(5):
+        post_login(client, "locked", "guess-guess-guess")
+    for username in ("editor", "nobody", "locked"):
+        checks.clear()
+        post_login(client, username, "not-the-password")
+        assert len(checks) == 1, username
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, editor):
     with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
         for _ in range(5):
             assert post_login(client, "editor", "guess-guess-guess").status_code == 401
-        locked = post_login(client, "editor")
-        assert locked.status_code == 401 and "账户已暂时锁定" in locked.get_data(as_text=True)
+        assert post_login(client, "editor").status_code == 401
         traveller.shift(timedelta(minutes=16))
         assert post_login(client, "editor").status_code == 302
 
@@ -184,3 +218,49 @@ def test_turning_the_second_factor_off_needs_a_current_code(client, editor):
         traveller.shift(timedelta(seconds=60))
         client.post("/account/totp/disable", data={"code": pyotp.TOTP(secret).now()})
         assert get_user("editor").totp_secret is None
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_a_code_typed_in_full_width_digits_signs_in(client, editor):
+    with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
+        post_login(client, "editor")
+        secret = _enable_totp(client)
+        client.post("/logout")
+        traveller.shift(timedelta(seconds=60))
+        post_login(client, "editor")
+        code = pyotp.TOTP(secret).now().translate(FULL_WIDTH)  # a Chinese input method's digits, e.g. "１２３４５６"
+        response = client.post("/login/code", data={"code": f"{code[:3]}\u3000{code[3:]}"})  # and an ideographic space
+        assert response.status_code == 302 and client.get("/bureau/").status_code == 200
+
+
+def test_second_factor_setup_accepts_full_width_digits(client, editor):
+    post_login(client, "editor")
+    page = client.get("/account/totp").get_data(as_text=True)
+    secret = re.search(r'<code id="secret">([A-Z2-7]+)</code>', page).group(1)
+    response = client.post("/account/totp", data={"code": pyotp.TOTP(secret).now().translate(FULL_WIDTH)})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("code", ["abcdef", "１２３４５", "12345678", "١٢٣٤٥٦", "123-456", "", "💥💥💥💥💥💥"])
+def test_a_code_that_is_not_six_digits_is_the_forms_error_everywhere(client, editor, code):
+    with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
+        post_login(client, "editor")
+        secret = _enable_totp(client)
+        disable = client.post("/account/totp/disable", data={"code": code})  # signed in
+        assert disable.status_code == 422 and "请输入验证器应用显示的 6 位数字" in disable.get_data(as_text=True)
+        client.post("/logout")
+        traveller.shift(timedelta(seconds=60))
+        post_login(client, "editor")
+        answer = client.post("/login/code", data={"code": code})
+        assert answer.status_code == 422 and "请输入验证器应用显示的 6 位数字" in answer.get_data(as_text=True)
+        assert client.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+
+
+def test_the_services_read_any_digits_without_failing(app, editor):
+    from enroll.accounts.services import _totp_step, normalize_code
+
+    assert normalize_code("１２３ ４５６") == "123456"
+    for code in ("١٢٣٤٥٦", "12345\u00b2", None, "x" * 10_000):  # other scripts' digits: not a code, no error
+        assert _totp_step(pyotp.random_base32(), code, datetime.now(UTC)) is None

@@ -22,7 +22,7 @@ def test_html_in_a_zone_name_is_shown_as_text_in_the_tooltip(live_server, page, 
 
     page.goto(f"{live_server}/login")
     page.fill("#username", "reviewer")
-    page.fill("#password", "demo-password")
+    page.fill("#password", "demo-lantern-river")
     page.click("form.stack button[type=submit]")
     page.goto(f"{live_server}/bureau/plans/{plan_id}")
     page.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)

@@ -92,7 +92,7 @@ def test_public_pages_are_valid_html(demo, vnu, tmp_path, lang):
 
 def test_staff_pages_are_valid_html(demo, vnu, tmp_path):
     client = demo.test_client()
-    client.post("/login", data={"username": "admin", "password": os.environ.get("ENROLL_DEMO_PASSWORD", "demo-password")})
+    client.post("/login", data={"username": "admin", "password": os.environ.get("ENROLL_DEMO_PASSWORD", "demo-lantern-river")})
     pages = crawl(demo, client, ["/bureau/", "/account/security"],
                   lambda url: url.startswith(("/bureau", "/account")))
     assert len(pages) > 30  # the dashboard, review queue, forms of every kind of content, the audit log …
