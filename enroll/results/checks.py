@@ -13,16 +13,13 @@ requests cannot slip past them, on SQLite or PostgreSQL):
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, false, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select, update
 
-from enroll.core.db import UTCDateTime
+from enroll.core import limits
 from enroll.core.errors import NotFound, TooManyRequests
 from enroll.core.i18n import _l, _n
 from enroll.extensions import db
@@ -47,15 +44,7 @@ class OwnResult:
 
 def client_bucket(ip: str) -> str:
     """The address an attempt is counted against: IPv4 as it is, IPv6 by its /64 network."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return f"ip:{ip[:64]}"
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return f"ip:{address.ipv4_mapped}"
-        return f"ip:{ipaddress.ip_network(f'{address}/64', strict=False)}"
-    return f"ip:{address}"
+    return f"ip:{limits.address_key(ip)}"
 
 
 def application_bucket(school_id: int, year: int, number: str) -> str:
@@ -64,16 +53,7 @@ def application_bucket(school_id: int, year: int, number: str) -> str:
 
 def hit(bucket: str, now: datetime, window: timedelta | None) -> int:
     """Count one attempt in ``bucket`` and return the count, atomically; ``window`` None never resets."""
-    table = RateLimit.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    moment = literal(now, UTCDateTime())
-    expired = table.c.window_start <= literal(now - window, UTCDateTime()) if window is not None else false()
-    statement = insert(table).values(bucket=bucket, window_start=now, count=1).on_conflict_do_update(
-        index_elements=[table.c.bucket],
-        set_={"count": case((expired, 1), else_=table.c.count + 1),
-              "window_start": case((expired, moment), else_=table.c.window_start)},
-    ).returning(table.c.count)
-    return db.session.execute(statement).scalar_one()
+    return limits.hit(RateLimit.__table__, bucket, now, window)
 
 
 def check_own_result(school_id: int, year: int, application_no: str, birth_date: str, *, ip: str, check_key: bytes,
