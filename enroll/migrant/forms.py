@@ -3,6 +3,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from enroll.core.forms import options
 from enroll.core.i18n import _l
 
 HOUSING_CHOICES = [("own", _l("自有住房（有不动产权证）")), ("registered_lease", _l("租赁住房，已登记备案")),
@@ -13,7 +14,7 @@ class RequirementForm(FlaskForm):
     permit_required = BooleanField(_l("须持本地居住证"))
     insurance_months = IntegerField(_l("监护人社会保险最少缴纳月数（0 为不要求）"),
                                     validators=[InputRequired(message=_l("请填写月数。")), NumberRange(0, 120)])
-    housing = SelectMultipleField(_l("认可的住所"), choices=HOUSING_CHOICES, option_widget=CheckboxInput(),
+    housing = SelectMultipleField(_l("认可的住所"), choices=options(HOUSING_CHOICES), option_widget=CheckboxInput(),
                                   widget=ListWidget(prefix_label=False))
     documents = TextAreaField(_l("所需材料（每行一项：名称：说明）"), validators=[DataRequired(), Length(max=10_000)])
     alternatives = TextAreaField(_l("可替代的材料（如没有社保时）"), validators=[Optional(), Length(max=5_000)])
@@ -23,9 +24,9 @@ class RequirementForm(FlaskForm):
 
 
 class SelfCheckForm(FlaskForm):
-    has_permit = RadioField(_l("监护人是否持有本地居住证？"), choices=[("yes", _l("是")), ("no", _l("否"))],
+    has_permit = RadioField(_l("监护人是否持有本地居住证？"), choices=options([("yes", _l("是")), ("no", _l("否"))]),
                             validators=[DataRequired(message=_l("请选择。"))])
     insurance_months = IntegerField(_l("监护人在本区连续缴纳社会保险的月数"), validators=[Optional(), NumberRange(0, 600)],
                                     default=0)
-    housing = RadioField(_l("住所情况"), choices=HOUSING_CHOICES, validators=[DataRequired(message=_l("请选择。"))])
+    housing = RadioField(_l("住所情况"), choices=options(HOUSING_CHOICES), validators=[DataRequired(message=_l("请选择。"))])
     address = StringField(_l("住所地址（可选，用于查询可能安排的学校）"), validators=[Optional(), Length(max=200)])

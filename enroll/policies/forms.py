@@ -3,6 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from enroll.core.forms import options
 from enroll.core.i18n import _l
 
 CATEGORY_CHOICES = [("policy", _l("招生政策")), ("rules", _l("实施细则")), ("measures", _l("入学办法")),
@@ -15,12 +16,12 @@ class DocumentForm(FlaskForm):
     title = StringField(_l("标题"), validators=[DataRequired(), Length(max=200)])
     doc_number = StringField(_l("文号（如 青教〔2026〕12号）"), validators=[Optional(), Length(max=100)])
     issuer = StringField(_l("发文机关"), validators=[DataRequired(), Length(max=100)])
-    category = SelectField(_l("类别"), choices=CATEGORY_CHOICES)
+    category = SelectField(_l("类别"), choices=options(CATEGORY_CHOICES))
     normative = BooleanField(_l("规范性文件（须与政策解读同步发布）"))
     signed_on = DateField(_l("成文日期"), validators=[Optional()])
     issued_on = DateField(_l("发布日期"), validators=[Optional()])
     year = IntegerField(_l("招生年度"), validators=[Optional(), NumberRange(2000, 2100)])
-    validity = SelectField(_l("效力状态"), choices=VALIDITY_CHOICES)
+    validity = SelectField(_l("效力状态"), choices=options(VALIDITY_CHOICES))
     replaced_by = SelectField(_l("替代文件（已修改或废止时）"), coerce=int, choices=[])
     body = TextAreaField(_l("正文（可用 HTML：段落、标题、列表、表格、链接；不安全的内容会被删除）"),
                          validators=[DataRequired(), Length(max=200_000)])
@@ -33,7 +34,7 @@ class DocumentForm(FlaskForm):
 
 class InterpretationForm(FlaskForm):
     title = StringField(_l("标题"), validators=[DataRequired(), Length(max=200)])
-    form = SelectField(_l("解读形式"), choices=FORM_CHOICES)
+    form = SelectField(_l("解读形式"), choices=options(FORM_CHOICES))
     body = TextAreaField(_l("解读正文（可用 HTML）"), validators=[DataRequired(), Length(max=200_000)])
     title_en = StringField(_l("英文标题（可选）"), validators=[Optional(), Length(max=200)])
     body_en = TextAreaField(_l("英文正文（可选）"), validators=[Optional(), Length(max=200_000)])

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from enroll.core.files import open_stored
+from enroll.core.forms import options
 from enroll.core.i18n import _n
 from enroll.core.security import can
 from enroll.core.web import request_context
@@ -123,9 +124,9 @@ def _translations(form) -> dict:
 def _document_choices(form, district, document_id: int | None, data: dict) -> None:
     others = [d for d in services.documents_of(current_user, district.code)
               if d.id != document_id and d.status == "published"]  # only what the public can follow
-    form.replaced_by.choices = [(0, "—")] + [(d.id, d.title) for d in others]
+    form.replaced_by.choices = options([(0, "—")] + [(d.id, d.title) for d in others])
     current = services.attachments_of(data.get("attachments") or [])
-    form.attachments.choices = [(a.id, _n("%(file)s（%(num)d 页）", a.pages, file=a.filename)) for a in current]
+    form.attachments.choices = options((a.id, _n("%(file)s（%(num)d 页）", a.pages, file=a.filename)) for a in current)
 
 
 @bp.route("/d/<code>/policies/new", methods=["GET", "POST"], defaults={"document_id": None})

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid
+from enroll.core.forms import options
 from enroll.core.security import can
 from enroll.core.web import request_context, show_beside_field
 from enroll.districts.services import get_district
@@ -58,7 +59,7 @@ def profile(school_id: int):
     data = profiles.current_profile_data(current_user, school.id)
     form = ProfileForm()
     juniors = [s for s in schools_of(school.district_id, "junior") if s.stage in ("junior", "nine_year")]
-    form.feeder.choices = [(0, "—")] + [(s.id, s.name) for s in juniors]
+    form.feeder.choices = options([(0, "—")] + [(s.id, s.name) for s in juniors])
     if not request.form:
         for name in ("intro", "address", "phone", "email", "website", "consult_hours", "students", "classes",
                      "teachers", "site_area", "facilities"):

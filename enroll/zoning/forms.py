@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from enroll.core.forms import options
 from enroll.core.i18n import _l
 
 
@@ -15,7 +16,7 @@ def _next_year() -> int:
 class UploadForm(FlaskForm):
     file = FileField(_l("划片文件（Shapefile 压缩包、GeoJSON、KML 或 GeoPackage）"), validators=[FileRequired()])
     year = IntegerField(_l("招生年度"), validators=[DataRequired(), NumberRange(2000, 2100)], default=_next_year)
-    stage = SelectField(_l("学段"), choices=[("primary", _l("小学")), ("junior", _l("初中"))])
+    stage = SelectField(_l("学段"), choices=options([("primary", _l("小学")), ("junior", _l("初中"))]))
     crs = StringField(_l("坐标系（文件没有 .prj 时填写，例如 EPSG:4549）"),
                       validators=[Optional(), Regexp(r"^EPSG:\d{4,6}$", message=_l("格式应为 EPSG:数字"))])
     school_field = StringField(_l("学校字段名（留空自动识别）"), validators=[Optional(), Length(max=64)])
