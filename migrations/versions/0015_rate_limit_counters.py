@@ -1,7 +1,7 @@
 """Per-client rate limits kept in the database (enroll.core.rate_limits): one count per client, limit
 and window, shared by every worker and app server.
 
-Revision ID: 0016
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 from enroll.core.db import UTCDateTime
 
-revision = "0016"
-down_revision = "0014"  # 0015 is being written beside it: the lead links it after 0015 when merging
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
