@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     _import_models()
+    from enroll.accounts.services import use_cheap_hashing
+
+    use_cheap_hashing(bool(app.config.get("TESTING")))
 
     @login_manager.user_loader
     def load_user(session_id: str):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
@@ -27,7 +27,7 @@ from enroll.extensions import db
 from enroll.review.services import record
 from enroll.schools.services import get_school
 
-_hasher = PasswordHasher()  # Argon2id: memory-hard
+_hasher = PasswordHasher()  # Argon2id: memory-hard (RFC 9106's low-memory profile: 64 MiB, 3 passes)
 _dummy_hash: str | None = None  # checked against for accounts that cannot sign in, made on first use
 TOTP_ISSUER = "enroll"
 MAX_LOCK_MINUTES = 366 * 24 * 60
@@ -51,6 +51,16 @@ class LoginPolicy:
     @property
     def window(self) -> timedelta:
         return timedelta(minutes=self.lock_minutes)
+
+
+def use_cheap_hashing(cheap: bool) -> None:
+    """Hash new passwords with argon2-cffi's ``CHEAPEST`` profile (still Argon2id: 8 KiB, one pass) or its
+    default. Only tests want cheap: a default hash costs about 0.13 s of CPU, and the suite makes
+    thousands of users and sign-ins. ``create_app`` sets it from ``TESTING``."""
+    global _hasher, _dummy_hash
+    profile = profiles.CHEAPEST if cheap else profiles.RFC_9106_LOW_MEMORY
+    if _hasher.time_cost != profile.time_cost or _hasher.memory_cost != profile.memory_cost:
+        _hasher, _dummy_hash = PasswordHasher.from_parameters(profile), None
 
 
 def hash_password(password: str) -> str:
