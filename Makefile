@@ -5,13 +5,21 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations db demo bench clean
+.PHONY: run test install translations db demo bench lock clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+# Installed from the lock file: every package of the tree pinned, with its hashes (`make lock`
+# writes both lock files from requirements.txt and requirements-dev.txt).
+$(BIN)/activate: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
 	touch $(BIN)/activate
+
+PIP_COMPILE := $(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(BIN)/activate
+	$(PIP_COMPILE) -o requirements.lock requirements.txt
+	cp requirements.lock requirements-dev.lock  # the service's pins are the tests' too
+	$(PIP_COMPILE) -o requirements-dev.lock requirements-dev.txt
 
 install: $(BIN)/activate translations
 
@@ -38,8 +46,9 @@ $(VNU):
 	  npm install --no-save --no-audit --no-fund --ignore-scripts --prefix .cache/vnu vnu-jar@$(VNU_VERSION) >/dev/null; \
 	else echo "npm not found: the HTML validity tests will be skipped"; fi
 
+# one test process per core (pytest-xdist): each with its own SQLite files, PostgreSQL database and browser
 test: install $(VNU)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: install
 	$(BIN)/python bench/run.py
