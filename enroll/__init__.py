@@ -34,28 +34,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_security_headers(app: Flask) -> None:
-    """What a page may load: only this site, and images from the base map's tile hosts. Browsers then
-    enforce what the map tests check (nothing else leaves the site), and no page's address (a lookup
-    carries the address typed) is sent to the tile host as a referrer."""
+    """What a page may load and use (enroll.core.hardening): only this site, and images from the base
+    map's tile hosts. Browsers then enforce what the map tests check (nothing else leaves the site)."""
+    from enroll.core.hardening import register_security_headers as register
     from enroll.maps.tiles import tile_sources
 
-    policies: dict[str, str] = {}  # by MAP_TILES, which pages read per request
-
-    def policy(tiles: str) -> str:
-        if tiles not in policies:
-            policies[tiles] = "; ".join([
-                "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
-                " ".join(["img-src 'self' data:", *tile_sources(tiles)]), "connect-src 'self'",
-                "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
-            ])
-        return policies[tiles]
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", policy(app.config["MAP_TILES"]))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    register(app, tile_sources)
 
 
 def register_extensions(app: Flask) -> None:

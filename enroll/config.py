@@ -38,6 +38,15 @@ def _mib(name: str, default: str) -> int:
     return int(size * MIB)
 
 
+def _flag(name: str) -> bool:
+    """An on/off ``ENROLL_*`` variable: ``1`` or ``0`` (unset is ``0``); anything else stops the start,
+    so a misspelt value never silently leaves a protection off."""
+    value = _env(name, "0")
+    if value not in ("0", "1"):
+        raise ConfigError(f"{name} must be 1 or 0, not {value!r}")
+    return value == "1"
+
+
 def from_env() -> dict:
     """Build the Flask config mapping from ``ENROLL_*`` variables."""
     env = _env("ENROLL_ENV", "production")
@@ -55,6 +64,8 @@ def from_env() -> dict:
         "TIANDITU_KEY": _env("ENROLL_TIANDITU_KEY"),
         "TIANDITU_APPROVAL": _env("ENROLL_TIANDITU_APPROVAL"),
         "PROXY_COUNT": int(_env("ENROLL_PROXY_COUNT", "0")),
+        # served over HTTPS (TLS at the reverse proxy): Secure cookies, __Host- session cookie, HSTS
+        "HTTPS": _flag("ENROLL_HTTPS"),
         # government-site identity (政府网站发展指引): shown in the page metadata and the footer
         "SITE_NAME": _env("ENROLL_SITE_NAME", ""),  # empty: 义务教育招生信息公开, translated
         "SITE_OWNER": _env("ENROLL_SITE_OWNER", ""),  # 主办单位, e.g. 江城市青溪区教育局

@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from enroll.core.context import Context
 from enroll.core.errors import DomainError
 from enroll.core.fields import dial_numbers
+from enroll.core.hardening import SESSION_PREFIX, served_over_https
 from enroll.core.i18n import TRADITIONAL, _
 
 LOCALE_COOKIE = "enroll_lang"
@@ -125,7 +126,24 @@ class EnrollRequest(Request):
 
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, without building the signer for a request that brought no
-    session cookie (every parent's lookup): an empty session is all it can have."""
+    session cookie (every parent's lookup): an empty session is all it can have.
+
+    Over HTTPS (``served_over_https``) the cookie is Secure and named ``__Host-session``: the browser
+    then takes it only from this host over HTTPS, for path ``/`` and without a domain, so neither a
+    sibling subdomain nor a plain-HTTP response can plant or overwrite it."""
+
+    def get_cookie_name(self, app) -> str:
+        name = super().get_cookie_name(app)
+        return SESSION_PREFIX + name if served_over_https() else name
+
+    def get_cookie_secure(self, app) -> bool:
+        return super().get_cookie_secure(app) or served_over_https()
+
+    def get_cookie_path(self, app) -> str:
+        return "/" if served_over_https() else super().get_cookie_path(app)
+
+    def get_cookie_domain(self, app) -> str | None:
+        return None if served_over_https() else super().get_cookie_domain(app)
 
     def open_session(self, app, request):
         if not request.cookies.get(self.get_cookie_name(app)):
@@ -260,10 +278,12 @@ def register_locale_cookie(app: Flask) -> None:
     @app.after_request
     def remember_language(response):
         lang = request.args.get("lang")
+        # read by the server only; Secure over HTTPS like every cookie (enroll.core.hardening)
+        keep = {"max_age": 365 * 24 * 3600, "samesite": "Lax", "httponly": True, "secure": served_over_https()}
         if lang and lang in app.config["LANGUAGES"]:
-            response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(LOCALE_COOKIE, lang, **keep)
         if request.args.get("text") in TEXT_SIZES:
-            response.set_cookie(TEXT_COOKIE, request.args["text"], max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(TEXT_COOKIE, request.args["text"], **keep)
         return response
 
     @app.after_request

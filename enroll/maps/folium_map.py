@@ -222,7 +222,10 @@ def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, ma
 
 def _strip_page_level(header: str) -> str:
     """Drop folium's page-level tags: its viewport meta blocks zooming (an accessibility failure),
-    its content-type meta repeats our charset (invalid HTML) and its html/body rule would restyle
-    our page."""
+    its content-type meta repeats our charset (invalid HTML), its html/body rule would restyle
+    our page, and its inline script setting ``L_NO_TOUCH``/``L_DISABLE_3D`` to false would need a
+    nonce to run under the content-security policy, for nothing: Leaflet, loaded above it, has
+    already read those flags, and false is what their absence means."""
     header = re.sub(r"<meta (name=\"viewport\"|http-equiv=\"content-type\")[^>]*>", "", header)
+    header = re.sub(r"<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>", "", header)
     return re.sub(r"<style>\s*html, body \{.*?\}\s*</style>", "", header, flags=re.S)

@@ -54,14 +54,29 @@ def browser():
         browser.close()
 
 
+def policy_refusals(page) -> list[str]:
+    """What the site's policies refuse on this page, from now on, on every page the tab opens: the
+    content-security policy's violations (Chromium's console message and the document's
+    ``securitypolicyviolation`` event) and any complaint about the Permissions-Policy header."""
+    refused = []
+    page.on("console", lambda m: refused.append(m.text)
+            if "Content Security Policy" in m.text or "Permissions-Policy" in m.text else None)
+    page.expose_binding("enrollPolicyViolation", lambda source, text: refused.append(text))
+    page.add_init_script("""document.addEventListener("securitypolicyviolation", function (e) {
+        window.enrollPolicyViolation(e.effectiveDirective + " refused " + (e.blockedURI || "?") + " at "
+                                     + e.sourceFile + ":" + e.lineNumber + " " + e.sample);
+    });""")
+    return refused
+
+
 @pytest.fixture
 def page(browser):
     """A desktop page; at the end, the test also fails if the content-security policy refused
-    anything the page tried to load (the policy names what a page may use: see create_app)."""
+    anything the page tried to load or run (the policy names what a page may use: see
+    enroll.core.hardening)."""
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
-    refused = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    refused = policy_refusals(page)
     yield page
     context.close()
     assert refused == [], refused

@@ -35,3 +35,16 @@ function enrollLookupPoint(apiUrl, lon, lat, boxId) {
     box.scrollIntoView({block: "nearest"});  // the answer sits above the map: bring it into view
   });
 }
+
+/* 使用我的位置: shown where the browser can tell the location; asks the lookup API named by the
+   button's data-api about that point and answers in the #answer box. */
+(function () {
+  var button = document.getElementById("locate");
+  if (!button || !("geolocation" in navigator)) { return; }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      enrollLookupPoint(button.dataset.api, pos.coords.longitude, pos.coords.latitude, "answer");
+    });
+  });
+})();
