@@ -152,6 +152,7 @@ def check(config: dict) -> None:
             "ENROLL_MAP_TILES=tianditu needs ENROLL_TIANDITU_KEY and ENROLL_TIANDITU_APPROVAL (审图号)"
         )
 
+
 def _check_rate_limit(name: str, value) -> None:
     """:raises ConfigError: unless ``value`` is a rate limit such as ``60/minute`` or ``10 per minute;100/hour``."""
     from limits import parse_many
