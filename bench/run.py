@@ -249,6 +249,38 @@ def bench_pages(tmp: Path) -> None:
         detail, zones = detail_bytes(app, url)
         print(f"{'':34s} zoomed in (1.5 x 1 km view, zoom 15): {zones} zones in detail, "
               f"{detail / 1024:6.1f} KB more")
+        cost = view_cost(app, url)
+        lookup = cost["lookup"]
+        print(f"{'':34s} server CPU per view {cost['view'] * 1e3:6.2f} ms against a point lookup's "
+              f"{lookup * 1e3:5.2f} ms ({cost['view'] / lookup:4.1f}x; target: about a lookup's); in 繁體 "
+              f"{cost['view zh_Hant'] * 1e3:6.2f} ms; built anew (the first view after a publication) "
+              f"{cost['built'] * 1e3:6.1f} ms")
+
+
+def view_cost(app, url: str, views: int = 200) -> dict[str, float]:
+    """CPU seconds per anonymous view of the map page (as kept by core.page_cache; in traditional
+    Chinese; built anew, the cache emptied before each view) and per /api/v1/lookup of a point in the
+    same district: each the median of 3 interleaved runs through the app's test client."""
+    import json
+
+    from enroll.core.page_cache import _EXTENSION
+
+    client = app.test_client()
+    label = json.loads(client.get(url + "zones.geojson").get_data())["features"][0]["properties"]["label_point"]
+    point = {"lat": f"{label[0]:.6f}", "lon": f"{label[1]:.6f}"}
+    assert client.get(url).status_code == 200 and client.get("/api/v1/lookup", query_string=point).status_code == 200
+
+    def built():
+        for _ in range(views // 10):
+            app.extensions.pop(_EXTENSION, None)
+            client.get(url)
+
+    timings = cpu_and_wall({"view": lambda: [client.get(url) for _ in range(views)],
+                            "view zh_Hant": lambda: [client.get(url + "?lang=zh_Hant") for _ in range(views)],
+                            "built": built,
+                            "lookup": lambda: [client.get("/api/v1/lookup", query_string=point) for _ in range(views)]},
+                           rounds=3)
+    return {name: cpu / (views // 10 if name == "built" else views) for name, (cpu, _) in timings.items()}
 
 
 def detail_bytes(app, url: str) -> tuple[int, int]:

@@ -255,6 +255,19 @@ _READ_ATTRIBUTES = re.compile(r'(\s(?:title|aria-label|alt|placeholder)=")([^"]*
 _to_traditional = None
 
 
+def in_traditional(response):
+    """A public page in traditional characters when the reader's language is zh_Hant (staff pages
+    stay as written), converted once: a response converted before (``response.traditional``) is not."""
+    from flask_babel import get_locale
+
+    if (response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed
+            and not getattr(response, "traditional", False) and str(get_locale()) == "zh_Hant"
+            and not request.path.startswith(_STAFF_PATHS)):
+        response.set_data(to_traditional(response.get_data(as_text=True)))
+        response.traditional = True
+    return response
+
+
 def to_traditional(html: str) -> str:
     """The text of an HTML page in traditional characters, its markup untouched."""
     global _to_traditional
@@ -286,14 +299,7 @@ def register_locale_cookie(app: Flask) -> None:
             response.set_cookie(TEXT_COOKIE, request.args["text"], **keep)
         return response
 
-    @app.after_request
-    def traditional_content(response):
-        from flask_babel import get_locale
-
-        if (response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed
-                and str(get_locale()) == "zh_Hant" and not request.path.startswith(_STAFF_PATHS)):
-            response.set_data(to_traditional(response.get_data(as_text=True)))
-        return response
+    app.after_request(in_traditional)
 
     app.add_template_filter(dial_numbers, "dial_numbers")
 

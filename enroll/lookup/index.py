@@ -235,6 +235,13 @@ def _refresh_in_background(state: _State) -> None:
     threading.Thread(target=run, name="lookup-index", daemon=True).start()
 
 
+def published_version() -> tuple[int | None, int]:
+    """What is published, as a key for what pages derive from it: changes with every publication
+    reaching this worker (see :func:`current`)."""
+    index = current()
+    return index.version, index.generation
+
+
 def current() -> LookupIndex:
     """The index lookups read: this app's, refreshed as the module docstring says."""
     state = _state()

@@ -22,11 +22,13 @@ from flask_login import current_user, login_required
 from markupsafe import escape
 
 from enroll.core.errors import BadRequest, Invalid, NotFound
+from enroll.core.page_cache import cached_page
 from enroll.core.i18n import _
 from enroll.core.security import can
 from enroll.core.text import to_csv
 from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
+from enroll.lookup.index import published_version
 from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
@@ -67,6 +69,11 @@ def _not_published_page(exc: NotFound, code: str):
 
 @public.get("/d/<code>/<id:year>/<stage>/")
 def zoning_map(code: str, year: int, stage: str):
+    """The zoning page, kept for anonymous visitors until the next publication (``core.page_cache``)."""
+    return cached_page(lambda: _zoning_map(code, year, stage), version=published_version)
+
+
+def _zoning_map(code: str, year: int, stage: str):
     try:
         page = zoning_public.zoning_page(code, year, stage)
     except NotFound as exc:
