@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -101,3 +102,32 @@ def drop_pg_database(url: str) -> None:
     engine.dispose()
 
 
+
+
+def demo_app(folder: Path, sqlite_template: Path, password: str = PASSWORD):
+    """An app on a migrated SQLite copy in ``folder`` with the demo district loaded, its users'
+    password ``password`` (the demo's ENROLL_DEMO_PASSWORD)."""
+    from enroll.demo import load_demo
+
+    path = folder / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with pytest.MonkeyPatch.context() as env, app.app_context():
+        env.setenv("ENROLL_DEMO_PASSWORD", password)
+        load_demo()
+        _db.session.remove()
+    return app
+
+
+def raw_pdf(*objects: bytes) -> bytes:
+    """A hand-written PDF of these objects (1 0 obj first), with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from pypdf import PdfWriter
-from support import make_app
+from support import make_app, raw_pdf
 
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.files import (
@@ -28,20 +28,6 @@ def make_pdf(pages: int = 1, user_password: str | None = None, owner_password: s
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def raw_pdf(*objects: bytes) -> bytes:
-    """A hand-written PDF with a correct xref table, for page trees pypdf would never write."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from policy_data import document
-from support import DEMO, both_databases
+from support import DEMO, both_databases, raw_pdf
 from enroll.core.errors import Conflict, Invalid
 from enroll.review import content
 
@@ -42,16 +42,7 @@ def text_pdf(*lines: str) -> bytes:
                b"/Contents 4 0 R >>",
                b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return raw_pdf(*objects)
 
 
 def test_a_policy_body_with_a_mobile_is_refused_naming_the_body_and_the_line(editor):

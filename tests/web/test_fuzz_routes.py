@@ -3,11 +3,10 @@ city admin, answers without a server error (no 5xx)."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from support import make_app
+from support import demo_app
 
 PASSWORD = "fuzz-demo-password"
 
@@ -77,17 +76,7 @@ def bodies(fields: set[str], files: set[str]) -> list[dict]:
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory, sqlite_template):
     """The demo district with its users (password known to the test)."""
-    from enroll.demo import load_demo
-    from enroll.extensions import db
-
-    path = tmp_path_factory.mktemp("fuzz") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}")
-    with pytest.MonkeyPatch.context() as env, app.app_context():
-        env.setenv("ENROLL_DEMO_PASSWORD", PASSWORD)
-        load_demo()
-        db.session.remove()
-    return app
+    return demo_app(tmp_path_factory.mktemp("fuzz"), sqlite_template, PASSWORD)
 
 
 # pages that compute for seconds (the cross-check of a plan's text and polygons): asked once, not per query

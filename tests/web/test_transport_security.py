@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from enroll.config import ConfigError
-from support import PASSWORD, make_app
+from support import PASSWORD, demo_app, make_app
 from test_html_validity import crawl
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -152,16 +152,7 @@ def inline_script_problems(response) -> list[str]:
 @pytest.fixture(scope="module")
 def every_page(tmp_path_factory, sqlite_template) -> dict[str, object]:
     """{url: response} of every kind of page of the demo, public and staff, found by following links."""
-    from enroll.demo import load_demo
-    from enroll.extensions import db
-
-    path = tmp_path_factory.mktemp("pages") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    demo_app = make_app(f"sqlite:///{path}")
-    with pytest.MonkeyPatch.context() as env, demo_app.app_context():
-        env.setenv("ENROLL_DEMO_PASSWORD", DEMO_PASSWORD)
-        load_demo()
-        db.session.remove()
+    app = demo_app(tmp_path_factory.mktemp("pages"), sqlite_template, DEMO_PASSWORD)
     responses = {}
 
     class Recording:
@@ -172,13 +163,13 @@ def every_page(tmp_path_factory, sqlite_template) -> dict[str, object]:
             responses[url] = self.client.get(url)
             return responses[url]
 
-    with demo_app.app_context():
-        public = demo_app.test_client()
-        crawl(demo_app, Recording(public), ["/", "/lookup?q=文澜路128号", "/lotteries/1", "/search?q=随迁子女"],
+    with app.app_context():
+        public = app.test_client()
+        crawl(app, Recording(public), ["/", "/lookup?q=文澜路128号", "/lotteries/1", "/search?q=随迁子女"],
               lambda url: not url.startswith(("/bureau", "/account")))
-        staff = demo_app.test_client()
+        staff = app.test_client()
         sign_in(staff, password=DEMO_PASSWORD)
-        crawl(demo_app, Recording(staff), ["/bureau/", "/account/security"],
+        crawl(app, Recording(staff), ["/bureau/", "/account/security"],
               lambda url: url.startswith(("/bureau", "/account")))
     return {url: r for url, r in responses.items() if r.status_code == 200 and r.mimetype == "text/html"}
 
