@@ -1,0 +1,45 @@
+"""Two reviewers approving one content revision at the same moment, each in a process of its own
+(as two gunicorn workers would): exactly one publishes it, the other is told it changed meanwhile,
+and the document has one published version, audited once."""
+from __future__ import annotations
+
+import multiprocessing
+
+import sqlalchemy as sa
+import zoning_steps as steps
+from policy_data import document
+from support import both_databases
+
+from enroll.review import content
+from enroll.review.models import AuditEvent, Revision
+
+
+@both_databases
+def test_two_reviewers_approving_a_policy_at_once_publish_it_once(app, db, editor, reviewer, make_user):
+    from enroll.policies import services
+
+    make_user("reviewer2", "district_reviewer")
+    revision = services.save_document(editor, "990101", document())
+    content.submit_revision(editor, revision.id)
+    revision_id, item_id = revision.id, revision.object_id
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.remove()
+    db.engine.dispose()
+
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=steps.approve_in_another_process, args=(url, name, revision_id, barrier, results))
+               for name in ("reviewer", "reviewer2")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert sorted(results.get(timeout=5) for _ in workers) == ["approved", "conflict"]
+
+    published = db.session.scalars(sa.select(Revision).where(
+        Revision.object_type == services.POLICY.name, Revision.object_id == item_id,
+        Revision.status == "published")).all()
+    assert [r.id for r in published] == [revision_id]
+    approvals = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_id == str(revision_id),
+                                                               AuditEvent.action.like("%approve%"))).all()
+    assert len(approvals) == 1
