@@ -82,6 +82,17 @@ def problems(kind, data: dict, note: str = "") -> list[Problem]:
     return found
 
 
+def personal_data_in(text: str) -> Found | None:
+    """The first ID number, mobile number or personal e-mail address in a text the public reads
+    outside a revision's data (an office's address at a government or school domain passes)."""
+    return next((hit for hit in find_in_text(text) if not (hit.kind == "email" and hit.office)), None)
+
+
+def where_in(label, found: Found):
+    """Where ``found`` is in the text called ``label``, translated, the value masked."""
+    return Problem("", label, None, found).where()
+
+
 def refuse_personal_data(kind, data: dict, note: str = "", *, publishing: bool = False) -> None:
     """:raises Invalid: (saving) or :raises Conflict: (``publishing``) naming the first field with
     personal data, where in it, and how many places hold some; the value is quoted masked."""

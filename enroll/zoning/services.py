@@ -26,6 +26,7 @@ from enroll.extensions import db
 from enroll.geo.display import color_indices, simplify_for_display
 from enroll.geo.findings import ERROR
 from enroll.review import content, states
+from enroll.review.publishable import personal_data_in, where_in
 from enroll.review.services import record
 from enroll.schools.services import schools_of
 from enroll.zoning.models import (
@@ -76,6 +77,16 @@ def _before_submit(actor, item: Zoning, revision, context: Context) -> None:
         raise Conflict(_n("该方案的校验报告有 %(num)d 个错误，不能提交审核。", plan.error_count))
 
 
+def _before_publish(actor, item: Zoning, revision, context: Context) -> None:
+    """The 划片 text is published too: no school's may hold personal data, whenever it was saved."""
+    plan = _plan_of_revision(revision)
+    for text in plan.texts if plan is not None else ():
+        found = personal_data_in(text.text)
+        if found is not None:
+            raise Conflict(_l("%(school)s：%(where)s公开的内容中不得出现身份证号、手机号或个人电子邮件，不能发布：请退回修改。",
+                              school=text.school.name, where=where_in(_l("划片范围"), found)))
+
+
 def _before_discard(item: Zoning, revision) -> None:
     plan = _plan_of_revision(revision)
     if plan is not None:
@@ -87,7 +98,7 @@ ZONING = content.register(content.ContentKind(
     name="zoning", model=Zoning, permission="zoning", label=_l("招生范围（划片）"),
     fields={"texts": _l("有划片文字的学校数"), "zones": _l("片区数"), "digest": _l("划片内容")},
     apply=_apply, title=_title, html_fields=(), private_fields=("digest",), computed_fields=("digest",),
-    before_submit=_before_submit, before_discard=_before_discard,
+    before_submit=_before_submit, before_discard=_before_discard, before_publish=_before_publish,
     edit_endpoint="bureau.rules", edit_args=lambda item: {"code": item.district.code},
     public_endpoint="zoning.zoning_map",
     public_args=lambda item: {"code": item.district.code, "year": item.year, "stage": item.stage},

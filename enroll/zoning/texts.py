@@ -13,6 +13,7 @@ from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.geo.rules import parse_rules
 from enroll.review import content
+from enroll.review.publishable import personal_data_in, where_in
 from enroll.schools.services import schools_of
 from enroll.zoning.models import ZoneRule, ZoneText, ZoningPlan
 from enroll.zoning.services import check_scope, draft_plan, save_plan, zoning_of
@@ -91,6 +92,12 @@ def read_texts(raw: bytes, filename: str, district) -> list[TextRow]:
         if len(cell["text"]) > MAX_TEXT:
             errors.append((line, str(COLUMN_LABELS["text"]), _l("划片范围有 %(n)d 字，超过 %(max)d 字的上限。",
                                                                n=len(cell["text"]), max=MAX_TEXT)))
+            continue
+        found = personal_data_in(cell["text"])
+        if found is not None:
+            errors.append((line, str(COLUMN_LABELS["text"]), _l(
+                "%(where)s公开的内容中不得出现身份证号、手机号或个人电子邮件，请删除后再导入。",
+                where=where_in(COLUMN_LABELS["text"], found))))
             continue
         if (stage, school.id) in seen:
             errors.append((line, str(COLUMN_LABELS["school"]), _l("“%(school)s”在第 %(first)d 行已经出现过。",

@@ -4,12 +4,8 @@ from __future__ import annotations
 import pytest
 
 from results_data import raw
+from support import with_check_digit
 from enroll.core.errors import Invalid
-
-
-def with_check_digit(first17: str) -> str:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
 
 
 CHILD_ID = with_check_digit("33010620150607123")  # synthetic: a child born 2015-06-07

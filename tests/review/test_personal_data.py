@@ -8,16 +8,11 @@ import json
 import pytest
 
 from policy_data import document
-from support import DEMO, both_databases, raw_pdf
+from support import DEMO, both_databases, raw_pdf, with_check_digit
 from enroll.core.errors import Conflict, Invalid
 from enroll.review import content
 
 MOBILE = "138.1234.5678"
-
-
-def with_check_digit(first17: str) -> str:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
 
 
 CHILD_ID = with_check_digit("33010620150607123")  # synthetic: a child born 2015-06-07
