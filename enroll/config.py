@@ -78,6 +78,10 @@ def from_env() -> dict:
         # largest zoning file read (geo.io refuses a larger one by name, size and limit); the zoning
         # upload request alone needs this plus 1 MB, above MAX_CONTENT_LENGTH (docs/operations.md)
         "MAX_ZONING_FILE_BYTES": _mib("ENROLL_MAX_ZONING_FILE_MB", "512"),
+        # a web upload's zones are checked against each other only up to this much work (vertices of
+        # neighbouring pairs): 120 million is a 15,000-zone city of realistic zones, checked in a few
+        # seconds; zones piled on each other reach it with a few hundred. The CLI has no limit.
+        "MAX_ZONING_CHECK_WORK": int(float(_env("ENROLL_MAX_ZONING_CHECK_MILLIONS", "120")) * 1_000_000),
         # endpoints whose request body may exceed MAX_CONTENT_LENGTH: the config key of their limit
         # (plus 1 MB for the form's other fields; enforced before any hook reads the form), for a
         # signed-in user only (core.web.EnrollRequest)

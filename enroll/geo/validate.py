@@ -250,8 +250,14 @@ def validate_zones(
     overlap_tolerance_m2: float = 100.0,
     gap_tolerance_m2: float = 1000.0,
     near_tolerance_m: float = 0.0,
+    max_check_work: int | None = None,
 ) -> ValidationReport:
-    """Check zones for geometry, naming, overlap, coverage and position problems."""
+    """Check zones for geometry, naming, overlap, coverage and position problems.
+
+    :param max_check_work: the most work checking the zones against each other may take (vertices
+        of neighbouring pairs: ``coverage.neighbour_work``); beyond it the file is refused with
+        ``too_complex`` before that check (a web upload must end well within the worker's timeout).
+    """
     findings = list(read.findings)
     properties = [f.properties for f in read.features]
     field_name = detect_school_field(properties, school_field)
@@ -264,6 +270,11 @@ def validate_zones(
     zones, refs, zone_findings = _collect(read, field_name, lookup, frame)
     findings.extend(zone_findings)
     geoms = np.array([z.geometry for z in zones], dtype=object)
+    if max_check_work is not None:
+        pairs, work = coverage.neighbour_work(geoms)
+        if work > max_check_work:
+            findings.append(error("too_complex", params={"pairs": pairs, "work": work, "limit": max_check_work}))
+            return ValidationReport(zones, sort_findings(findings), field_name, _stats(len(read.features), zones, 0.0, None))
     flagged = coverage.mismatched(geoms)
     findings.extend(coverage.find_overlaps(refs, geoms, frame, overlap_tolerance_m2, flagged))
     union = district = overlay = None

@@ -14,6 +14,7 @@ TITLES = {
     "empty_school": _l("未填写学校"),
     "missing_school_field": _l("找不到学校字段"),
     "overlap": _l("片区重叠"),
+    "too_complex": _l("片区交叠过多，无法在网页上核对"),
     "outside_district": _l("片区超出区界"),
     "gap": _l("区内未划片区域"),
     "school_outside_zone": _l("学校不在本校片区内"),
@@ -72,6 +73,10 @@ def describe(finding: dict) -> str:
     if code == "missing_school_field":
         return _("找不到学校字段“%(field)s”。文件中的字段：%(available)s。上传时可指定学校字段。",
                  field=p.get("field") or "", available="、".join(map(str, p.get("available") or [])))
+    if code == "too_complex":
+        return _("有 %(pairs)s 对片区彼此相邻或交叠，核对需比对约 %(work)s 百万个顶点，超过网页上传的上限 %(limit)s 百万："
+                 "多半是选错了文件、图层重复导出或坐标系不对。确属如此规模的方案，请由管理员用命令 flask zones import 导入。",
+                 pairs=p.get("pairs", "?"), work=round(p.get("work", 0) / 1e6), limit=round(p.get("limit", 0) / 1e6))
     if code == "overlap":
         return _("与第 %(other)s 个要素（%(other_school)s）重叠 %(area)s 平方米。",
                  other=p.get("other_feature", "?"), other_school=p.get("other_school", ""), area=qty)

@@ -184,10 +184,13 @@ def save_plan(actor, item: Zoning, plan: ZoningPlan, action: str, note: str, con
 
 def import_plan(actor, district_code: str, year: int, stage: str, path, *, filename: str | None = None,
                 crs: str | None = None, gcj02: bool = False, school_field: str | None = None,
-                note: str = "", max_file_bytes: int | None = None, context: Context = Context()) -> ZoningPlan:
+                note: str = "", max_file_bytes: int | None = None, max_check_work: int | None = None,
+                context: Context = Context()) -> ZoningPlan:
     """Read and validate a zoning file. Commits.
 
     :param max_file_bytes: the largest file read (ENROLL_MAX_ZONING_FILE_MB; None: the reader's default).
+    :param max_check_work: the most work checking zones against each other may take (web uploads:
+        ENROLL_MAX_ZONING_CHECK_MILLIONS; None: no limit, as for the CLI); see ``validate_zones``.
 
     A file without errors becomes the polygons of the scope's draft (started from what is
     published when there is none): the draft's 划片 text stays as it was. A file with errors
@@ -208,7 +211,7 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     except ReadError as exc:
         read, findings, stats, candidates = None, exc.findings, {}, []
     else:
-        report = validate_zones(read, school_field=school_field,
+        report = validate_zones(read, school_field=school_field, max_check_work=max_check_work,
                                 schools={n: s.point for n, s in schools.items()}, boundary=district.boundary)
         findings, candidates = report.findings, report.zones
         stats = dict(report.stats, encoding=read.encoding, gcj02=gcj02)

@@ -159,7 +159,8 @@ def upload(code: str):
             plan = services.import_plan(
                 current_user, code, form.year.data, form.stage.data, path, filename=original,
                 crs=form.crs.data or None, gcj02=form.gcj02.data, school_field=form.school_field.data or None,
-                note=form.note.data or "", max_file_bytes=limit, context=request_context())
+                note=form.note.data or "", max_file_bytes=limit,
+                max_check_work=current_app.config["MAX_ZONING_CHECK_WORK"], context=request_context())
         return redirect(url_for("bureau.plan", plan_id=plan.id))
     return render_template("bureau/upload.html", district=district, form=form), 200 if not form.errors else 422
 
