@@ -1,6 +1,8 @@
 """Migrations build the schema the models describe, on SQLite and PostGIS."""
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -29,7 +31,9 @@ def _compare_type(context, inspected, metadata, inspected_type, metadata_type):
 def test_models_and_migrations_have_not_drifted(app):
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_object": _include, "compare_type": _compare_type})
-        diff = compare_metadata(ctx, db.metadata)
+        with warnings.catch_warnings():  # PostGIS's type, which the reflection does not know: compared by _compare_type
+            warnings.filterwarnings("ignore", "Did not recognize type 'geometry'", sa.exc.SAWarning)
+            diff = compare_metadata(ctx, db.metadata)
     assert diff == []
 
 

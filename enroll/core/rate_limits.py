@@ -20,7 +20,6 @@ Off unless ``RATELIMIT_ENABLED`` (Flask-Limiter's switch; default on, off under 
 """
 from __future__ import annotations
 
-import ipaddress
 import itertools
 import math
 import time
@@ -37,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from enroll.core.db import UTCDateTime
 from enroll.core.i18n import _n
+from enroll.core.limits import address_key
 from enroll.core.web import _answer
 from enroll.extensions import db
 
@@ -130,17 +130,8 @@ class DatabaseStorage(Storage):
 
 
 def client_address() -> str:
-    """Whom a request is counted against: its client address, IPv6 by its /64 (one subscriber gets a
-    whole /64, so counting single IPv6 addresses would count nothing)."""
-    try:
-        address = ipaddress.ip_address(request.remote_addr or "")
-    except ValueError:
-        return (request.remote_addr or "unknown")[:64]
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    """Whom a request is counted against: its client address, IPv6 by its /64 (``core.limits.address_key``)."""
+    return address_key(request.remote_addr or "unknown")
 
 
 def init_app(app: Flask) -> Limiter | None:
