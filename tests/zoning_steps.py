@@ -81,3 +81,19 @@ def approve_in_another_process(url: str, username: str, revision_id: int, barrie
             results.put("approved")
         except Conflict:
             results.put("conflict")
+
+
+def approve_in_two_processes(url: str, revision_id: int, reviewers: tuple[str, str]) -> list[str]:
+    """Two reviewers approve one revision at the same moment, each in a process of its own (as two
+    gunicorn workers would); returns their outcomes, sorted ("approved", "conflict")."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=approve_in_another_process, args=(url, name, revision_id, barrier, results))
+               for name in reviewers]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    return sorted(results.get(timeout=5) for _ in workers)
