@@ -11,8 +11,10 @@ The counts must hold across every gunicorn worker and app server, so they are ke
 
 - in Redis when ``ENROLL_RATELIMIT_STORAGE_URI`` names one (``redis://host:6379/0``), else
 - in the application database (:class:`DatabaseStorage`, table ``rate_limit_counters``; the
-  ``limits`` library has no SQL storage): one atomic upsert per counted request, on a connection of
-  its own, so a count stands whatever the request's own transaction does.
+  ``limits`` library has no SQL storage): a worker counts a client's first tenth of a limit in
+  memory, then with the other workers by one atomic upsert a request, on a connection of its own,
+  so a count stands whatever the request's own transaction does. A family looking up a few
+  addresses costs no write; a limit is exceeded by at most a tenth of it per worker.
 
 A storage that fails (a database or Redis outage) is logged and lets the request through: the site
 stays up. An exceeded limit answers 429 with ``Retry-After`` and a translated page or JSON error.
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, make_response, request
@@ -62,54 +66,115 @@ class RateLimitCounter(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the window's end
 
 
+@dataclass
+class _LocalCount:
+    """What one worker counted for one key in its window: in all, sent to the database, and the
+    database's count when last asked (and when)."""
+
+    window_end: float
+    count: int = 0
+    sent: int = 0
+    shared: int = 0
+    synced: float = 0.0
+
+
+def _limit_of(key: str) -> int:
+    """The limit's amount, from the key ``limits`` builds: ``…/<amount>/<multiples>/<granularity>``."""
+    try:
+        return int(key.rsplit("/", 3)[-3])
+    except (IndexError, ValueError):
+        return 0  # unknown: count every request in the database
+
+
 class DatabaseStorage(Storage):
     """A ``limits`` storage over ``rate_limit_counters`` in the app's database (SQLite or PostgreSQL):
     enough for the fixed-window strategy. Every worker and app server on the database shares it."""
 
     STORAGE_SCHEME = ["enroll+database"]
-    PURGE_EVERY = 1000  # counted requests (per process) between deletions of ended windows
+    PURGE_EVERY = 1000  # counts (per process) between deletions of ended windows
+    SYNC_S = 0.5  # a client past its limit is counted in the database at most this often per worker
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-        self._counted = itertools.count(1)
+        self._counted, self._written = itertools.count(1), itertools.count(1)
+        self._lock = threading.Lock()
+        self._local: dict[str, _LocalCount] = {}
 
     @property
     def base_exceptions(self) -> type[Exception]:
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        """Add ``amount`` to ``key``'s count, in a new window of ``expiry`` seconds if its window
-        ended, atomically (``INSERT … ON CONFLICT DO UPDATE … RETURNING``); returns the count."""
+        """Count ``amount`` for ``key`` and return the count its window has reached.
+
+        A worker counts a client's first tenth of the limit on its own, in memory: the families of
+        the season ask a few times a minute each and never cost a database write, while a client
+        past that is counted with every other worker in the database, exactly, on each request
+        (past the limit, at most every ``SYNC_S``: refusing it must not cost a write a request).
+        A limit is thus exceeded by at most a tenth of it per worker.
+        """
+        limit = _limit_of(key)
+        now = time.time()
+        with self._lock:
+            if next(self._counted) % self.PURGE_EVERY == 0:  # clients whose window ended
+                self._local = {k: e for k, e in self._local.items() if e.window_end > now}
+            entry = self._local.get(key)
+            if entry is None or entry.window_end <= now:
+                entry = self._local[key] = _LocalCount(window_end=now + expiry)
+            entry.count += amount
+            if entry.count <= limit // 10:
+                return entry.count
+            if entry.shared > limit and now - entry.synced < self.SYNC_S:
+                return entry.shared + entry.count - entry.sent
+            send, entry.sent = entry.count - entry.sent, entry.count
+        shared = self._shared_incr(key, expiry, send, now)
+        with self._lock:
+            entry.shared, entry.synced = shared, now
+        return shared
+
+    def _shared_incr(self, key: str, expiry: int, amount: int, now: float) -> int:
+        """Add ``amount`` to ``key``'s count in the database, in a new window of ``expiry`` seconds if
+        its window ended, atomically (``INSERT … ON CONFLICT DO UPDATE … RETURNING``); returns the count."""
         table = RateLimitCounter.__table__
-        now = datetime.now(UTC)
-        ended = table.c.expires_at <= literal(now, UTCDateTime())
-        end = literal(now + timedelta(seconds=expiry), UTCDateTime())
+        moment = datetime.fromtimestamp(now, UTC)
+        ended = table.c.expires_at <= literal(moment, UTCDateTime())
+        end = literal(moment + timedelta(seconds=expiry), UTCDateTime())
         engine = db.engine
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(table).values(key=key, count=amount, expires_at=now + timedelta(seconds=expiry))
+        statement = insert(table).values(key=key, count=amount, expires_at=moment + timedelta(seconds=expiry))
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.key],
             set_={"count": case((ended, amount), else_=table.c.count + amount),
                   "expires_at": case((ended, end), else_=table.c.expires_at)},
         ).returning(table.c.count)
         with engine.begin() as connection:
-            if next(self._counted) % self.PURGE_EVERY == 0:  # clients that never came back
-                connection.execute(delete(table).where(table.c.expires_at <= now))
+            if next(self._written) % self.PURGE_EVERY == 0:  # clients that never came back
+                connection.execute(delete(table).where(table.c.expires_at <= moment))
             return connection.execute(statement).scalar_one()
 
+    def _unsent(self, key: str) -> _LocalCount | None:
+        with self._lock:
+            entry = self._local.get(key)
+        return entry if entry is not None and entry.window_end > time.time() else None
+
     def get(self, key: str) -> int:
+        """The count: the database's, and what this worker counted and did not send yet."""
         table = RateLimitCounter.__table__
         with db.engine.connect() as connection:
             count = connection.execute(select(table.c.count).where(
                 table.c.key == key, table.c.expires_at > datetime.now(UTC))).scalar()
-        return count or 0
+        entry = self._unsent(key)
+        return (count or 0) + (entry.count - entry.sent if entry is not None else 0)
 
     def get_expiry(self, key: str) -> float:
         """When ``key``'s window ends (a Unix time); now when it has none."""
         table = RateLimitCounter.__table__
         with db.engine.connect() as connection:
             end = connection.execute(select(table.c.expires_at).where(table.c.key == key)).scalar()
-        return end.timestamp() if end else time.time()
+        if end is not None:
+            return end.timestamp()
+        entry = self._unsent(key)
+        return entry.window_end if entry is not None else time.time()
 
     def check(self) -> bool:
         try:
@@ -120,10 +185,14 @@ class DatabaseStorage(Storage):
         return True
 
     def reset(self) -> int | None:
+        with self._lock:
+            self._local.clear()
         with db.engine.begin() as connection:
             return connection.execute(delete(RateLimitCounter.__table__)).rowcount
 
     def clear(self, key: str) -> None:
+        with self._lock:
+            self._local.pop(key, None)
         table = RateLimitCounter.__table__
         with db.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == key))

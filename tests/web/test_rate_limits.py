@@ -12,6 +12,7 @@ import time
 import pytest
 
 from enroll.config import ConfigError
+from enroll.core.rate_limits import DatabaseStorage
 from support import both_databases, make_app
 
 TOO_MANY = "请求过于频繁"
@@ -119,7 +120,33 @@ def test_a_window_that_ended_starts_the_count_again(limited):
         with db.engine.begin() as connection:
             connection.execute(sa.text("UPDATE rate_limit_counters SET expires_at = :past"),
                                {"past": "2000-01-01 00:00:00+00:00"})
+    time.sleep(DatabaseStorage.SYNC_S)  # a worker refusing a client past its limit asks again after this
     assert client.get("/search?q=a").status_code == 200
+
+
+@both_databases
+def test_a_familys_few_lookups_cost_no_database_write_and_a_crowd_of_one_is_counted_by_all(limited):
+    """A worker counts a client's first tenth of a limit in memory; past it, in the database that
+    every worker shares (each worker thus lets through at most a tenth of the limit more)."""
+    import sqlalchemy as sa
+
+    first, second = limited(RATE_LIMIT_LOOKUP="40/minute"), limited(RATE_LIMIT_LOOKUP="40/minute")
+
+    def stored() -> int:
+        with first.app_context():
+            from enroll.extensions import db
+
+            with db.engine.connect() as connection:
+                return connection.execute(sa.text("SELECT coalesce(sum(count), 0) FROM rate_limit_counters")).scalar()
+
+    ask = {"address": "学院路1号"}
+    for _ in range(4):
+        assert first.test_client().get("/api/v1/lookup", query_string=ask).status_code != 429
+    assert stored() == 0
+    answers = [server.test_client().get("/api/v1/lookup", query_string=ask).status_code
+               for _ in range(30) for server in (first, second)]
+    assert answers.count(429) > 0 and stored() >= 40
+    assert answers.index(429) <= 2 * 40 // 10 + 40  # at most a tenth more per worker
 
 
 def test_tests_run_without_limits_unless_they_turn_them_on(app):
