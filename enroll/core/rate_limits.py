@@ -214,6 +214,10 @@ def init_app(app: Flask) -> Limiter | None:
     limiter = Limiter(client_address, storage_uri=app.config["RATE_LIMIT_STORAGE_URI"] or DATABASE_STORAGE,
                       strategy="fixed-window", key_prefix="enroll", headers_enabled=False, swallow_errors=True)
     limiter.init_app(app)
+    # Only the endpoints below are limited, each by its decorator: Flask-Limiter's check before every
+    # request (for default and application-wide limits, which this app has none of) would cost every
+    # request, every lookup, for nothing.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     for endpoint, (key, methods) in LIMITED.items():
         limit = limiter.shared_limit(app.config[key], scope=key.removeprefix("RATE_LIMIT_").lower(), methods=methods)
         app.view_functions[endpoint] = limit(app.view_functions[endpoint])
