@@ -104,7 +104,7 @@ def from_env() -> dict:
         "LOGIN_ADDRESS_LIMIT": int(_env("ENROLL_LOGIN_ADDRESS_LIMIT", "10")),
         "TOTP": _env("ENROLL_TOTP", "optional"),
         # per-client rate limits (enroll.core.rate_limits), counted in the application database unless
-        # a redis://… storage is named; each a Flask-Limiter limit per client address, e.g. 60/minute
+        # a redis://… storage is named; each a limit of the limits library per client address, e.g. 60/minute
         "RATE_LIMIT_STORAGE_URI": _env("ENROLL_RATELIMIT_STORAGE_URI", ""),
         "RATE_LIMIT_LOGIN": _env("ENROLL_RATELIMIT_LOGIN", "10/minute"),
         "RATE_LIMIT_LOOKUP": _env("ENROLL_RATELIMIT_LOOKUP", "60/minute"),

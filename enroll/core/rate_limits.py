@@ -1,7 +1,8 @@
 """Per-client rate limits on the routes a crowd or an attacker hammers: sign-in, address lookup (page
 and API), site search and a parent's own-result check.
 
-Flask-Limiter counts them in fixed windows per client address (IPv6 by its /64; behind
+They are counted with the ``limits`` library (Flask-Limiter's core: its storages and strategies, without
+the extension's checks around every request) in fixed windows per client address (IPv6 by its /64; behind
 ``ENROLL_PROXY_COUNT`` proxies, the address ProxyFix took from ``X-Forwarded-For``). They are attached
 here by endpoint name when the app is made (:data:`LIMITED`), so no view module carries them; each
 limit is a config value (``RATE_LIMIT_*``, from ``ENROLL_RATELIMIT_*``). Endpoints naming the same
@@ -18,7 +19,7 @@ The counts must hold across every gunicorn worker and app server, so they are ke
 
 A storage that fails (a database or Redis outage) is logged and lets the request through: the site
 stays up. An exceeded limit answers 429 with ``Retry-After`` and a translated page or JSON error.
-Off unless ``RATELIMIT_ENABLED`` (Flask-Limiter's switch; default on, off under ``TESTING``).
+Off unless ``RATELIMIT_ENABLED`` (default on, off under ``TESTING``).
 """
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, make_response, request
-from flask_limiter import Limiter, RateLimitExceeded
-from limits.storage import Storage
+from limits import parse_many
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import Integer, String, case, delete, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -61,7 +63,7 @@ class RateLimitCounter(db.Model):
 
     __tablename__ = "rate_limit_counters"
 
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)  # Flask-Limiter's: client, scope, limit
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)  # the limits library's: client, scope, limit
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the window's end
 
@@ -203,31 +205,45 @@ def client_address() -> str:
     return address_key(request.remote_addr or "unknown")
 
 
-def init_app(app: Flask) -> Limiter | None:
-    """Attach the limits of :data:`LIMITED` to their endpoints (call after the blueprints are registered).
+def init_app(app: Flask) -> FixedWindowRateLimiter | None:
+    """Count the requests of :data:`LIMITED` per client before they are handled (call after the
+    blueprints are registered): one dictionary lookup for any other request.
 
     :returns: the app's limiter, None when rate limits are off.
     :raises KeyError: when an endpoint of :data:`LIMITED` no longer exists (renamed: update the table).
     """
     if not app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING")):
         return None
-    limiter = Limiter(client_address, storage_uri=app.config["RATE_LIMIT_STORAGE_URI"] or DATABASE_STORAGE,
-                      strategy="fixed-window", key_prefix="enroll", headers_enabled=False, swallow_errors=True)
-    limiter.init_app(app)
-    # Only the endpoints below are limited, each by its decorator: Flask-Limiter's check before every
-    # request (for default and application-wide limits, which this app has none of) would cost every
-    # request, every lookup, for nothing.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    limiter = FixedWindowRateLimiter(storage_from_string(app.config["RATE_LIMIT_STORAGE_URI"] or DATABASE_STORAGE))
+    limited = {}
     for endpoint, (key, methods) in LIMITED.items():
-        limit = limiter.shared_limit(app.config[key], scope=key.removeprefix("RATE_LIMIT_").lower(), methods=methods)
-        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+        app.view_functions[endpoint]  # noqa: B018 - a renamed endpoint must fail here, not go unlimited
+        limited[endpoint] = (key.removeprefix("RATE_LIMIT_").lower(), parse_many(app.config[key]),
+                             frozenset(methods or ()))
 
-    @app.errorhandler(RateLimitExceeded)
-    def too_many_requests(exc: RateLimitExceeded):
-        breached = limiter.current_limit  # its window's end, from the storage
-        wait = max(1, math.ceil(breached.window.reset_time - time.time())) if breached else 60
-        response = make_response(_answer(429, str(_n("请求过于频繁，请 %(num)d 秒后再试。", wait))))
-        response.headers["Retry-After"] = str(wait)
-        return response
+    @app.before_request
+    def count_request():
+        found = limited.get(request.endpoint)
+        if found is None:
+            return None
+        scope, items, methods = found
+        if methods and request.method not in methods:
+            return None
+        client = client_address()
+        try:
+            for item in items:
+                if not limiter.hit(item, client, scope):
+                    reset = limiter.get_window_stats(item, client, scope).reset_time
+                    return too_many_requests(max(1, math.ceil(reset - time.time())))
+        except Exception:  # noqa: BLE001 - a storage outage: serve the request, say so in the log
+            app.logger.exception("rate limit storage failed; the request is served")
+        return None
 
     return limiter
+
+
+def too_many_requests(wait: int):
+    """429, with ``Retry-After`` and a translated page or JSON error."""
+    response = make_response(_answer(429, str(_n("请求过于频繁，请 %(num)d 秒后再试。", wait))))
+    response.headers["Retry-After"] = str(wait)
+    return response
