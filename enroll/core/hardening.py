@@ -30,9 +30,15 @@ PERMISSIONS_POLICY = ", ".join(
     + ["geolocation=(self)"])
 
 
+HTTPS_KEY = "enroll.https"  # in the request's WSGI environ: asked by every cookie and header hook
+
+
 def served_over_https() -> bool:
     """Whether this request is served over HTTPS (``ENROLL_HTTPS=1``, or it came over HTTPS)."""
-    return bool(current_app.config.get("HTTPS")) or request.is_secure
+    environ = request.environ
+    if HTTPS_KEY not in environ:
+        environ[HTTPS_KEY] = bool(current_app.config.get("HTTPS")) or request.is_secure
+    return environ[HTTPS_KEY]
 
 
 NONCE_KEY = "enroll.csp_nonce"  # in the request's WSGI environ: one per request, whatever app context
@@ -62,10 +68,15 @@ def register_security_headers(app: Flask, img_sources: Callable[[str], list[str]
     :param img_sources: the image hosts of a ``MAP_TILES`` preset (read per request: tests switch it).
     """
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    without_nonce: dict[str, str] = {}  # by MAP_TILES: the policy of every response without a script
 
     @app.after_request
     def security_headers(response):
-        policy = content_security_policy(img_sources(app.config["MAP_TILES"]), request.environ.get(NONCE_KEY))
+        tiles, nonce = app.config["MAP_TILES"], request.environ.get(NONCE_KEY)
+        if nonce is not None:
+            policy = content_security_policy(img_sources(tiles), nonce)
+        elif (policy := without_nonce.get(tiles)) is None:
+            policy = without_nonce[tiles] = content_security_policy(img_sources(tiles))
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
