@@ -6,6 +6,7 @@ requests (other workers, other app servers) cannot slip past a limit, on SQLite 
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from enroll.core.db import UTCDateTime
 from enroll.extensions import db
 
 
+@functools.lru_cache(maxsize=4096)  # asked on every limited request; parsing an address is not free
 def address_key(ip: str) -> str:
     """The client an attempt is counted against: IPv4 as it is, IPv6 by its /64 network (one
     subscriber gets a whole /64, so counting single IPv6 addresses would count nothing)."""
