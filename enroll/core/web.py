@@ -150,6 +150,11 @@ class CookieSessions(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app, session, response) -> None:
+        if not session and not session.modified and not session.accessed:
+            return  # nothing to write, delete or vary on (Flask works out the cookie's attributes first)
+        super().save_session(app, session, response)
+
 
 def refuse_nul_bytes():
     """A NUL character is never meaningful input, and PostgreSQL refuses text containing one (a 500)."""
