@@ -39,6 +39,11 @@ def _pages() -> _Pages:
     return current_app.extensions.setdefault(_EXTENSION, _Pages())
 
 
+def forget_pages(app) -> None:
+    """Drop every page ``app`` keeps (they are rebuilt at their next view)."""
+    app.extensions.pop(_EXTENSION, None)
+
+
 def cached_page(render: Callable[[], object], version: Callable[[], object]) -> Response:
     """``render()``'s response, from this app's cache when an anonymous visitor asked the same before.
 

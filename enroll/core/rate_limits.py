@@ -43,7 +43,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from enroll.core.db import UTCDateTime
 from enroll.core.i18n import _n
 from enroll.core.limits import address_key
-from enroll.core.web import _answer
+from enroll.core.web import error_answer
 from enroll.extensions import db
 
 # endpoint -> (config key of its limit, the methods counted; None: all)
@@ -244,6 +244,6 @@ def init_app(app: Flask) -> FixedWindowRateLimiter | None:
 
 def too_many_requests(wait: int):
     """429, with ``Retry-After`` and a translated page or JSON error."""
-    response = make_response(_answer(429, str(_n("请求过于频繁，请 %(num)d 秒后再试。", wait))))
+    response = make_response(error_answer(429, str(_n("请求过于频繁，请 %(num)d 秒后再试。", wait))))
     response.headers["Retry-After"] = str(wait)
     return response

@@ -80,7 +80,8 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def _answer(status: int, message: str, detail: dict | None = None):
+def error_answer(status: int, message: str, detail: dict | None = None):
+    """An error as the asker reads it: JSON for the API and clients that want it, else the error page."""
     if wants_json():
         return jsonify({"error": {"status": status, "message": message, "detail": detail or {}}}), status
     return render_template("errors/error.html", status=status, message=message), status
@@ -177,7 +178,7 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()  # a refused operation leaves nothing half-done behind, even unflushed
         detail = {k: v for k, v in exc.detail.items() if isinstance(v, (str, int, float, bool, type(None)))}
-        return _answer(exc.status, str(exc.message), detail)
+        return error_answer(exc.status, str(exc.message), detail)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -188,7 +189,7 @@ def register_error_handlers(app: Flask) -> None:
             405: _("不支持此请求方法。"),
             413: _("上传的文件过大。"),
         }
-        return _answer(exc.code or 500, messages.get(exc.code, exc.description or exc.name))
+        return error_answer(exc.code or 500, messages.get(exc.code, exc.description or exc.name))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -196,7 +197,7 @@ def register_error_handlers(app: Flask) -> None:
         from enroll.extensions import db
 
         db.session.rollback()  # the error page itself must be able to query (current user)
-        return _answer(500, _("服务器内部错误，请稍后再试。"))
+        return error_answer(500, _("服务器内部错误，请稍后再试。"))
 
 
 def problem_lines(exc: DomainError) -> list[str]:
