@@ -123,14 +123,19 @@ def _enable_totp(client) -> str:
     assert response.status_code == 302
     return secret
 
+def _signed_out_with_totp(client, traveller):
+    """Enable a second factor for ``editor``, sign out, and give the password again a minute later:
+    (the secret, the answer to the password)."""
+    post_login(client, "editor")
+    secret = _enable_totp(client)
+    client.post("/logout")
+    traveller.shift(timedelta(seconds=60))
+    return secret, post_login(client, "editor")
+
 
 def test_totp_is_asked_after_the_password_once_enabled(client, editor):
     with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
-        post_login(client, "editor")
-        secret = _enable_totp(client)
-        client.post("/logout")
-        traveller.shift(timedelta(seconds=60))
-        first = post_login(client, "editor")
+        secret, first = _signed_out_with_totp(client, traveller)
         assert first.status_code == 302 and first.headers["Location"].endswith("/login/code")
         assert client.get("/bureau/").status_code == 302  # the password alone does not sign in
         assert client.post("/login/code", data={"code": "000000"}).status_code == 401
@@ -192,11 +197,7 @@ def test_school_editor_is_bound_to_one_school(role, make_user, district):
 def test_the_password_alone_cannot_replace_someone_elses_second_factor(client, editor):
     """An attacker with the password goes to the setup page instead of entering the code: refused."""
     with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
-        post_login(client, "editor")
-        secret = _enable_totp(client)
-        client.post("/logout")
-        traveller.shift(timedelta(seconds=60))
-        post_login(client, "editor")  # the attacker knows the password
+        secret, _ = _signed_out_with_totp(client, traveller)  # the attacker knows the password
         setup = client.get("/account/totp")
         assert setup.status_code == 302 and setup.headers["Location"].endswith("/login/code")
         attacker = pyotp.random_base32()
@@ -225,11 +226,7 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 def test_a_code_typed_in_full_width_digits_signs_in(client, editor):
     with time_machine.travel("2026-06-01 09:00 +0800", tick=False) as traveller:
-        post_login(client, "editor")
-        secret = _enable_totp(client)
-        client.post("/logout")
-        traveller.shift(timedelta(seconds=60))
-        post_login(client, "editor")
+        secret, _ = _signed_out_with_totp(client, traveller)
         code = pyotp.TOTP(secret).now().translate(FULL_WIDTH)  # a Chinese input method's digits, e.g. "１２３４５６"
         response = client.post("/login/code", data={"code": f"{code[:3]}\u3000{code[3:]}"})  # and an ideographic space
         assert response.status_code == 302 and client.get("/bureau/").status_code == 200
