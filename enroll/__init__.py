@@ -8,7 +8,9 @@ from enroll import config as config_module
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: the table of contents of the service."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    from enroll.core.web import EnrollFlask
+
+    app = EnrollFlask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.update(config_module.from_env())
     if config:
         app.config.update(config)

@@ -169,7 +169,7 @@ def totp_disable():
 @bp.before_app_request
 def session_timeouts():
     """End staff sessions idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS."""
-    if "_user_id" not in session or request.endpoint in (None, "static") or request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.endpoint in (None, "static") or "_user_id" not in session:
         return None
     now, cfg = time.time(), current_app.config
     auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)

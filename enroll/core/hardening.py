@@ -30,6 +30,10 @@ PERMISSIONS_POLICY = ", ".join(
     + ["geolocation=(self)"])
 
 
+# no page's address (a lookup carries the address typed) is sent to the tile host as a referrer
+STATIC_HEADERS = (("Permissions-Policy", PERMISSIONS_POLICY), ("X-Content-Type-Options", "nosniff"),
+                  ("Referrer-Policy", "same-origin"))
+
 HTTPS_KEY = "enroll.https"  # in the request's WSGI environ: asked by every cookie and header hook
 
 
@@ -77,11 +81,11 @@ def register_security_headers(app: Flask, img_sources: Callable[[str], list[str]
             policy = content_security_policy(img_sources(tiles), nonce)
         elif (policy := without_nonce.get(tiles)) is None:
             policy = without_nonce[tiles] = content_security_policy(img_sources(tiles))
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        # no page's address (a lookup carries the address typed) is sent to the tile host as a referrer
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if served_over_https():
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers = response.headers
+        present = set(headers.keys(lower=True))  # a view's own header stays (one pass, not a lookup each)
+        for name, value in (("Content-Security-Policy", policy), *STATIC_HEADERS):
+            if name.lower() not in present:
+                headers.add(name, value)
+        if served_over_https() and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", HSTS)
         return response
