@@ -321,6 +321,48 @@ def zones_cross_check(plan_id, as_user, as_json):
     _emit(as_json, data, "\n".join(lines))
 
 
+@zones_cli.command("diff")
+@click.argument("old_id", type=int)
+@click.argument("new_id", type=int)
+@click.option("--min-area", type=float, default=None, help="Smaller changed areas are not reported (m², default 100).")
+@click.option("--min-width", type=float, default=None,
+              help="Changed areas nowhere wider than this are slivers, not reported (m, default 10).")
+@click.option("--as", "as_user", metavar="USERNAME", help="Staff user who may see drafts (else published plans only).")
+@json_option
+@domain_errors
+def zones_diff(old_id, new_id, min_area, min_width, as_user, as_json):
+    """What changes from plan OLD_ID to NEW_ID: areas and addresses that change school, schools, clauses."""
+    from enroll.lookup import changes
+
+    actor = accounts.get_user(as_user) if as_user else None
+    tolerances = {k: v for k, v in (("min_area_m2", min_area), ("min_width_m", min_width)) if v is not None}
+    diff = changes.diff_plans_full(zoning.get_plan(actor, old_id), zoning.get_plan(actor, new_id), **tolerances)
+    data = diff.to_json()
+    _emit(as_json, data, "\n".join(_diff_lines(data)))
+
+
+def _diff_lines(data: dict) -> list[str]:
+    def names(schools: list[dict]) -> str:
+        return "、".join(s["name"] for s in schools) or "-"
+
+    old, new, tol = data["old"], data["new"], data["tolerances"]
+    lines = [f"{data['district']['name']} {data['stage']}: plan {old['id']} ({old['year']} v{old['version']}, "
+             f"{old['status']}) -> plan {new['id']} ({new['year']} v{new['version']}, {new['status']})",
+             f"areas changing school (over {tol['min_area_m2']:g} m², wider than {tol['min_width_m']:g} m): "
+             f"{len(data['changed_areas'])}"]
+    lines += [f"  {names(a['from_schools'])} -> {names(a['to_schools'])}: {a['area_km2']:.3f} km²"
+              for a in data["changed_areas"]]
+    addresses = data["addresses"]
+    lines.append(f"addresses: {addresses['checked']} checked, {addresses['changed']} change school")
+    for pair in addresses["pairs"]:
+        places = ", ".join(f"{p['name'] or '-'} {p['count']}" for p in pair["places"][:10])
+        lines.append(f"  {names(pair['from_schools'])} -> {names(pair['to_schools'])}: {pair['count']} ({places})")
+    lines += [f"schools {key.replace('_', ' ')}: {names(value)}" for key, value in data["schools"].items() if value]
+    lines += [f"text of {c['school']['name']}: +{len(c['added'])} -{len(c['removed'])} ~{len(c['changed'])}"
+              + (" (reworded)" if c["reworded"] else "") for c in data["clauses"]["schools"]]
+    return lines
+
+
 @addresses_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--district", "district_code", required=True)

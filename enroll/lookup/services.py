@@ -219,6 +219,13 @@ def _zone_matches(plan: PlanIndex, lon: float, lat: float, locator_kind: str = "
     return matches, located.near_boundary
 
 
+def school_ids_of(plan: PlanIndex, parts, point: tuple[float, float], district_id: int) -> tuple[int, ...]:
+    """The schools (ids, sorted) one plan gives a gazetteer address, as a lookup decides: its text
+    first, then its zones."""
+    hits = _rule_matches(plan, parts, point, district_id)[0] or _zone_matches(plan, *point)[0]
+    return tuple(sorted({m.school_id for m in hits}))
+
+
 def _unparsed_about(plan: PlanIndex, name: str | None) -> bool:
     return bool(name) and any(name in text for text in plan.rules.unparsed)
 
