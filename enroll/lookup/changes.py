@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import shapely
 from sqlalchemy import select
 
-from enroll.core.errors import Invalid
+from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
 from enroll.extensions import db
 from enroll.geo.address import parse_address
@@ -29,7 +29,8 @@ from enroll.lookup.services import school_ids_of
 from enroll.schools.models import School
 from enroll.zoning.diff import SchoolDiff, diff_plans
 from enroll.zoning.models import ZoningPlan
-from enroll.zoning.services import memo, plan_identity
+from enroll.zoning import public as zoning_public
+from enroll.zoning.services import base_plan, get_plan, memo, plan_geojson, plan_identity
 
 ADDRESS_BATCH = 5000
 
@@ -186,3 +187,44 @@ def _address_moves(old: ZoningPlan, new: ZoningPlan) -> tuple[int, dict[tuple, d
             place = row.road or row.estate or row.village or ""
             moved.setdefault((answers[0], answers[1]), {}).setdefault(place, []).append(row.address)
     return checked, moved
+
+
+def plan_changes(actor, plan_id: int, against_id: int | None = None) -> PlanDiff:
+    """A plan's diff from ``against_id``, by default from the published plan it would replace (or,
+    for a published plan, the year before), for its staff. :raises NotFound: nothing to compare with."""
+    plan = get_plan(actor, plan_id)
+    old = get_plan(actor, against_id) if against_id is not None else base_plan(plan)
+    if old is None:
+        raise NotFound(_l("没有可以比较的已发布划片方案。"))
+    return diff_plans_full(old, plan)
+
+
+def published_changes(district_code: str, year: int, stage: str) -> tuple[ZoningPlan, PlanDiff | None]:
+    """The changelog of a scope's published plan: its diff from the plan it replaced (None for a
+    first plan). :raises NotFound: nothing published there."""
+    plan = zoning_public.published_scope_plan(district_code, year, stage)
+    old = zoning_public.replaced_plan(plan)
+    return plan, (diff_plans_full(old, plan) if old is not None else None)
+
+
+def diff_geojson(diff: PlanDiff) -> dict:
+    """The diff for a map: the changed areas (numbered as in the text list, ``kind`` single, coloured
+    per pair of schools), the old plan's zone outlines (``kind`` multi: dashed) and the new plan's."""
+    features, colours = [], {}
+    for number, area in enumerate(diff.areas, 1):
+        pair = (tuple(s.id for s in area.before), tuple(s.id for s in area.after))
+        colour = colours.setdefault(pair, len(colours) % 7)
+        shape = shapely.simplify(area.geometry, 1e-5, preserve_topology=True)
+        point = shapely.point_on_surface(shape)
+        label = "{} → {}".format("、".join(s.name for s in area.before) or "—", "、".join(s.name for s in area.after) or "—")
+        features.append({"type": "Feature", "id": f"change-{number}", "geometry": shapely.geometry.mapping(shape),
+                         "properties": {"kind": "single", "color": colour, "feature": number, "label": label,
+                                        "label_point": [round(point.y, 6), round(point.x, 6)]}})
+    for which, plan in (("old", diff.old), ("new", diff.new)):
+        for feature in plan_geojson(plan)["features"] if plan.zones else []:
+            outline = shapely.boundary(shapely.geometry.shape(feature["geometry"]))
+            features.append({"type": "Feature", "id": f"{which}-{feature['id']}",
+                             "geometry": shapely.geometry.mapping(outline),
+                             "properties": {"kind": "multi" if which == "old" else "single", "color": 7,
+                                            "label": f"{plan.year} · {feature['properties']['label']}"}})
+    return {"type": "FeatureCollection", "features": features}

@@ -79,17 +79,23 @@ def _not_published(district, year: int, stage: str) -> NotFound:
                        stage=STAGE_LABELS.get(stage, stage)), latest_year=latest[0], latest_stage=latest[1])
 
 
+def published_scope_plan(district_code: str, year: int, stage: str) -> ZoningPlan:
+    """The published plan of a district, year and stage. :raises NotFound: see ``zoning_page``."""
+    district = get_district(district_code)
+    plan = published_plan(district.id, year, stage) if stage in ZONING_STAGES else None
+    if plan is None:
+        raise _not_published(district, year, stage if stage in ZONING_STAGES else "primary")
+    return plan
+
+
 def zoning_page(district_code: str, year: int, stage: str) -> ZoningPage:
     """The published plan of a district, year and stage with its full text and what changed.
 
     :raises NotFound: when nothing is published there (drafts never show); ``latest_year`` and
         ``latest_stage`` in its detail name the latest published plan, if any.
     """
-    district = get_district(district_code)
-    plan = published_plan(district.id, year, stage) if stage in ZONING_STAGES else None
-    if plan is None:
-        raise _not_published(district, year, stage if stage in ZONING_STAGES else "primary")
-    base = base_plan(plan)
+    plan = published_scope_plan(district_code, year, stage)
+    district, base = plan.district, base_plan(plan)
     return ZoningPage(district, plan, schools_of(district.id, stage), published_scopes(district.id),
                       school_texts(plan), base, zone_changes(base, plan), diff_plans(base, plan) if base else [])
 
@@ -133,6 +139,21 @@ def zoning_history(district_code: str, year: int, stage: str) -> tuple[object, l
                                          revision.note, plan, diff_plans(previous, plan) if previous else []))
         previous = plan
     return item, versions[::-1]
+
+
+def replaced_plan(plan: ZoningPlan) -> ZoningPlan | None:
+    """The plan a published plan replaced: the version of its scope published before it, else the
+    latest earlier year's published plan (a new year's zoning replaces the last)."""
+    item = zoning_of(plan.district, plan.year, plan.stage)
+    previous = None
+    for revision in content.revisions_of(ZONING, item.id) if item is not None else []:
+        if revision.id == plan.revision_id:
+            break
+        if revision.published_at is not None:
+            previous = revision
+    if previous is not None:
+        return db.session.scalar(select(ZoningPlan).where(ZoningPlan.revision_id == previous.id))
+    return base_plan(plan)
 
 
 def search_texts(terms: list[str], limit: int = 50) -> list[ZoneText]:

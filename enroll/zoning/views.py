@@ -28,6 +28,7 @@ from enroll.core.security import can
 from enroll.core.text import to_csv
 from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
+from enroll.lookup import changes
 from enroll.lookup.index import published_version
 from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.review.forms import ActionForm, ReasonForm
@@ -107,6 +108,38 @@ def zoning_geojson(code: str, year: int, stage: str):
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
+
+
+def _diff_map(diff, geojson_url: str):
+    return map_parts(diff.new.district, diff.new, geojson_url) if diff.old.zones or diff.new.zones else None
+
+
+def _diff_geojson_response(diff) -> Response:
+    response = jsonify(changes.diff_geojson(diff))
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@public.get("/d/<code>/<id:year>/<stage>/changes")
+def zoning_changes(code: str, year: int, stage: str):
+    """The published plan's changelog: what changed from the plan it replaced (printable)."""
+    try:
+        plan, diff = changes.published_changes(code, year, stage)
+    except NotFound as exc:
+        return _not_published_page(exc, code)
+    parts = None
+    if diff is not None:
+        parts = _diff_map(diff, url_for("zoning.zoning_changes_geojson", code=code, year=year, stage=stage,
+                                        plan=plan.id))
+    return render_template("public/zoning_changes.html", plan=plan, district=plan.district, diff=diff, map=parts)
+
+
+@public.get("/d/<code>/<id:year>/<stage>/changes.geojson")
+def zoning_changes_geojson(code: str, year: int, stage: str):
+    _plan, diff = changes.published_changes(code, year, stage)
+    if diff is None:
+        raise NotFound(_("这是第一次发布的划片方案，没有变化可显示。"))
+    return _diff_geojson_response(diff)
 
 
 @public.get("/d/<code>/<id:year>/<stage>/texts.csv")
@@ -219,6 +252,23 @@ def plan(plan_id: int):
         map=parts, revision=plan.revision, address=address, answer=answer, problem=problem,
         action_form=ActionForm(), reason_form=ReasonForm(),
         may=lambda verb: can(current_user, f"zoning.{verb}", plan.district_id))
+
+
+@bp.get("/plans/<id:plan_id>/diff")
+def plan_diff(plan_id: int):
+    """What the plan changes from ``against`` (default: the published plan it would replace), with a map;
+    ``format=json`` gives the document of ``flask zones diff --json``."""
+    against = request.args.get("against", type=int)
+    diff = changes.plan_changes(current_user, plan_id, against)
+    if request.args.get("format") == "json":
+        return jsonify(diff.to_json())
+    parts = _diff_map(diff, url_for("bureau.plan_diff_geojson", plan_id=plan_id, against=diff.old.id))
+    return render_template("bureau/plan_diff.html", diff=diff, map=parts)
+
+
+@bp.get("/plans/<id:plan_id>/diff.geojson")
+def plan_diff_geojson(plan_id: int):
+    return _diff_geojson_response(changes.plan_changes(current_user, plan_id, request.args.get("against", type=int)))
 
 
 @bp.get("/plans/<id:plan_id>/report.json")

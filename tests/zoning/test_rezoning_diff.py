@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import shapely
@@ -21,13 +22,17 @@ CLOSED, SPLIT_TO = "青溪区第四小学", {"青溪区第二小学", "青溪区
 SHRUNK, TAKER = "青溪区学院路小学", ("青溪区崇文小学", "青溪区文澜小学")
 
 
+DEMO_PASSWORD = os.environ.get("ENROLL_DEMO_PASSWORD", "demo-lantern-river")
+
+
 @pytest.fixture(scope="module")
 def rezoned(demo_app):
-    """The demo with a 2027 primary plan of the rezoning file, as a draft (plan ids: 2026, 2027)."""
+    """The demo with the rezoning file published as its 2027 primary plan (plan ids: 2026, 2027)."""
     with demo_app.app_context():
         editor = get_user("editor")
         plan = zoning.import_plan(editor, "990101", 2027, "primary", DEMO / "zones_primary_2027.geojson")
         assert plan.error_count == 0, plan.report
+        publish(editor, get_user("reviewer"), plan.id)
         old = zoning.published_plan(get_district("990101").id, 2026, "primary")
         ids = old.id, plan.id
         _db.session.remove()
@@ -88,10 +93,44 @@ def test_cli_diff_prints_json_of_the_documented_shape(rezoned):
     assert f"{CLOSED} -> " in text.output and "km²" in text.output
 
 
-def test_a_draft_is_not_diffed_without_a_staff_user(rezoned):
+def test_a_draft_is_diffed_only_for_staff(rezoned):
+    app, (old_id, _new_id) = rezoned
+    with app.app_context():
+        draft = zoning.import_plan(get_user("editor"), "990101", 2027, "primary", DEMO / "zones_primary.geojson").id
+        _db.session.remove()
+    public = app.test_cli_runner().invoke(args=["zones", "diff", str(old_id), str(draft), "--json"])
+    assert public.exit_code == 1 and "尚未发布" in json.loads(public.output)["error"]["message"]
+    staff = app.test_cli_runner().invoke(args=["zones", "diff", str(old_id), str(draft), "--as", "editor", "--json"])
+    assert staff.exit_code == 0 and json.loads(staff.output)["changed_areas"] == []
+
+
+def test_public_changelog_lists_and_maps_the_changes(rezoned):
+    app, (_old_id, new_id) = rezoned
+    client = app.test_client()
+    zoning_page = client.get("/d/990101/2027/primary/").get_data(as_text=True)
+    assert "/d/990101/2027/primary/changes" in zoning_page
+    page = client.get("/d/990101/2027/primary/changes")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert CLOSED in html and "青溪区湖滨小学" in html and "data-print" in html
+    assert "没有区域改变学校" not in html and "学校改变的门牌地址" in html
+    features = client.get(f"/d/990101/2027/primary/changes.geojson?plan={new_id}").get_json()["features"]
+    changed = [f for f in features if str(f["id"]).startswith("change-")]
+    assert len(changed) == 3 and changed[0]["properties"]["label"].startswith(CLOSED + " → ")
+    assert {f["properties"]["kind"] for f in features if str(f["id"]).startswith("old-")} == {"multi"}
+    first = client.get("/d/990101/2026/primary/changes").get_data(as_text=True)
+    assert "第一次发布" in first
+
+
+def test_bureau_diff_page_for_staff_only(rezoned):
     app, (old_id, new_id) = rezoned
-    result = app.test_cli_runner().invoke(args=["zones", "diff", str(old_id), str(new_id), "--json"])
-    assert result.exit_code == 1 and "尚未发布" in json.loads(result.output)["error"]["message"]
+    client = app.test_client()
+    assert client.get(f"/bureau/plans/{new_id}/diff").status_code in (302, 401)
+    assert client.post("/login", data={"username": "editor", "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get(f"/bureau/plans/{new_id}/diff")
+    assert page.status_code == 200 and CLOSED in page.get_data(as_text=True)
+    document = client.get(f"/bureau/plans/{new_id}/diff?against={old_id}&format=json").get_json()
+    assert document["old"]["id"] == old_id and document["schools"]["closed"][0]["name"] == CLOSED
 
 
 def test_plans_of_other_stages_or_districts_are_refused(rezoned):
