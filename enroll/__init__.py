@@ -117,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
     from enroll.timeline.views import bp as timeline_bureau
     from enroll.timeline.views import public as timeline
     from enroll.zoning.views import bp as bureau
+    from enroll.zoning.consultation_views import bureau as consultations_bureau
+    from enroll.zoning.consultation_views import public as consultations
     from enroll.zoning.views import public as zoning
     from enroll.lookup import index as lookup_index
 
@@ -129,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)
+    app.register_blueprint(consultations)
+    app.register_blueprint(consultations_bureau)
     app.register_blueprint(review)
     app.register_blueprint(history)
     app.register_blueprint(audit_heads)

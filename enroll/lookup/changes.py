@@ -25,7 +25,7 @@ from enroll.geo.plan_diff import MIN_AREA_M2, MIN_WIDTH_M, changed_areas
 from enroll.lookup import gazetteer
 from enroll.lookup.index import current, plan_index
 from enroll.lookup.models import Address
-from enroll.lookup.services import school_ids_of
+from enroll.lookup.services import answer_beside, school_ids_of
 from enroll.schools.models import School
 from enroll.zoning.diff import SchoolDiff, diff_plans
 from enroll.zoning.models import ZoningPlan
@@ -228,3 +228,26 @@ def diff_geojson(diff: PlanDiff) -> dict:
                              "properties": {"kind": "multi" if which == "old" else "single", "color": 7,
                                             "label": f"{plan.year} · {feature['properties']['label']}"}})
     return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass
+class ConsultationPage:
+    """What the public consultation page shows: the draft beside the plan it would replace, and the diff."""
+
+    consultation: object
+    draft: ZoningPlan
+    current: ZoningPlan | None
+    diff: PlanDiff | None
+
+
+def consultation_page(consultation) -> ConsultationPage:
+    """The draft of an opened consultation beside the plan it would replace (None: the district's first)."""
+    draft = consultation.plan
+    current = base_plan(draft)
+    return ConsultationPage(consultation, draft, current, diff_plans_full(current, draft) if current else None)
+
+
+def consultation_impact(page: ConsultationPage, *, text: str | None = None, point=None):
+    """Current and proposed school of an address or map point, each with its basis (``DraftAnswer``:
+    ``draft`` proposed, ``published`` current). :raises BadRequest: see ``lookup.services.check_query``."""
+    return answer_beside(page.draft, page.current.id if page.current else None, text=text, point=point)

@@ -394,18 +394,31 @@ def lookup_in_plan(actor, plan_id: int, text: str) -> DraftAnswer:
     :raises NotFound: a plan the actor may not see. :raises BadRequest: see :func:`check_query`.
     """
     orm_plan = get_plan(actor, plan_id)
-    text = check_query(text)
-    district = orm_plan.district
-    parts = parse_address(text, gazetteer.district_prefixes(district))
-    point = gazetteer.find_point(district, parts)
-    draft = LookupResult(district=district, point=point, normalized=parts.normalized, year=orm_plan.year)
-    _resolve_plan(draft, plan_index(orm_plan), parts, point, "memory")
-    published, cat = None, current()
-    public = [p for p in cat.plans.get(district.id, ()) if p.year == orm_plan.year and p.stage == orm_plan.stage]
-    if public:
-        published = LookupResult(district=district, point=point, normalized=parts.normalized, year=orm_plan.year)
-        _resolve_plan(published, cat.of(public[0]), parts, point, "memory")
-    return DraftAnswer(orm_plan, draft, published)
+    cat = current()
+    public = [p for p in cat.plans.get(orm_plan.district_id, ())
+              if p.year == orm_plan.year and p.stage == orm_plan.stage]
+    return answer_beside(orm_plan, public[0].id if public else None, text=text)
+
+
+def answer_beside(orm_plan: ZoningPlan, compared_id: int | None, *, text: str | None = None,
+                  point: tuple[float, float] | None = None) -> DraftAnswer:
+    """What ``orm_plan`` answers for an address (``text``) or a map point, beside what the published
+    plan ``compared_id`` answers (None: nothing beside), each with its basis. The caller has
+    checked that the plan may be shown. :raises BadRequest: see :func:`check_query`."""
+    district, parts = orm_plan.district, None
+    if text is not None:
+        parts = parse_address(check_query(text), gazetteer.district_prefixes(district))
+        point = gazetteer.find_point(district, parts)
+    normalized = parts.normalized if parts is not None else None
+
+    def answer(plan) -> LookupResult:
+        result = LookupResult(district=district, point=point, normalized=normalized, year=plan.info.year)
+        _resolve_plan(result, plan, parts, point, "memory")
+        return result
+
+    cat = current()
+    compared = cat.indexes.get(compared_id) if compared_id is not None else None
+    return DraftAnswer(orm_plan, answer(plan_index(orm_plan)), answer(compared) if compared is not None else None)
 
 
 def map_plan(season_start: str = DEFAULT_SEASON_START) -> ZoningPlan | None:

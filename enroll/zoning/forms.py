@@ -34,3 +34,26 @@ class RulesForm(FlaskForm):
 
 class YearForm(FlaskForm):
     year = IntegerField(_l("当前招生年度（留空则自动判断）"), validators=[Optional(), NumberRange(2000, 2100)])
+
+
+class ConsultationForm(FlaskForm):
+    days = IntegerField(_l("征求意见天数"), validators=[DataRequired(), NumberRange(1, 90)], default=15)
+    reason = TextAreaField(_l("少于 15 天的理由（将公开）"), validators=[Optional(), Length(max=1000)])
+
+
+class CommentForm(FlaskForm):
+    category = SelectField(_l("意见针对"), choices=options([
+        ("address", _l("这个地址")), ("road", _l("一条道路或一个小区")), ("plan", _l("整个方案"))]))
+    address = StringField(_l("地址（可选，例如：学院路130号）"), validators=[Optional(), Length(max=200)])
+    body = TextAreaField(_l("意见（不超过 2000 字；请勿填写姓名、身份证号、电话等个人信息）"),
+                         validators=[DataRequired(), Length(max=2000)])
+
+
+class AnswerForm(FlaskForm):
+    decision = SelectField(_l("答复"), choices=options([
+        ("adopted", _l("采纳")), ("partly", _l("部分采纳")), ("not_adopted", _l("未采纳"))]))
+    reason = TextAreaField(_l("理由"), validators=[DataRequired(), Length(max=2000)])
+
+
+class ReportForm(FlaskForm):
+    summary = TextAreaField(_l("采纳情况说明"), validators=[DataRequired(), Length(max=5000)])

@@ -172,3 +172,50 @@ class ZoneRule(db.Model):
 
     plan: Mapped[ZoningPlan] = relationship(back_populates="rules")
     school = relationship("School")
+
+
+class Consultation(PublishedMixin, db.Model):
+    """A draft plan open for public comment (征求意见) for ``days`` days, and the bureau's account of
+    which opinions it adopted (采纳情况). A content item of the one review workflow: its first
+    published revision opens the period (``opens_at``, ``closes_at``); a later one publishes the
+    adoption report (``report``); the plan can be approved as final only after that."""
+
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("zoning_plans.id"), unique=True)
+    days: Mapped[int] = mapped_column(Integer, default=15)
+    short_reason: Mapped[str] = mapped_column(Text, default="")  # why fewer than 15 days (shown publicly)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # {"summary": text, "answers": [{"comment", "category", "body", "decision", "reason"}]} once published
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    report_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    district = relationship("District")
+    plan = relationship("ZoningPlan")
+    comments: Mapped[list[ConsultationComment]] = relationship(
+        back_populates="consultation", order_by="ConsultationComment.id", cascade="all, delete-orphan")
+
+
+class ConsultationComment(db.Model):
+    """A member of the public's comment on a consultation: held until staff show it (or hide it),
+    then answered (adopted / partly / not adopted, with a reason). Nothing about who wrote it is
+    kept: no name, no contact, no IP address; an address only if they gave one, normalized."""
+
+    __tablename__ = "consultation_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(16))  # address | road | plan
+    address: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | shown | hidden
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision: Mapped[str | None] = mapped_column(String(16))  # adopted | partly | not_adopted
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+    consultation: Mapped[Consultation] = relationship(back_populates="comments")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from enroll.core.context import Context
+from enroll.core.db import utcnow
 from enroll.core.errors import Conflict, Forbidden, Invalid, NotFound
 from enroll.core.i18n import _l, _n
 from enroll.core.security import authorize
@@ -30,6 +31,7 @@ from enroll.review.publishable import personal_data_in, where_in
 from enroll.review.services import record
 from enroll.schools.services import schools_of
 from enroll.zoning.models import (
+    Consultation,
     Zone,
     ZoneRule,
     ZoneText,
@@ -77,9 +79,27 @@ def _before_submit(actor, item: Zoning, revision, context: Context) -> None:
         raise Conflict(_n("该方案的校验报告有 %(num)d 个错误，不能提交审核。", plan.error_count))
 
 
+def _consultation(plan: ZoningPlan | None) -> Consultation | None:
+    return db.session.scalar(select(Consultation).where(Consultation.plan_id == plan.id)) if plan is not None else None
+
+
+def _consulting(consultation: Consultation | None) -> bool:
+    """Whether the public reads the draft as it is now: its consultation is in review to open, or open."""
+    if consultation is None:
+        return False
+    if consultation.opens_at is not None:
+        return utcnow() < consultation.closes_at
+    proposal = content.open_revision(content.KINDS["consultation"], consultation.id)
+    return proposal is not None and proposal.status == states.IN_REVIEW
+
+
 def _before_publish(actor, item: Zoning, revision, context: Context) -> None:
-    """The 划片 text is published too: no school's may hold personal data, whenever it was saved."""
+    """The 划片 text is published too: no school's may hold personal data, whenever it was saved. A
+    draft put out for comment is final only once the adoption report is published."""
     plan = _plan_of_revision(revision)
+    consultation = _consultation(plan)
+    if consultation is not None and consultation.report_published_at is None:
+        raise Conflict(_l("这个草案公开征求了意见：征求意见期结束、意见采纳情况经审核公布后，才能批准为正式方案。"))
     for text in plan.texts if plan is not None else ():
         found = personal_data_in(text.text)
         if found is not None:
@@ -89,6 +109,8 @@ def _before_publish(actor, item: Zoning, revision, context: Context) -> None:
 
 def _before_discard(item: Zoning, revision) -> None:
     plan = _plan_of_revision(revision)
+    if _consultation(plan) is not None:
+        raise Conflict(_l("这个草案已公开征求意见，不能删除。"))
     if plan is not None:
         db.session.delete(plan)
         db.session.flush()
@@ -149,6 +171,8 @@ def draft_plan(actor, item: Zoning, *, copy_zones: bool = True) -> ZoningPlan:
     if revision is not None and revision.status != states.DRAFT:
         raise Conflict(_l("该划片方案有一个版本正在审核中，请先撤回或等审核结束再修改。"))
     plan = _plan_of_revision(revision) if revision is not None else None
+    if _consulting(_consultation(plan)):
+        raise Conflict(_l("这个草案正在征求意见（或等待审核开始征求意见），期间不能修改。"))
     if plan is None:
         plan = ZoningPlan(district_id=item.district_id, district=item.district, year=item.year, stage=item.stage,
                           created_by=actor)

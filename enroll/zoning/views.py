@@ -34,8 +34,8 @@ from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
 from enroll.zoning import public as zoning_public
-from enroll.zoning import services, texts, years
-from enroll.zoning.forms import RulesForm, UploadForm, YearForm
+from enroll.zoning import consultations, services, texts, years
+from enroll.zoning.forms import ConsultationForm, RulesForm, UploadForm, YearForm
 from enroll.zoning.messages import annotate
 
 public = Blueprint("zoning", __name__)
@@ -110,11 +110,11 @@ def zoning_geojson(code: str, year: int, stage: str):
     return response
 
 
-def _diff_map(diff, geojson_url: str):
+def diff_map_parts(diff, geojson_url: str):
     return map_parts(diff.new.district, diff.new, geojson_url) if diff.old.zones or diff.new.zones else None
 
 
-def _diff_geojson_response(diff) -> Response:
+def diff_geojson_response(diff) -> Response:
     response = jsonify(changes.diff_geojson(diff))
     response.mimetype = "application/geo+json"
     return response
@@ -129,7 +129,7 @@ def zoning_changes(code: str, year: int, stage: str):
         return _not_published_page(exc, code)
     parts = None
     if diff is not None:
-        parts = _diff_map(diff, url_for("zoning.zoning_changes_geojson", code=code, year=year, stage=stage,
+        parts = diff_map_parts(diff, url_for("zoning.zoning_changes_geojson", code=code, year=year, stage=stage,
                                         plan=plan.id))
     return render_template("public/zoning_changes.html", plan=plan, district=plan.district, diff=diff, map=parts)
 
@@ -139,7 +139,7 @@ def zoning_changes_geojson(code: str, year: int, stage: str):
     _plan, diff = changes.published_changes(code, year, stage)
     if diff is None:
         raise NotFound(_("这是第一次发布的划片方案，没有变化可显示。"))
-    return _diff_geojson_response(diff)
+    return diff_geojson_response(diff)
 
 
 @public.get("/d/<code>/<id:year>/<stage>/texts.csv")
@@ -250,7 +250,8 @@ def plan(plan_id: int):
     return render_template(
         "bureau/plan.html", plan=plan, review=review, findings=annotate(plan.report.get("findings", [])),
         map=parts, revision=plan.revision, address=address, answer=answer, problem=problem,
-        action_form=ActionForm(), reason_form=ReasonForm(),
+        action_form=ActionForm(), reason_form=ReasonForm(), consultation_form=ConsultationForm(),
+        consultation=consultations.consultation_of_plan(plan.id),
         may=lambda verb: can(current_user, f"zoning.{verb}", plan.district_id))
 
 
@@ -262,13 +263,13 @@ def plan_diff(plan_id: int):
     diff = changes.plan_changes(current_user, plan_id, against)
     if request.args.get("format") == "json":
         return jsonify(diff.to_json())
-    parts = _diff_map(diff, url_for("bureau.plan_diff_geojson", plan_id=plan_id, against=diff.old.id))
+    parts = diff_map_parts(diff, url_for("bureau.plan_diff_geojson", plan_id=plan_id, against=diff.old.id))
     return render_template("bureau/plan_diff.html", diff=diff, map=parts)
 
 
 @bp.get("/plans/<id:plan_id>/diff.geojson")
 def plan_diff_geojson(plan_id: int):
-    return _diff_geojson_response(changes.plan_changes(current_user, plan_id, request.args.get("against", type=int)))
+    return diff_geojson_response(changes.plan_changes(current_user, plan_id, request.args.get("against", type=int)))
 
 
 @bp.get("/plans/<id:plan_id>/report.json")

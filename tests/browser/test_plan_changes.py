@@ -44,3 +44,44 @@ def test_changelog_fits_a_phone(rezoned_server, browser):
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def consultation_url(rezoned_server):
+    """A 2028 draft (the 2026 zones again) out for comment: its page."""
+    from enroll.review import content
+    from enroll.zoning import consultations
+
+    with rezoned_server.app.app_context():
+        editor = get_user("editor")
+        plan = zoning.import_plan(editor, "990101", 2028, "primary", DEMO / "zones_primary.geojson")
+        item = consultations.propose_consultation(editor, plan.id)
+        content.approve_revision(get_user("reviewer"), content.open_revision(consultations.CONSULTATION, item.id).id)
+        return f"{rezoned_server}/d/990101/consultations/{item.id}"
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant", "en"])
+def test_consultation_page_passes_axe(consultation_url, page, lang):
+    page.goto(f"{consultation_url}?lang={lang}")
+    page.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)
+    assert axe_violations(page) == []
+
+
+def test_impact_check_on_a_phone(consultation_url, browser):
+    """A parent types an address on a phone and sees the current and the proposed school side by side."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(consultation_url)
+        page.fill("#address", "文澜路128号")
+        page.press("#address", "Enter")
+        page.wait_for_selector("#impact-answer")
+        current = page.inner_text("#impact-answer section:first-child")
+        proposed = page.inner_text("#impact-answer section:last-child")
+        # the 2028 draft is the 2026 plan again, against the 2027 rezoning now in force
+        assert "依据" in current and "依据" in proposed
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert axe_violations(page) == []
+    finally:
+        context.close()
