@@ -110,6 +110,7 @@ def from_env() -> dict:
         "RATE_LIMIT_LOOKUP": _env("ENROLL_RATELIMIT_LOOKUP", "60/minute"),
         "RATE_LIMIT_SEARCH": _env("ENROLL_RATELIMIT_SEARCH", "30/minute"),
         "RATE_LIMIT_OWN_RESULT": _env("ENROLL_RATELIMIT_OWN_RESULT", "10/minute"),
+        "RATE_LIMIT_COMMENT": _env("ENROLL_RATELIMIT_COMMENT", "5/hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -146,7 +147,7 @@ def check(config: dict) -> None:
     except (TypeError, ValueError):
         raise ConfigError("ENROLL_SEASON_START must be a MM-DD day that every year has, "
                           f"not {config.get('SEASON_START')!r}") from None
-    for name in ("LOGIN", "LOOKUP", "SEARCH", "OWN_RESULT"):
+    for name in ("LOGIN", "LOOKUP", "SEARCH", "OWN_RESULT", "COMMENT"):
         _check_rate_limit(f"ENROLL_RATELIMIT_{name}", config.get(f"RATE_LIMIT_{name}"))
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:

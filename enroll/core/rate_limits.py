@@ -54,6 +54,7 @@ LIMITED = {
     "api.lookup": ("RATE_LIMIT_LOOKUP", None),
     "search.page": ("RATE_LIMIT_SEARCH", None),
     "results.check": ("RATE_LIMIT_OWN_RESULT", ["POST"]),
+    "consultations.page": ("RATE_LIMIT_COMMENT", ["POST"]),
 }
 DATABASE_STORAGE = "enroll+database://"
 

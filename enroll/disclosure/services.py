@@ -34,6 +34,7 @@ from enroll.review.services import record
 from enroll.schools import profiles
 from enroll.schools.services import schools_of
 from enroll.timeline import services as timeline
+from enroll.zoning.consultations import public_consultations
 from enroll.zoning.services import published_plans
 
 LATE_AFTER_WORKING_DAYS = 20
@@ -156,6 +157,13 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
     zoning = [p for p in published_plans(district.id) if p.year == year]
     items.append((Item("zoning", _l("招生范围（划片）"), detail=_l("%(n)d / 2 个学段", n=len(zoning)),
                        parts=[Part(_local(p.created_at), _local(p.published_at)) for p in zoning]), 2))
+    consulted = [c for c in public_consultations(district.id) if c.plan.year == year]
+    if consulted:  # a plan put out for comment owes the public its adoption report (采纳情况)
+        items.append((Item("consultation", _l("划片方案征求意见及意见采纳情况"),
+                           detail=_l("%(n)d / %(num)d 份意见采纳情况", n=sum(c.report_published_at is not None
+                                                                          for c in consulted), num=len(consulted)),
+                           parts=[Part(_local(c.closes_at), _local(c.report_published_at)) for c in consulted]),
+                      len(consulted)))
     stages = [r for stage in migrant.STAGES if (r := migrant.requirement_of(district.id, year, stage)) is not None
               and r.status == "published"]
     items.append((Item("migrant", _l("随迁子女入学条件和办法"), detail=_l("%(n)d / 2 个学段", n=len(stages)),

@@ -18,7 +18,7 @@ from enroll.review import content
 from enroll.review.models import AuditEvent
 from enroll.schools.services import schools_of
 from enroll.zoning.diff import SchoolDiff, diff_plans
-from enroll.zoning.models import ZoneRule, ZoneText, Zoning, ZoningPlan
+from enroll.zoning.models import Consultation, ZoneRule, ZoneText, Zoning, ZoningPlan
 from enroll.zoning.services import (
     STAGE_LABELS,
     ZONING,
@@ -67,6 +67,7 @@ class ZoningPage:
     base: ZoningPlan | None
     changes: list[SchoolChange]
     text_changes: list[SchoolDiff]
+    consultation: Consultation | None = None  # the public consultation the plan went through, if any
 
 
 def _not_published(district, year: int, stage: str) -> NotFound:
@@ -97,7 +98,8 @@ def zoning_page(district_code: str, year: int, stage: str) -> ZoningPage:
     plan = published_scope_plan(district_code, year, stage)
     district, base = plan.district, base_plan(plan)
     return ZoningPage(district, plan, schools_of(district.id, stage), published_scopes(district.id),
-                      school_texts(plan), base, zone_changes(base, plan), diff_plans(base, plan) if base else [])
+                      school_texts(plan), base, zone_changes(base, plan), diff_plans(base, plan) if base else [],
+                      db.session.scalar(select(Consultation).where(Consultation.plan_id == plan.id)))
 
 
 def texts_csv(district_code: str, year: int, stage: str) -> tuple[str, list[list[str]]]:

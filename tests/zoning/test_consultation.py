@@ -107,6 +107,25 @@ def test_plan_is_final_only_after_the_period_and_the_published_report(demo):
         assert item.report["answers"][0]["decision"] == "not_adopted"
         approve_plan(reviewer, plan_id)
         assert _db.session.get(ZoningPlan, plan_id).status == "published"
+        client = current_app.test_client()
+        final = client.get("/d/990101/2090/primary/").get_data(as_text=True)
+        assert f"/d/990101/consultations/{item.id}#report" in final  # the report stays linked from the plan
+        report = client.get(f"/d/990101/consultations/{item.id}").get_data(as_text=True)
+        assert "未采纳（1）" in report and "步行约 12 分钟" in report
+        catalogue = client.get("/d/990101/2090/disclosure").get_data(as_text=True)
+        assert 'id="item-consultation"' in catalogue and "1 / 1 份意见采纳情况" in catalogue
+
+
+def test_reviewers_see_the_proposal_in_the_queue(demo):
+    plan = zoning.import_plan(get_user("editor"), "990101", next(YEARS), "primary", DEMO / "zones_primary_2027.geojson")
+    item = consultations.propose_consultation(get_user("editor"), plan.id, days=10, reason="须在报名前定稿")
+    client = current_app.test_client()
+    client.post("/login", data={"username": "reviewer", "password": DEMO_PASSWORD})
+    queue = client.get("/bureau/review/").get_data(as_text=True)
+    revision = _open_revision(item)
+    assert f"/bureau/revisions/{revision.id}" in queue
+    page = client.get(f"/bureau/revisions/{revision.id}").get_data(as_text=True)
+    assert "征求意见天数" in page and "须在报名前定稿" in page
 
 
 def test_public_page_shows_draft_diff_impact_and_takes_comments(consulting):
