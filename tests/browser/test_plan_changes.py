@@ -74,8 +74,8 @@ def test_impact_check_on_a_phone(consultation_url, browser):
     try:
         page = context.new_page()
         page.goto(consultation_url)
-        page.fill("#address", "文澜路128号")
-        page.press("#address", "Enter")
+        page.fill("#impact-address", "文澜路128号")
+        page.press("#impact-address", "Enter")
         page.wait_for_selector("#impact-answer")
         current = page.inner_text("#impact-answer section:first-child")
         proposed = page.inner_text("#impact-answer section:last-child")

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from support import ROOT
+from support import DEMO, ROOT
 
 VNU = os.environ.get("ENROLL_VNU_JAR") or str(ROOT / ".cache" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
 NOT_PAGES = re.compile(r"^/(static|api|logout)|\.(csv|ics|json|geojson|pdf)(\?|$)|[?&](lang|text)=")
@@ -96,4 +96,30 @@ def test_staff_pages_are_valid_html(demo, vnu, tmp_path):
     pages = crawl(demo, client, ["/bureau/", "/account/security"],
                   lambda url: url.startswith(("/bureau", "/account")))
     assert len(pages) > 30  # the dashboard, review queue, forms of every kind of content, the audit log …
+    assert validation_errors(vnu, pages, tmp_path) == []
+
+
+def test_consultation_and_rezoning_pages_are_valid_html(demo, vnu, tmp_path):
+    """A draft out for comment with a comment answered: the public page (with an impact check), the
+    staff's consultation, plan and diff pages. Last in this module: it adds a draft to the demo."""
+    from enroll.accounts.services import get_user
+    from enroll.review import content
+    from enroll.zoning import consultations
+    from enroll.zoning import services as zoning
+
+    editor = get_user("editor")
+    plan = zoning.import_plan(editor, "990101", 2027, "primary", DEMO / "zones_primary_2027.geojson")
+    item = consultations.propose_consultation(editor, plan.id)
+    content.approve_revision(get_user("reviewer"), content.open_revision(consultations.CONSULTATION, item.id).id)
+    comment = consultations.add_comment(item.id, "address", "建议保留原学校", "学院路130号")
+    consultations.moderate_comment(editor, comment.id, True)
+    consultations.answer_comment(editor, comment.id, "partly", "部分路段已调整。")
+    client = demo.test_client()
+    urls = [f"/d/990101/consultations/{item.id}?address=学院路130号", "/d/990101/consultations/"]
+    pages = {url: client.get(url).get_data(as_text=True) for url in urls}
+    client.post("/login", data={"username": "editor", "password": os.environ.get("ENROLL_DEMO_PASSWORD", "demo-lantern-river")})
+    for url in (f"/bureau/consultations/{item.id}", f"/bureau/plans/{plan.id}", f"/bureau/plans/{plan.id}/diff"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.get_data(as_text=True)
     assert validation_errors(vnu, pages, tmp_path) == []
