@@ -105,6 +105,8 @@ def propose_consultation(actor, plan_id: int, days: int = DEFAULT_DAYS, reason: 
         raise Invalid(_l("征求意见期应为 1 至 %(max)s 天。", max=MAX_DAYS))
     if days < DEFAULT_DAYS and not reason:
         raise Invalid(_l("征求意见期少于 15 天时，必须说明理由（理由将公开）。"))
+    if plan.revision is None or plan.revision.status != states.DRAFT:
+        raise Conflict(_l("只有草案可以公开征求意见。"))
     if db.session.scalar(select(Consultation.id).where(Consultation.plan_id == plan.id)) is not None:
         raise Conflict(_l("这个草案已经征求过意见。"))
     item = Consultation(district_id=plan.district_id, district=plan.district, plan_id=plan.id, plan=plan, days=days,

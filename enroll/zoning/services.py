@@ -98,7 +98,8 @@ def _before_publish(actor, item: Zoning, revision, context: Context) -> None:
     draft put out for comment is final only once the adoption report is published."""
     plan = _plan_of_revision(revision)
     consultation = _consultation(plan)
-    if consultation is not None and consultation.report_published_at is None:
+    if (consultation is not None and consultation.report_published_at is None
+            and (consultation.opens_at is not None or _consulting(consultation))):  # a proposal turned down binds nothing
         raise Conflict(_l("这个草案公开征求了意见：征求意见期结束、意见采纳情况经审核公布后，才能批准为正式方案。"))
     for text in plan.texts if plan is not None else ():
         found = personal_data_in(text.text)

@@ -57,6 +57,21 @@ def test_opening_needs_a_reason_below_15_days(demo):
     assert item.days == 7 and item.short_reason == "开学前须完成调整"
 
 
+def test_a_proposal_turned_down_leaves_the_plan_free(demo):
+    editor, reviewer = get_user("editor"), get_user("reviewer")
+    # a year after the other drafts': the plan published here is none of theirs' current plan
+    plan = zoning.import_plan(editor, "990101", 2089, "primary", DEMO / "zones_primary_2027.geojson")
+    item = consultations.propose_consultation(editor, plan.id)
+    with pytest.raises(Conflict, match="征求意见"):  # in review: the draft is what the public may soon read
+        zoning.import_plan(editor, "990101", plan.year, "primary", DEMO / "zones_primary.geojson")
+    content.reject_revision(reviewer, _open_revision(item).id, "不需要征求意见")
+    submit_plan(editor, plan.id)
+    approve_plan(reviewer, plan.id)
+    assert _db.session.get(ZoningPlan, plan.id).status == "published"
+    with pytest.raises(Conflict, match="草案"):
+        consultations.propose_consultation(editor, plan.id)
+
+
 def test_period_opens_on_approval_and_the_draft_is_frozen(consulting):
     item, editor, _reviewer = consulting
     assert (item.closes_at - item.opens_at).days == 15
