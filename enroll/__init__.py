@@ -76,6 +76,7 @@ def _import_models() -> None:
     import enroll.accounts.models  # noqa: F401
     import enroll.disclosure.models  # noqa: F401
     import enroll.districts.models  # noqa: F401
+    import enroll.follow.models  # noqa: F401
     import enroll.lookup.models  # noqa: F401
     import enroll.migrant.models  # noqa: F401
     import enroll.policies.models  # noqa: F401
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from enroll.disclosure.views import public as disclosure
     from enroll.districts.views import bp as public
     from enroll.districts.views import bureau as districts_bureau
+    from enroll.follow.views import bp as follow
     from enroll.lookup.views import bp as lookup
     from enroll.migrant.views import bp as migrant_bureau
     from enroll.migrant.views import public as migrant
@@ -133,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bureau)
     app.register_blueprint(consultations)
     app.register_blueprint(consultations_bureau)
+    app.register_blueprint(follow)
     app.register_blueprint(review)
     app.register_blueprint(history)
     app.register_blueprint(audit_heads)
@@ -170,10 +173,11 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from enroll import audit_cli, cli, content_cli, results_cli, translate_cli
+    from enroll import audit_cli, cli, content_cli, mail_cli, results_cli, translate_cli
 
     cli.register(app)
     audit_cli.register(app)
     content_cli.register(app)
+    mail_cli.register(app)
     results_cli.register(app)
     translate_cli.register(app)

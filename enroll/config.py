@@ -69,6 +69,14 @@ def from_env() -> dict:
         # government-site identity (政府网站发展指引): shown in the page metadata and the footer
         "SITE_NAME": _env("ENROLL_SITE_NAME", ""),  # empty: 义务教育招生信息公开, translated
         "SITE_OWNER": _env("ENROLL_SITE_OWNER", ""),  # 主办单位, e.g. 江城市青溪区教育局
+        # links in e-mails (flask mail send runs outside any request): the site's public address
+        "BASE_URL": _env("ENROLL_BASE_URL", "http://localhost:5000"),
+        "SMTP_HOST": _env("ENROLL_SMTP_HOST", ""),
+        "SMTP_PORT": int(_env("ENROLL_SMTP_PORT", "25")),
+        "SMTP_USER": _env("ENROLL_SMTP_USER", ""),
+        "SMTP_PASSWORD": _env("ENROLL_SMTP_PASSWORD", ""),
+        "SMTP_SECURITY": _env("ENROLL_SMTP_SECURITY", "none"),  # none | starttls | ssl
+        "MAIL_FROM": _env("ENROLL_MAIL_FROM", "noreply@localhost"),
         "SITE_ID_CODE": _env("ENROLL_SITE_ID_CODE", ""),  # 网站标识码
         "SITE_ICP": _env("ENROLL_SITE_ICP", ""),  # ICP备案号
         "SITE_PSB": _env("ENROLL_SITE_PSB", ""),  # 公安机关备案号
@@ -149,6 +157,8 @@ def check(config: dict) -> None:
                           f"not {config.get('SEASON_START')!r}") from None
     for name in ("LOGIN", "LOOKUP", "SEARCH", "OWN_RESULT", "COMMENT"):
         _check_rate_limit(f"ENROLL_RATELIMIT_{name}", config.get(f"RATE_LIMIT_{name}"))
+    if config.get("SMTP_SECURITY", "none") not in ("none", "starttls", "ssl"):
+        raise ConfigError(f"ENROLL_SMTP_SECURITY must be none, starttls or ssl, not {config.get('SMTP_SECURITY')!r}")
     tiles = config.get("MAP_TILES")
     if tiles not in TILE_PRESETS:
         raise ConfigError(f"ENROLL_MAP_TILES must be one of {', '.join(TILE_PRESETS)}, not {tiles!r}")

@@ -55,6 +55,7 @@ LIMITED = {
     "search.page": ("RATE_LIMIT_SEARCH", None),
     "results.check": ("RATE_LIMIT_OWN_RESULT", ["POST"]),
     "consultations.page": ("RATE_LIMIT_COMMENT", ["POST"]),
+    "follow.page": ("RATE_LIMIT_COMMENT", ["POST"]),
 }
 DATABASE_STORAGE = "enroll+database://"
 

@@ -250,4 +250,4 @@ def consultation_page(consultation) -> ConsultationPage:
 def consultation_impact(page: ConsultationPage, *, text: str | None = None, point=None):
     """Current and proposed school of an address or map point, each with its basis (``DraftAnswer``:
     ``draft`` proposed, ``published`` current). :raises BadRequest: see ``lookup.services.check_query``."""
-    return answer_beside(page.draft, page.current.id if page.current else None, text=text, point=point)
+    return answer_beside(page.draft, page.current, text=text, point=point)

@@ -18,7 +18,7 @@ from enroll.lookup.index import DistrictInfo, LookupIndex, PlanIndex, current, p
 from enroll.lookup.models import Address
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo
-from enroll.zoning.services import ZONING_STAGES, get_plan, plans_with_zones, published_plans
+from enroll.zoning.services import ZONING_STAGES, get_plan, plans_with_zones, published_plan, published_plans
 from enroll.zoning.years import DEFAULT_SEASON_START, current_year
 
 MAX_QUERY = 200
@@ -394,17 +394,14 @@ def lookup_in_plan(actor, plan_id: int, text: str) -> DraftAnswer:
     :raises NotFound: a plan the actor may not see. :raises BadRequest: see :func:`check_query`.
     """
     orm_plan = get_plan(actor, plan_id)
-    cat = current()
-    public = [p for p in cat.plans.get(orm_plan.district_id, ())
-              if p.year == orm_plan.year and p.stage == orm_plan.stage]
-    return answer_beside(orm_plan, public[0].id if public else None, text=text)
+    return answer_beside(orm_plan, published_plan(orm_plan.district_id, orm_plan.year, orm_plan.stage), text=text)
 
 
-def answer_beside(orm_plan: ZoningPlan, compared_id: int | None, *, text: str | None = None,
+def answer_beside(orm_plan: ZoningPlan, compared: ZoningPlan | None, *, text: str | None = None,
                   point: tuple[float, float] | None = None) -> DraftAnswer:
-    """What ``orm_plan`` answers for an address (``text``) or a map point, beside what the published
-    plan ``compared_id`` answers (None: nothing beside), each with its basis. The caller has
-    checked that the plan may be shown. :raises BadRequest: see :func:`check_query`."""
+    """What ``orm_plan`` answers for an address (``text``) or a map point, beside what the plan
+    ``compared`` answers (None: nothing beside), each with its basis. The caller has checked that
+    the plans may be shown. :raises BadRequest: see :func:`check_query`."""
     district, parts = orm_plan.district, None
     if text is not None:
         parts = parse_address(check_query(text), gazetteer.district_prefixes(district))
@@ -416,9 +413,8 @@ def answer_beside(orm_plan: ZoningPlan, compared_id: int | None, *, text: str | 
         _resolve_plan(result, plan, parts, point, "memory")
         return result
 
-    cat = current()
-    compared = cat.indexes.get(compared_id) if compared_id is not None else None
-    return DraftAnswer(orm_plan, answer(plan_index(orm_plan)), answer(compared) if compared is not None else None)
+    return DraftAnswer(orm_plan, answer(plan_index(orm_plan)),
+                       answer(plan_index(compared)) if compared is not None else None)
 
 
 def map_plan(season_start: str = DEFAULT_SEASON_START) -> ZoningPlan | None:

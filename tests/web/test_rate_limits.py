@@ -53,6 +53,7 @@ LIMITED = [
     ("RATE_LIMIT_OWN_RESULT", "post", "/schools/1/results/2026/check",
      {"application_no": "S20260001", "birth_date": "2019-12-28"}),
     ("RATE_LIMIT_COMMENT", "post", "/d/990101/consultations/1", {"category": "plan", "body": "意见"}),
+    ("RATE_LIMIT_COMMENT", "post", "/d/990101/follow", {"email": "a@example.com", "address": "学院路130号"}),
 ]
 
 
