@@ -312,6 +312,17 @@ def _not_found(tried: list[LookupResult], text: str) -> LookupResult:
     return result
 
 
+def parse_point(lon, lat) -> tuple[float, float]:
+    """(lon, lat) as numbers. :raises BadRequest: not numbers, or outside valid ranges."""
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise BadRequest(_l("经纬度必须是数字。")) from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
+    return lon, lat
+
+
 def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None = None,
                  stage: str | None = None, locator: str = "memory", season_start: str = DEFAULT_SEASON_START,
                  today=None) -> LookupResult:
@@ -319,12 +330,7 @@ def lookup_point(lon, lat, *, district_code: str | None = None, year: int | None
 
     :raises BadRequest: coordinates that are not numbers or outside valid ranges.
     """
-    try:
-        lon, lat = float(lon), float(lat)
-    except (TypeError, ValueError):
-        raise BadRequest(_l("经纬度必须是数字。")) from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise BadRequest(_l("经纬度超出有效范围（经度 -180～180，纬度 -90～90）。"))
+    lon, lat = parse_point(lon, lat)
     query, cat = Query(year, stage, locator, season_start, today), current()
     for district in districts_for(cat, district_code):
         if not cat.may_reach(district.id, lon, lat):

@@ -140,6 +140,26 @@ class ClickLookup(MacroElement):
         self.target_id = target_id
 
 
+class ClickVisit(MacroElement):
+    """Clicking the map opens ``url`` with the point as ``lon`` and ``lat`` (six decimals) and the
+    ``anchor``: a page that answers for a point (the consultation's impact check) without script of its own."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("click", function(e) {
+            window.location.assign({{ this.url|tojson }} + "?lon=" + e.latlng.lng.toFixed(6) + "&lat=" +
+                                   e.latlng.lat.toFixed(6) + "#" + {{ this.anchor|tojson }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, anchor: str):
+        super().__init__()
+        self._name = "ClickVisit"
+        self.url = url
+        self.anchor = anchor
+
+
 class BaseMaps(MacroElement):
     """The preset's base maps, the first shown; with more than one, an always-open switch of radio
     buttons (Leaflet's layers control, reachable by keyboard) lets the reader choose."""
@@ -194,7 +214,8 @@ class DistrictView(MacroElement):
 
 def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, markers: list[dict],
               tiles: str, static_url, tianditu_key: str | None = None, approval: str | None = None,
-              height: str = "480px", click_lookup: tuple[str, str] | None = None) -> MapParts:
+              height: str = "480px", click_lookup: tuple[str, str] | None = None,
+              click_visit: tuple[str, str] | None = None) -> MapParts:
     """Render a district map.
 
     :param bounds: (min lon, min lat, max lon, max lat) of the district.
@@ -213,6 +234,8 @@ def build_map(*, bounds: tuple[float, float, float, float], geojson_url: str, ma
     ZoneLayer(geojson_url).add_to(fmap)
     if click_lookup:
         ClickLookup(*click_lookup).add_to(fmap)
+    if click_visit:
+        ClickVisit(*click_visit).add_to(fmap)
     DistrictView([[miny, minx], [maxy, maxx]], margin=0.25).add_to(fmap)
     root = fmap.get_root()
     root.render()

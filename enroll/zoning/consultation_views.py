@@ -10,6 +10,7 @@ from enroll.core.i18n import _
 from enroll.core.web import request_context
 from enroll.districts.services import get_district
 from enroll.lookup import changes
+from enroll.lookup.services import parse_point
 from enroll.review.forms import ActionForm
 from enroll.zoning import consultations as service
 from enroll.zoning.forms import AnswerForm, CommentForm, ConsultationForm, ReportForm
@@ -52,16 +53,22 @@ def page(code: str, consultation_id: int):
     elif request.method == "POST":
         status = 422
     impact, problem, address = None, None, (request.args.get("address") or "").strip()
-    if address:
-        try:
+    point = None
+    try:
+        if address:
             impact = changes.consultation_impact(view, text=address)
-        except BadRequest as exc:
-            problem = exc.message
+        elif request.args.get("lon") is not None or request.args.get("lat") is not None:
+            point = parse_point(request.args.get("lon"), request.args.get("lat"))
+            impact = changes.consultation_impact(view, point=point)
+    except BadRequest as exc:
+        problem = exc.message
     parts = None
-    if view.diff is not None:
-        parts = diff_map_parts(view.diff, url_for("consultations.geojson", code=code, consultation_id=item.id))
+    if view.diff is not None:  # a click on the map asks the impact check about that point
+        here = url_for("consultations.page", code=code, consultation_id=item.id)
+        parts = diff_map_parts(view.diff, url_for("consultations.geojson", code=code, consultation_id=item.id),
+                               click_visit=(here, "impact"))
     return render_template("public/consultation.html", item=item, view=view, district=item.district, form=form,
-                           impact=impact, problem=problem, address=address, map=parts, is_open=service.is_open(item),
+                           impact=impact, problem=problem, address=address, point=point, map=parts, is_open=service.is_open(item),
                            comments=service.shown_comments(item), categories=service.CATEGORIES,
                            decisions=service.DECISIONS), status
 

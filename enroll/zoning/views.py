@@ -43,8 +43,9 @@ bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 UPLOAD_SUFFIXES = (".zip", ".kmz", ".geojson", ".json", ".kml", ".gpkg")
 
 
-def map_parts(district, plan, geojson_url: str):
-    """The folium map of a plan, with every school of its stage as a marker."""
+def map_parts(district, plan, geojson_url: str, click_visit: tuple[str, str] | None = None):
+    """The folium map of a plan, with every school of its stage as a marker (``click_visit``: see
+    ``maps.folium_map.ClickVisit``)."""
     from enroll.maps.folium_map import build_map  # folium on the first map, not at every start
 
     schools = [s for s in schools_of(district.id, plan.stage) if s.point is not None]
@@ -55,7 +56,7 @@ def map_parts(district, plan, geojson_url: str):
     cfg = current_app.config
     return build_map(bounds=bounds, geojson_url=geojson_url, markers=markers, tiles=cfg["MAP_TILES"],
                      static_url=lambda f: url_for("static", filename=f), tianditu_key=cfg["TIANDITU_KEY"],
-                     approval=cfg["TIANDITU_APPROVAL"])
+                     approval=cfg["TIANDITU_APPROVAL"], click_visit=click_visit)
 
 
 def _not_published_page(exc: NotFound, code: str):
@@ -110,8 +111,8 @@ def zoning_geojson(code: str, year: int, stage: str):
     return response
 
 
-def diff_map_parts(diff, geojson_url: str):
-    return map_parts(diff.new.district, diff.new, geojson_url) if diff.old.zones or diff.new.zones else None
+def diff_map_parts(diff, geojson_url: str, click_visit: tuple[str, str] | None = None):
+    return map_parts(diff.new.district, diff.new, geojson_url, click_visit) if diff.old.zones or diff.new.zones else None
 
 
 def diff_geojson_response(diff) -> Response:

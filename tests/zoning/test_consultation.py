@@ -158,3 +158,16 @@ def test_public_page_shows_draft_diff_impact_and_takes_comments(consulting):
             "category": "plan", "body": "支持这个方案。"}, follow_redirects=True)
         assert sent.status_code == 200 and "审核后公开" in sent.get_data(as_text=True)
         assert "支持这个方案" not in sent.get_data(as_text=True)  # held for moderation
+
+
+def test_impact_check_answers_a_map_point(consulting):
+    item, _editor, _reviewer = consulting
+    client = current_app.test_client()
+    with time_machine.travel(DURING, tick=True):
+        from enroll.lookup.models import Address
+
+        point = _db.session.query(Address).filter_by(address="文澜路128号").one().point
+        html = client.get(f"/d/990101/consultations/{item.id}?lon={point.x:.6f}&lat={point.y:.6f}").get_data(as_text=True)
+        assert "impact-answer" in html and "地图上所选位置" in html and "依据" in html
+        bad = client.get(f"/d/990101/consultations/{item.id}?lon=abc&lat=30").get_data(as_text=True)
+        assert "经纬度必须是数字" in bad
