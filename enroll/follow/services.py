@@ -31,12 +31,11 @@ from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.follow.models import Follow, MailMessage, Told
 from enroll.geo.address import normalize
-from enroll.lookup.changes import consultation_impact, consultation_page
 from enroll.lookup.services import answer_beside
 from enroll.review.services import record
 from enroll.zoning.models import Consultation
 from enroll.zoning.public import replaced_plan
-from enroll.zoning.services import STAGE_LABELS, all_published_plans
+from enroll.zoning.services import STAGE_LABELS, all_published_plans, base_plan
 
 EMAIL = re.compile(r"[^@\s<>\"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 CONFIRM_DAYS, MAX_ATTEMPTS, KEEP_SENT_DAYS = 7, 8, 30
@@ -172,9 +171,10 @@ def tell_followers(links: Links) -> int:
     opened = {c.id: c for c in db.session.scalars(select(Consultation).where(Consultation.opens_at.is_not(None)))}
     for consultation_id in _untold("consultation", list(opened)):
         item = opened[consultation_id]
-        page = consultation_page(item)
         plan, district = item.plan, item.district
-        for follow, found in _changes(_confirmed(district.id), lambda a: consultation_impact(page, text=a)):
+        current = base_plan(plan)  # what the draft would replace (the diff itself is not needed here)
+        for follow, found in _changes(_confirmed(district.id),
+                                      lambda a, plan=plan, current=current: answer_beside(plan, current, text=a)):
             _queue(follow, links, str(_l("征求意见：%(address)s 的对口学校可能改变", address=follow.address)), str(_l(
                 "%(district)s %(year)s 年%(stage)s划片方案（征求意见稿）公开征求意见，至 %(end)s 截止。"
                 "按征求意见稿，%(address)s 的对口学校将改变：\n\n现在：%(before)s\n征求意见稿：%(after)s\n\n"
