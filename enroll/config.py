@@ -71,6 +71,9 @@ def from_env() -> dict:
         "SITE_OWNER": _env("ENROLL_SITE_OWNER", ""),  # 主办单位, e.g. 江城市青溪区教育局
         # links in e-mails (flask mail send runs outside any request): the site's public address
         "BASE_URL": _env("ENROLL_BASE_URL", "http://localhost:5000"),
+        # a web page of a rezoning checks the gazetteer's addresses one by one only up to this many
+        # (about 50 µs each: 100,000 take 5 s); beyond, flask zones diff does
+        "DIFF_WEB_ADDRESSES": int(_env("ENROLL_DIFF_WEB_ADDRESSES", "100000")),
         "SMTP_HOST": _env("ENROLL_SMTP_HOST", ""),
         "SMTP_PORT": int(_env("ENROLL_SMTP_PORT", "25")),
         "SMTP_USER": _env("ENROLL_SMTP_USER", ""),

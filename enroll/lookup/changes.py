@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import shapely
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from enroll.core.errors import Invalid, NotFound
 from enroll.core.i18n import _l
@@ -72,6 +72,7 @@ class PlanDiff:
     clauses: list[SchoolDiff]
     min_area_m2: float = MIN_AREA_M2
     min_width_m: float = MIN_WIDTH_M
+    addresses_skipped: int = 0  # the gazetteer's size, when it was too large to check here (web pages)
 
     @property
     def empty(self) -> bool:
@@ -90,6 +91,7 @@ class PlanDiff:
                  "geometry": shapely.geometry.mapping(a.geometry)} for a in self.areas],
             "addresses": {
                 "checked": self.addresses_checked, "changed": sum(m.count for m in self.moves),
+                "not_checked": self.addresses_skipped,
                 "pairs": [{**_pair_json(m.before, m.after), "count": m.count,
                            "places": [{"name": name, "count": len(found), "addresses": found}
                                       for name, found in m.places.items()]} for m in self.moves]},
@@ -129,17 +131,23 @@ def check_comparable(old: ZoningPlan, new: ZoningPlan) -> None:
 
 
 def diff_plans_full(old: ZoningPlan, new: ZoningPlan, *, min_area_m2: float = MIN_AREA_M2,
-                    min_width_m: float = MIN_WIDTH_M) -> PlanDiff:
+                    min_width_m: float = MIN_WIDTH_M, address_limit: int | None = None) -> PlanDiff:
     """The whole diff of two plans of one district and stage (remembered per plans' content and gazetteer).
 
+    :param address_limit: check the gazetteer's addresses only if it holds at most this many (each
+        costs about 50 µs: a web page leaves a large gazetteer to ``flask zones diff``); None: always.
     :raises Invalid: see :func:`check_comparable`.
     """
     check_comparable(old, new)
-    key = ("plan_diff", plan_identity(old), plan_identity(new), current().version, min_area_m2, min_width_m)
-    return memo(key, lambda: _diff(old, new, min_area_m2, min_width_m))
+    size = None
+    if address_limit is not None:
+        size = db.session.scalar(select(func.count()).select_from(Address).where(Address.district_id == new.district_id))
+    skipped = size if size is not None and size > address_limit else 0
+    key = ("plan_diff", plan_identity(old), plan_identity(new), current().version, min_area_m2, min_width_m, skipped)
+    return memo(key, lambda: _diff(old, new, min_area_m2, min_width_m, skipped))
 
 
-def _diff(old: ZoningPlan, new: ZoningPlan, min_area_m2: float, min_width_m: float) -> PlanDiff:
+def _diff(old: ZoningPlan, new: ZoningPlan, min_area_m2: float, min_width_m: float, skipped: int) -> PlanDiff:
     schools = {s.id: s for plan in (old, new) for z in plan.zones for s in z.schools}
     schools.update({t.school_id: t.school for plan in (old, new) for t in plan.texts})
     schools.update({r.school_id: r.school for plan in (old, new) for r in plan.rules})
@@ -151,7 +159,7 @@ def _diff(old: ZoningPlan, new: ZoningPlan, min_area_m2: float, min_width_m: flo
         [([s.id for s in z.schools], z.geometry) for z in old.zones],
         [([s.id for s in z.schools], z.geometry) for z in new.zones],
         min_area_m2=min_area_m2, min_width_m=min_width_m)]
-    checked, moved = _address_moves(old, new)
+    checked, moved = _address_moves(old, new) if not skipped else (0, {})
     moves = [AddressMove(refs(a), refs(b), places) for (a, b), places in moved.items()]
     moves.sort(key=lambda m: (-m.count, [s.name for s in m.before], [s.name for s in m.after]))
 
@@ -165,7 +173,7 @@ def _diff(old: ZoningPlan, new: ZoningPlan, min_area_m2: float, min_width_m: flo
     without_text = (old_text - new_text) & after if (new.texts or new.rules) else set()
     return PlanDiff(old, new, areas, moves, checked, list(refs(after - before)), list(refs(before - after)),
                     list(refs(without_zone)), list(refs(without_text)), diff_plans(old, new),
-                    min_area_m2, min_width_m)
+                    min_area_m2, min_width_m, skipped)
 
 
 def _address_moves(old: ZoningPlan, new: ZoningPlan) -> tuple[int, dict[tuple, dict[str, list[str]]]]:
@@ -189,22 +197,23 @@ def _address_moves(old: ZoningPlan, new: ZoningPlan) -> tuple[int, dict[tuple, d
     return checked, moved
 
 
-def plan_changes(actor, plan_id: int, against_id: int | None = None) -> PlanDiff:
+def plan_changes(actor, plan_id: int, against_id: int | None = None, *, address_limit: int | None = None) -> PlanDiff:
     """A plan's diff from ``against_id``, by default from the published plan it would replace (or,
     for a published plan, the year before), for its staff. :raises NotFound: nothing to compare with."""
     plan = get_plan(actor, plan_id)
     old = get_plan(actor, against_id) if against_id is not None else base_plan(plan)
     if old is None:
         raise NotFound(_l("没有可以比较的已发布划片方案。"))
-    return diff_plans_full(old, plan)
+    return diff_plans_full(old, plan, address_limit=address_limit)
 
 
-def published_changes(district_code: str, year: int, stage: str) -> tuple[ZoningPlan, PlanDiff | None]:
+def published_changes(district_code: str, year: int, stage: str, *,
+                      address_limit: int | None = None) -> tuple[ZoningPlan, PlanDiff | None]:
     """The changelog of a scope's published plan: its diff from the plan it replaced (None for a
     first plan). :raises NotFound: nothing published there."""
     plan = zoning_public.published_scope_plan(district_code, year, stage)
     old = zoning_public.replaced_plan(plan)
-    return plan, (diff_plans_full(old, plan) if old is not None else None)
+    return plan, (diff_plans_full(old, plan, address_limit=address_limit) if old is not None else None)
 
 
 def diff_geojson(diff: PlanDiff) -> dict:
@@ -240,11 +249,12 @@ class ConsultationPage:
     diff: PlanDiff | None
 
 
-def consultation_page(consultation) -> ConsultationPage:
+def consultation_page(consultation, *, address_limit: int | None = None) -> ConsultationPage:
     """The draft of an opened consultation beside the plan it would replace (None: the district's first)."""
     draft = consultation.plan
     current = base_plan(draft)
-    return ConsultationPage(consultation, draft, current, diff_plans_full(current, draft) if current else None)
+    return ConsultationPage(consultation, draft, current,
+                            diff_plans_full(current, draft, address_limit=address_limit) if current else None)
 
 
 def consultation_impact(page: ConsultationPage, *, text: str | None = None, point=None):

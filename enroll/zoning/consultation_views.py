@@ -2,7 +2,7 @@
 check and comment form; the bureau's proposal, moderation, answers and adoption report."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from enroll.core.errors import BadRequest, Conflict, Invalid, NotFound
@@ -38,7 +38,7 @@ def index(code: str):
 def page(code: str, consultation_id: int):
     """The draft beside the current plan, the diff, the impact check (``?address=``) and the comment form."""
     item = _public_item(code, consultation_id)
-    view = changes.consultation_page(item)
+    view = changes.consultation_page(item, address_limit=current_app.config["DIFF_WEB_ADDRESSES"])
     form, status = CommentForm(), 200
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -75,7 +75,8 @@ def page(code: str, consultation_id: int):
 
 @public.get("/d/<code>/consultations/<id:consultation_id>/changes.geojson")
 def geojson(code: str, consultation_id: int):
-    view = changes.consultation_page(_public_item(code, consultation_id))
+    view = changes.consultation_page(_public_item(code, consultation_id),
+                                     address_limit=current_app.config["DIFF_WEB_ADDRESSES"])
     if view.diff is None:
         raise Conflict(_("这是该区县第一次发布划片方案，没有可比较的现行方案。"))
     return diff_geojson_response(view.diff)

@@ -111,6 +111,10 @@ def zoning_geojson(code: str, year: int, stage: str):
     return response
 
 
+def _address_limit() -> int:
+    return current_app.config["DIFF_WEB_ADDRESSES"]
+
+
 def diff_map_parts(diff, geojson_url: str, click_visit: tuple[str, str] | None = None):
     return map_parts(diff.new.district, diff.new, geojson_url, click_visit) if diff.old.zones or diff.new.zones else None
 
@@ -125,7 +129,7 @@ def diff_geojson_response(diff) -> Response:
 def zoning_changes(code: str, year: int, stage: str):
     """The published plan's changelog: what changed from the plan it replaced (printable)."""
     try:
-        plan, diff = changes.published_changes(code, year, stage)
+        plan, diff = changes.published_changes(code, year, stage, address_limit=_address_limit())
     except NotFound as exc:
         return _not_published_page(exc, code)
     parts = None
@@ -137,7 +141,7 @@ def zoning_changes(code: str, year: int, stage: str):
 
 @public.get("/d/<code>/<id:year>/<stage>/changes.geojson")
 def zoning_changes_geojson(code: str, year: int, stage: str):
-    _plan, diff = changes.published_changes(code, year, stage)
+    _plan, diff = changes.published_changes(code, year, stage, address_limit=_address_limit())
     if diff is None:
         raise NotFound(_("这是第一次发布的划片方案，没有变化可显示。"))
     return diff_geojson_response(diff)
@@ -261,7 +265,7 @@ def plan_diff(plan_id: int):
     """What the plan changes from ``against`` (default: the published plan it would replace), with a map;
     ``format=json`` gives the document of ``flask zones diff --json``."""
     against = request.args.get("against", type=int)
-    diff = changes.plan_changes(current_user, plan_id, against)
+    diff = changes.plan_changes(current_user, plan_id, against, address_limit=_address_limit())
     if request.args.get("format") == "json":
         return jsonify(diff.to_json())
     parts = diff_map_parts(diff, url_for("bureau.plan_diff_geojson", plan_id=plan_id, against=diff.old.id))
@@ -270,7 +274,8 @@ def plan_diff(plan_id: int):
 
 @bp.get("/plans/<id:plan_id>/diff.geojson")
 def plan_diff_geojson(plan_id: int):
-    return diff_geojson_response(changes.plan_changes(current_user, plan_id, request.args.get("against", type=int)))
+    return diff_geojson_response(changes.plan_changes(current_user, plan_id, request.args.get("against", type=int),
+                                                      address_limit=_address_limit()))
 
 
 @bp.get("/plans/<id:plan_id>/report.json")
