@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_accessibility import PAGES as PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -109,3 +110,42 @@ def test_a_schools_full_text_reads_as_published_on_a_phone(live_server, phone, p
     lines = section.locator("ul.clauses li .words").all_inner_texts()
     assert lines == [line for line in text.splitlines() if line.strip()]
     assert overflowing(phone) == []
+
+
+# Every public page, in each language, on a 360×740 phone: nothing wider than the screen, a header of
+# at most 15 % of its height, and fields a thumb can use (text at least 16 px, so iOS does not zoom
+# in on focus, and at least 44 px tall; buttons 44 px tall too), also in 大字版.
+PHONE_HEADER_SHARE = 0.15
+
+
+def small_fields(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+            'main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select, main textarea, ' +
+            'main button:not(.link), header input, header button:not(.link)'))
+        .filter(el => el.offsetParent !== null)
+        .map(el => {
+            const size = parseFloat(getComputedStyle(el).fontSize), height = el.getBoundingClientRect().height;
+            return (el.tagName !== 'BUTTON' && size < 16) || height < 44
+                ? `${el.tagName.toLowerCase()}#${el.id || el.name || ''} ${size}px × ${height.toFixed(0)}px` : null;
+        }).filter(Boolean)""")
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant", "en"])
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_every_public_page_fits_a_phone(live_server, phone, path, lang):
+    phone.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
+    if path.endswith(("/primary/", "/junior/")):
+        phone.wait_for_selector(".folium-map[data-zones-drawn]", timeout=15000)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert overflowing(phone) == []
+    header = phone.evaluate("document.querySelector('header.site').getBoundingClientRect().height")
+    assert header <= PHONE_HEADER_SHARE * PHONE["height"], f"header {header:.0f} px"
+    assert small_fields(phone) == []
+
+
+@pytest.mark.parametrize("path", ["/lookup", "/schools/1/results/2026", "/d/990101/2026/migrant/primary", "/login"])
+def test_fields_stay_large_enough_in_large_text(live_server, phone, path):
+    phone.goto(f"{live_server}{path}?text=large")
+    phone.wait_for_selector("html.large-text")
+    assert small_fields(phone) == []
+    assert overflowing(phone) == [] and phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
