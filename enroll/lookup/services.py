@@ -86,6 +86,11 @@ class LookupResult:
     year: int | None = None
     later: list[LookupResult] = field(default_factory=list)
 
+    def add_caveat(self, code: str, message) -> None:
+        """A caveat, once: the primary and the junior plan may each raise the same one (near a boundary)."""
+        if not any(c.code == code and str(c.message) == str(message) for c in self.caveats):
+            self.caveats.append(Caveat(code, message))
+
 
 def _years(cat: LookupIndex, district, stage: str | None = None) -> list[int]:
     """The years with a published plan (of ``stage``, if given), oldest first."""
@@ -242,14 +247,14 @@ def _resolve_plan(result: LookupResult, plan: PlanIndex, parts, point, locator_k
     zone_hits, near = _zone_matches(plan, *point, locator_kind) if point is not None else ([], False)
     result.matches += rule_hits or zone_hits
     if rule_hits and zone_hits and {m.school_id for m in rule_hits} != {m.school_id for m in zone_hits}:
-        result.caveats.append(Caveat("rule_zone_mismatch", _l(
+        result.add_caveat("rule_zone_mismatch", _l(
             "划片文字与地图片区不一致：文字对应 %(rule)s，地图对应 %(zone)s。以划片文字为准，如有疑问请咨询教育局。",
-            rule="、".join(m.school_name for m in rule_hits), zone="、".join(m.school_name for m in zone_hits))))
+            rule="、".join(m.school_name for m in rule_hits), zone="、".join(m.school_name for m in zone_hits)))
     if near and zone_hits:
-        result.caveats.append(Caveat("near_boundary", _l("该地址距片区边界不到 50 米，请以划片文字和教育局答复为准。")))
+        result.add_caveat("near_boundary", _l("该地址距片区边界不到 50 米，请以划片文字和教育局答复为准。"))
     name = parts.road or parts.estate or parts.village if parts is not None else None
     if ambiguous or (not rule_hits and _unparsed_about(plan, name)):
-        result.caveats.append(Caveat("ambiguous_rule", _l("相关划片条款表述不够明确（如只写了道路一侧或路段），请向教育局确认。")))
+        result.add_caveat("ambiguous_rule", _l("相关划片条款表述不够明确（如只写了道路一侧或路段），请向教育局确认。"))
 
 
 def lookup_address(text: str, *, district_code: str | None = None, year: int | None = None,
