@@ -39,6 +39,7 @@ def district(code: str):
     return render_template("public/district.html", district=district, scopes=scopes, migrant_scopes=migrant_scopes,
                            upcoming=timeline.upcoming(district.id, now), timeline_years=timeline_years,
                            catalogue_years=years, result_years=result_years,
+                           lotteries=lotteries.published_lotteries_of_district(district.id),
                            contact=contacts.published_contact(district.id))
 
 

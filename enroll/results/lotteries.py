@@ -225,6 +225,12 @@ def published_lotteries_of_school(school_id: int) -> list[Lottery]:
     return [item for item in lotteries_of_school(school_id) if item.status == states.PUBLISHED]
 
 
+def published_lotteries_of_district(district_id: int) -> list[Lottery]:
+    """The district's published lotteries, newest year first (its page links them)."""
+    return list(db.session.scalars(select(Lottery).where(
+        Lottery.district_id == district_id, Lottery.status == states.PUBLISHED).order_by(Lottery.year.desc(), Lottery.id)))
+
+
 def list_is_public(item: Lottery, now: datetime | None = None) -> bool:
     """Whether the applicant list and order are shown now: until ``public_until``, even before the
     purge has run."""
