@@ -54,7 +54,7 @@ def _dissolved(zones: Sequence[tuple[Sequence[Hashable], BaseGeometry]]) -> dict
 def _unchanged(old: dict[Keys, BaseGeometry], new: dict[Keys, BaseGeometry]) -> set[Keys]:
     """Schools' areas drawn identically in both: no point of them changes (a neighbour's change would
     have to overlap them), so they are left out of the overlay, which is most of a typical rezoning."""
-    same = [keys for keys in old.keys() & new.keys()]
+    same = list(old.keys() & new.keys())
     if not same:
         return set()
     a = shapely.normalize(np.array([old[k] for k in same], dtype=object))

@@ -139,11 +139,12 @@ def diff_plans_full(old: ZoningPlan, new: ZoningPlan, *, min_area_m2: float = MI
     :raises Invalid: see :func:`check_comparable`.
     """
     check_comparable(old, new)
-    size = None
-    if address_limit is not None:
-        size = db.session.scalar(select(func.count()).select_from(Address).where(Address.district_id == new.district_id))
-    skipped = size if size is not None and size > address_limit else 0
-    key = ("plan_diff", plan_identity(old), plan_identity(new), current().version, min_area_m2, min_width_m, skipped)
+    version, size = current().version, 0
+    if address_limit is not None:  # counted once per gazetteer (an import changes the version), not per page view
+        size = memo(("gazetteer_size", new.district_id, version), lambda: db.session.scalar(
+            select(func.count()).select_from(Address).where(Address.district_id == new.district_id)))
+    skipped = size if address_limit is not None and size > address_limit else 0
+    key = ("plan_diff", plan_identity(old), plan_identity(new), version, min_area_m2, min_width_m, skipped)
     return memo(key, lambda: _diff(old, new, min_area_m2, min_width_m, skipped))
 
 
