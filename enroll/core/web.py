@@ -243,12 +243,53 @@ def today():
     return datetime.now(get_timezone()).date()
 
 
-def localized(item, field: str):
-    """A content field in the reader's language where the item carries a translation, else Chinese."""
+def localized_value(translations: dict | None, field: str, chinese):
+    """``field`` of ``translations`` in the reader's language, else the Chinese ``chinese``.
+
+    A reader of a language other than Chinese who is shown Chinese text is told so once per page
+    (``chinese_fallback``; base.html), and the text's element can carry ``lang_of``'s answer.
+    """
+    from flask import g, has_request_context
     from flask_babel import get_locale
 
-    translated = (getattr(item, "translations", None) or {}).get(str(get_locale()), {}).get(field)
-    return translated or getattr(item, field)
+    locale = str(get_locale())
+    translated = ((translations or {}).get(locale) or {}).get(field)
+    if translated:
+        return translated
+    if chinese and not locale.startswith("zh") and has_request_context():
+        g.chinese_fallback = True
+    return chinese
+
+
+def _translations_and_chinese(item, field: str):
+    if isinstance(item, dict):
+        return item.get("translations"), item.get(field)
+    return getattr(item, "translations", None), getattr(item, field)
+
+
+def localized(item, field: str):
+    """A content field (of a model or of a dict such as a timeline step) in the reader's language
+    where the item carries a translation (``item.translations[locale][field]``), else Chinese."""
+    translations, chinese = _translations_and_chinese(item, field)
+    return localized_value(translations, field, chinese)
+
+
+def lang_of(item, field: str) -> str:
+    """The language tag of what ``localized(item, field)`` shows, for an element's ``lang``."""
+    from flask_babel import get_locale
+
+    locale = str(get_locale())
+    translations, chinese = _translations_and_chinese(item, field)
+    if locale.startswith("zh") or ((translations or {}).get(locale) or {}).get(field) or not chinese:
+        return locale.replace("_", "-")
+    return "zh-Hans"
+
+
+def chinese_fallback() -> bool:
+    """Whether this page has shown Chinese where the reader's language was asked for."""
+    from flask import g
+
+    return bool(g.get("chinese_fallback"))
 
 
 TEXT_COOKIE = "enroll_text"
@@ -338,7 +379,8 @@ def register_locale_cookie(app: Flask) -> None:
     def inject():
         from flask_babel import get_locale
 
-        return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized,
+        return {"current_user": current_user, "current_locale": str(get_locale()), "localized": localized, "lang_of": lang_of,
+                "chinese_fallback": chinese_fallback,
                 "this_page": this_page, "text_size": text_size(), "page_time": datetime.now(UTC),
                 "site_name": current_app.config["SITE_NAME"] or _("义务教育招生信息公开"),
                 "languages": [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]}

@@ -152,6 +152,16 @@ def test_english_readers_get_the_translation_where_there_is_one(client, publish)
     assert "Qingxi 2026 Enrollment Rules" in english and "<p>Who</p>" in english
     chinese = client.get(f"/d/990101/policies/{doc_id}?lang=zh_Hans").get_data(as_text=True)
     assert document()["title"] in chinese
+    assert "chinese-only" not in english and "chinese-only" not in chinese
+
+
+def test_english_readers_are_told_when_a_field_falls_back_to_chinese(client, publish):
+    doc_id = publish(document(translations={"en": {"title": "Qingxi 2026 Enrollment Rules"}}))
+    page = client.get(f"/d/990101/policies/{doc_id}?lang=en").get_data(as_text=True)
+    assert '<h1 lang="en">Qingxi 2026 Enrollment Rules</h1>' in page
+    body = re.search(r'<article class="richtext" lang="([^"]+)">(.*?)</article>', page, re.S)
+    assert body.group(1) == "zh-Hans" and "招生" in body.group(2)  # the Chinese body, read in a Chinese voice
+    assert page.count('class="note chinese-only"') == 1
 
 
 def test_the_reviewer_sees_every_field_and_can_open_the_draft_pdf(as_editor, as_reviewer, client, tmp_path, app):
