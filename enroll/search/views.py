@@ -1,7 +1,7 @@
-"""The site search page."""
+"""The site search page: an address goes to the lookup; anything else lists topic pages and hits."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from enroll.core.errors import BadRequest
@@ -13,10 +13,12 @@ bp = Blueprint("search", __name__)
 @bp.get("/search")
 def page():
     query = request.args.get("q")
-    hits, error = [], None
+    answer, error = None, None
     if query is not None:
         try:
-            hits = services.search(query, str(get_locale()))
+            answer = services.search(query, str(get_locale()))
         except BadRequest as exc:
             error = exc.message
-    return render_template("public/search.html", q=query or "", hits=hits, error=error), 400 if error else 200
+    if answer is not None and answer.address:
+        return redirect(url_for("lookup.page", q=answer.address, _anchor="answer"))
+    return render_template("public/search.html", q=query or "", answer=answer, error=error), 400 if error else 200

@@ -10,7 +10,7 @@ from enroll.search import services
 
 
 def titles(query, locale="zh_Hans"):
-    return [h.title for h in services.search(query, locale)]
+    return [h.title for h in services.search(query, locale).hits]
 
 
 def test_published_documents_and_interpretations_are_found_by_words_in_their_text(publish):
@@ -87,9 +87,39 @@ def test_a_road_name_finds_the_schools_whose_published_text_names_it(editor, rev
     from support import DEMO
 
     [plan] = steps.import_rules(editor, "990101", 2026, DEMO / "rules_primary.csv")
-    assert not [h for h in services.search("学院路") if h.endpoint == "public.school" and "划片范围" in h.title]
+    assert not [h for h in services.search("学院路").hits if h.endpoint == "public.school" and "划片范围" in h.title]
     steps.publish(editor, reviewer, plan.id)
-    hits = [h for h in services.search("学院路") if "划片范围" in h.title]
+    hits = [h for h in services.search("学院路").hits if "划片范围" in h.title]
     named = {t.school.name for t in plan.texts if "学院路" in t.text}
     assert named and {h.title.split("：")[0] for h in hits} == named
     assert all("学院路" in h.snippet for h in hits)
+
+
+def test_a_question_in_plain_words_finds_the_document_that_answers_it(publish):
+    publish(document(normative=True), with_interpretation=True)
+    # 需要 and 什么 are not searched for: the document holds every other word, not the phrase
+    assert document()["title"] in titles("适龄儿童入学需要什么材料")
+
+
+def test_a_long_question_missing_one_word_is_answered_as_partial(publish):
+    publish()
+    answer = services.search("适龄儿童 户籍 火星")
+    assert answer.partial and document()["title"] in [h.title for h in answer.hits]
+    assert services.search("对象 火星").hits == []  # two words: both must be there
+
+
+def test_titles_rank_above_text_mentions(publish):
+    publish(document(title="关于随迁子女入学的通知", body="<p>材料清单</p>"))
+    publish(document(title="其他文件", body="<p>随迁子女可以参加。</p>"))
+    assert titles("随迁子女") == ["关于随迁子女入学的通知", "其他文件"]
+
+
+def test_snippets_show_text_a_reader_wrote_never_stored_codes(editor, reviewer):
+    from enroll.timeline import services as timeline
+
+    revision = timeline.save_timeline(editor, "990101", 2026, "2026-05-10,2026-05-20,网上报名\n")
+    content.submit_revision(editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    [hit] = services.search("网上报名").hits
+    assert "网上报名" in hit.snippet and "2026-05-10" not in hit.snippet
+    assert services.search("2026-05-10").hits == []  # a stored date is not text
