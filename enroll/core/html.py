@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
+from markdown_it import MarkdownIt
 
 #: Tags kept as markup. Everything else is dropped with its text kept, except CONTENT_DROPPED_TAGS.
 ALLOWED_TAGS = frozenset({
@@ -95,6 +96,37 @@ def sanitize_html(html: str) -> str:
     if not html:
         return ""
     return _CLEANER.clean(html)
+
+
+def _shift_headings(state) -> None:
+    """``#`` is a section heading (``h2``), ``##`` ``h3``, deeper ones ``h4``: the page's ``h1`` is
+    the document's title, so a text's own headings start one level below it."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 4)}"
+
+
+#: CommonMark with tables and ~~strikethrough~~; a single newline is a line break (text pasted from
+#: office software keeps its lines); an indented line is a paragraph, not code (paragraphs of policy
+#: texts are often indented); inline HTML is allowed, then sanitized like any HTML.
+_MARKDOWN = MarkdownIt("commonmark", {"breaks": True, "html": True}).enable(["table", "strikethrough"]).disable("code")
+_MARKDOWN.core.ruler.push("shift_headings", _shift_headings)
+
+
+def markdown_to_html(text: str) -> str:
+    """A text written in Markdown as sanitized HTML (:func:`sanitize_html`), fit to be shown to parents.
+
+    Paragraphs are separated by a blank line, a single newline is a line break; ``#`` to ``###``
+    are headings (``h2`` to ``h4``), ``-``/``1.`` lists, ``>`` quotes, ``|`` tables, ``**bold**``,
+    ``[text](https://…)`` links. HTML written among the Markdown is kept as far as the safelist
+    allows; everything else (scripts, event handlers, images, styles) is removed.
+
+    :param text: the Markdown source, untrusted.
+    :returns: the sanitized fragment (``""`` for empty input).
+    """
+    if not (text or "").strip():
+        return ""
+    return sanitize_html(_MARKDOWN.render(text))
 
 
 #: Elements whose boundaries separate lines of text; table cells are separated by a space.

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from enroll.core.forms import options
@@ -10,6 +11,12 @@ CATEGORY_CHOICES = [("policy", _l("招生政策")), ("rules", _l("实施细则")
                     ("notice", _l("通知公告")), ("other", _l("其他"))]
 VALIDITY_CHOICES = [("current", _l("现行有效")), ("amended", _l("已修改")), ("abolished", _l("已废止"))]
 FORM_CHOICES = [("text", _l("文字解读")), ("qa", _l("问答")), ("graphic", _l("图解"))]
+BODY_FORMATS = [("markdown", _l("Markdown（空一行分段，回车换行）")), ("html", _l("HTML（以前写的正文）"))]
+
+
+def body_format() -> RadioField:
+    """How the body (and its translation) is written: Markdown, or HTML as bodies were before."""
+    return RadioField(_l("正文格式"), choices=options(BODY_FORMATS), default="markdown")
 
 
 class DocumentForm(FlaskForm):
@@ -23,8 +30,8 @@ class DocumentForm(FlaskForm):
     year = IntegerField(_l("招生年度"), validators=[Optional(), NumberRange(2000, 2100)])
     validity = SelectField(_l("效力状态"), choices=options(VALIDITY_CHOICES))
     replaced_by = SelectField(_l("替代文件（已修改或废止时）"), coerce=int, choices=[])
-    body = TextAreaField(_l("正文（可用 HTML：段落、标题、列表、表格、链接；不安全的内容会被删除）"),
-                         validators=[DataRequired(), Length(max=200_000)])
+    body_format = body_format()
+    body = TextAreaField(_l("正文"), validators=[DataRequired(), Length(max=200_000)])
     attachments = SelectMultipleField(_l("附件"), coerce=int, choices=[], validate_choice=False)
     new_attachment = FileField(_l("上传 PDF 附件"))
     title_en = StringField(_l("英文标题（可选）"), validators=[Optional(), Length(max=200)])
@@ -35,7 +42,8 @@ class DocumentForm(FlaskForm):
 class InterpretationForm(FlaskForm):
     title = StringField(_l("标题"), validators=[DataRequired(), Length(max=200)])
     form = SelectField(_l("解读形式"), choices=options(FORM_CHOICES))
-    body = TextAreaField(_l("解读正文（可用 HTML）"), validators=[DataRequired(), Length(max=200_000)])
+    body_format = body_format()
+    body = TextAreaField(_l("解读正文"), validators=[DataRequired(), Length(max=200_000)])
     title_en = StringField(_l("英文标题（可选）"), validators=[Optional(), Length(max=200)])
     body_en = TextAreaField(_l("英文正文（可选）"), validators=[Optional(), Length(max=200_000)])
     note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])

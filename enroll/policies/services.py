@@ -12,7 +12,7 @@ from enroll.core import fields
 from enroll.core.context import Context
 from enroll.core.errors import Conflict, Forbidden, Invalid, NotFound
 from enroll.core.files import check_pdf, pdf_text, safe_filename, store_file
-from enroll.core.html import html_to_text, sanitize_html
+from enroll.core.html import html_to_text, markdown_to_html, sanitize_html
 from enroll.core.i18n import _l
 from enroll.core.privacy import SCANNER_VERSION, find_in_text
 from enroll.core.security import authorize
@@ -28,25 +28,35 @@ TRANSLATED = ("en", "zh_Hant")  # locales a document may carry its own translati
 MAX_BODY = 200_000
 
 
-def _body(value) -> str:
-    body = sanitize_html(str(value or ""))
-    if len(body) > MAX_BODY:
+def _body(values: dict) -> dict:
+    """A body from ``values``: ``body_markdown`` (Markdown, rendered) when given, else ``body``
+    (HTML, as bodies were written before Markdown). :returns: ``{"body": sanitized HTML}``, with
+    ``body_markdown`` (the source, what the edit form shows again) for a Markdown one.
+    :raises Invalid: too long."""
+    source = values.get("body_markdown")
+    if source is None:
+        body = sanitize_html(str(values.get("body") or ""))
+    else:
+        source = str(source)[:MAX_BODY + 1]  # too long either way: no need to render all of it
+        body = markdown_to_html(source)
+    if max(len(body), len(source or "")) > MAX_BODY:
         raise Invalid(_l("正文过长（最多 %(n)d 个字符）。", n=MAX_BODY), field="body")
-    return body
+    return {"body": body} if source is None else {"body": body, "body_markdown": source}
 
 
 def _translations(data: dict) -> dict:
     found = {}
     for locale, values in (data.get("translations") or {}).items():
         if locale in TRANSLATED and isinstance(values, dict):
-            title, body = str(values.get("title") or "").strip()[:200], _body(values.get("body"))
-            if title or body:
-                found[locale] = {"title": title, "body": body}
+            title, body = str(values.get("title") or "").strip()[:200], _body(values)
+            if title or body["body"]:
+                found[locale] = {"title": title, **body}
     return found
 
 
 def document_data(district_id: int, data: dict, document_id: int | None = None) -> dict:
-    """A document revision's data, checked and normalized (HTML sanitized). :raises Invalid:"""
+    """A document revision's data, checked and normalized (HTML sanitized, Markdown rendered and
+    sanitized, see :func:`_body`). :raises Invalid:"""
     replaced_by = data.get("replaced_by") or None
     if replaced_by is not None:
         other = db.session.get(PolicyDocument, int(replaced_by))
@@ -73,7 +83,7 @@ def document_data(district_id: int, data: dict, document_id: int | None = None) 
         "year": fields.year(data),
         "validity": fields.choice(data, "validity", VALIDITY, "current"),
         "replaced_by": replaced_by,
-        "body": _body(data.get("body")),
+        **_body(data),
         "attachments": attachments,
         "translations": _translations(data),
     }
@@ -81,12 +91,12 @@ def document_data(district_id: int, data: dict, document_id: int | None = None) 
 
 def interpretation_data(data: dict) -> dict:
     """An interpretation revision's data, checked and normalized. :raises Invalid:"""
-    body = _body(data.get("body"))
-    if not html_to_text(body):
+    body = _body(data)
+    if not html_to_text(body["body"]):
         raise Invalid(_l("请填写解读正文。"), field="body")
     return {"title": fields.text(data, "title", _l("标题"), required=True),
             "form": fields.choice(data, "form", INTERPRETATION_FORMS, "text"),
-            "body": body, "translations": _translations(data)}
+            **body, "translations": _translations(data)}
 
 
 def _as_date(value: str | None) -> date | None:
@@ -171,9 +181,8 @@ def save_document(actor, district_code: str, data: dict, *, document_id: int | N
 
     :returns: the draft revision. :raises Invalid, Forbidden, Conflict, NotFound:
     """
-    revision = _draft_document(actor, district_code, data, document_id, note, upload, context)
-    db.session.commit()
-    return revision
+    return content.commit_or_conflict(lambda: _draft_document(actor, district_code, data, document_id, note, upload,
+                                                              context))
 
 
 def _draft_document(actor, district_code: str, data: dict, document_id: int | None, note: str,
@@ -193,9 +202,7 @@ def _draft_document(actor, district_code: str, data: dict, document_id: int | No
 
 def save_interpretation(actor, document_id: int, data: dict, *, note: str = "", context: Context = Context()):
     """Write the draft interpretation of a document (creating it on first use). Commits."""
-    revision = _draft_interpretation(actor, document_id, data, note, context)
-    db.session.commit()
-    return revision
+    return content.commit_or_conflict(lambda: _draft_interpretation(actor, document_id, data, note, context))
 
 
 def _draft_interpretation(actor, document_id: int, data: dict, note: str, context: Context):

@@ -11,7 +11,8 @@ from enroll.core.files import open_stored
 from enroll.core.forms import options
 from enroll.core.i18n import _n
 from enroll.core.security import can
-from enroll.core.web import request_context
+from enroll.core.errors import Conflict, Invalid
+from enroll.core.web import request_context, show_beside_field
 from enroll.districts.services import get_district
 from enroll.policies import services
 from enroll.policies.forms import CATEGORY_CHOICES, DocumentForm, InterpretationForm
@@ -106,19 +107,29 @@ def _current_data(kind, item) -> dict:
 
 
 def _fill(form, data: dict) -> None:
+    """Start an unsent form from a revision's data: a body written in Markdown shows its source, one
+    written in HTML (before Markdown) its HTML, in that format."""
+    if request.form:
+        return
     for name, field in form._fields.items():
-        if name in data and data[name] is not None and not request.form:
+        if name in data and data[name] is not None:
             value = data[name]
             field.data = date.fromisoformat(value) if name in ("signed_on", "issued_on") else value
+    markdown = "body_markdown" in data or not data.get("body")
+    form.body_format.data = "markdown" if markdown else "html"
+    form.body.data = data.get("body_markdown", data.get("body", "")) if markdown else data["body"]
     english = (data.get("translations") or {}).get("en", {})
-    if not request.form:
-        form.title_en.data, form.body_en.data = english.get("title", ""), english.get("body", "")
-        if "attachments" in form:
-            form.attachments.data = [a["id"] for a in data.get("attachments") or []]
+    form.title_en.data = english.get("title", "")
+    form.body_en.data = english.get("body_markdown", english.get("body", "")) if markdown else english.get("body", "")
+    if "attachments" in form:
+        form.attachments.data = [a["id"] for a in data.get("attachments") or []]
 
 
-def _translations(form) -> dict:
-    return {"en": {"title": form.title_en.data or "", "body": form.body_en.data or ""}}
+def _body_values(form) -> dict:
+    """The body and its English translation as the services take them, in the format chosen."""
+    key = "body_markdown" if form.body_format.data == "markdown" else "body"
+    return {key: form.body.data or "",
+            "translations": {"en": {"title": form.title_en.data or "", key: form.body_en.data or ""}}}
 
 
 def _document_choices(form, district, document_id: int | None, data: dict) -> None:
@@ -147,13 +158,15 @@ def new(code: str | None = None, document_id: int | None = None):
             upload = services.Upload(file.filename or "attachment.pdf", file.read(), _storage(),
                                      current_app.config["MAX_ATTACHMENT_BYTES"])
         values = {name: form[name].data for name in ("title", "doc_number", "issuer", "category", "normative",
-                                                     "signed_on", "issued_on", "year", "validity", "body")}
-        values.update(replaced_by=form.replaced_by.data or None,
-                      attachments=[{"id": i} for i in form.attachments.data or []],
-                      translations=_translations(form))
-        revision = services.save_document(current_user, district.code, values, document_id=document_id,
-                                          note=form.note.data or "", upload=upload, context=request_context())
-        return redirect(url_for("review.revision", revision_id=revision.id))
+                                                     "signed_on", "issued_on", "year", "validity")}
+        values.update(_body_values(form), replaced_by=form.replaced_by.data or None,
+                      attachments=[{"id": i} for i in form.attachments.data or []])
+        try:
+            revision = services.save_document(current_user, district.code, values, document_id=document_id,
+                                              note=form.note.data or "", upload=upload, context=request_context())
+            return redirect(url_for("review.revision", revision_id=revision.id))
+        except (Invalid, Conflict) as exc:
+            show_beside_field(form, exc, "body")
     return render_template("bureau/policy_form.html", district=district, doc=doc, form=form), \
         422 if form.errors else 200
 
@@ -166,11 +179,13 @@ def edit_interpretation(document_id: int):
     form = InterpretationForm()
     _fill(form, _current_data(services.INTERPRETATION, doc.interpretation))
     if form.validate_on_submit():
-        values = {"title": form.title.data, "form": form.form.data, "body": form.body.data,
-                  "translations": _translations(form)}
-        revision = services.save_interpretation(current_user, document_id, values, note=form.note.data or "",
-                                                context=request_context())
-        return redirect(url_for("review.revision", revision_id=revision.id))
+        values = {"title": form.title.data, "form": form.form.data, **_body_values(form)}
+        try:
+            revision = services.save_interpretation(current_user, document_id, values, note=form.note.data or "",
+                                                    context=request_context())
+            return redirect(url_for("review.revision", revision_id=revision.id))
+        except (Invalid, Conflict) as exc:
+            show_beside_field(form, exc, "body")
     return render_template("bureau/interpretation_form.html", doc=doc, form=form), 422 if form.errors else 200
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from enroll.core.context import Context
-from enroll.core.errors import Conflict, Invalid, NotFound
+from enroll.core.errors import Conflict, DomainError, Invalid, NotFound
 from enroll.core.html import html_to_text
 from enroll.core.i18n import _l
 from enroll.core.security import authorize, can
@@ -71,6 +71,8 @@ class ContentKind:
     :param computed_fields: data keys the service computes, never written by people (hashes,
         seeds): not scanned for personal data (``review.publishable``), which every other key is.
     :param office_fields: data keys holding an office's own e-mail address, which may be published.
+    :param source_fields: data keys (at any depth) holding what an HTML field was written as (its
+        Markdown), kept for the edit form: searched and shown as the HTML made from it, not as itself.
     """
 
     name: str
@@ -97,6 +99,7 @@ class ContentKind:
     history_endpoint: str | None = None
     computed_fields: tuple[str, ...] = ()
     office_fields: tuple[str, ...] = ()
+    source_fields: tuple[str, ...] = ("body_markdown",)
 
 
 KINDS: dict[str, ContentKind] = {}
@@ -122,13 +125,14 @@ def search_text(kind: ContentKind, item, data: dict) -> str:
             parts.append(html_to_text(value) if key in kind.html_fields else value)
         elif isinstance(value, dict):
             for k, v in value.items():
-                walk(k, v)
+                if k not in kind.source_fields:
+                    walk(k, v)
         elif isinstance(value, list):
             for v in value:
                 walk(key, v)
 
     for key, value in data.items():
-        if key not in kind.private_fields:
+        if key not in kind.private_fields and key not in kind.source_fields:
             walk(key, value)
     return to_simplified("\n".join(p for p in parts if p)).lower()
 
@@ -335,11 +339,15 @@ def publish(actor, found: Found, context: Context, *, linked: bool = False) -> N
 def commit_or_conflict(work: Callable[[], object] | None = None):
     """Do ``work`` (the writes of a use case) and commit. One that lost a race with another writer
     of the same rows (a stale read, StaleDataError at a flush; a second published version or item,
-    IntegrityError) is a conflict, not a 500. :returns: what ``work`` returned."""
+    IntegrityError) is a conflict, not a 500. A refusal (a domain error) leaves nothing of ``work``
+    in the session, so the page that says so shows things as they are. :returns: what ``work`` returned."""
     try:
         result = work() if work is not None else None
         db.session.commit()
         return result
+    except DomainError:
+        db.session.rollback()
+        raise
     except (IntegrityError, StaleDataError):
         db.session.rollback()
         raise Conflict(_l("该内容刚刚被其他人处理（例如另一版本已发布），请刷新后重试。")) from None
