@@ -2,7 +2,7 @@
 
 Birth dates are never stored; each list row keeps ``tables.check_digest`` (an HMAC with the
 results key), which the typed date must reproduce. Two limits count every attempt before the answer
-is looked at, each with one atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (so parallel
+is looked at (a date that cannot exist is refused before: it is no guess), each with one atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (so parallel
 requests cannot slip past them, on SQLite or PostgreSQL):
 
 - per client address (IPv6 by its /64): ``per_address`` attempts per ``window``;
@@ -15,15 +15,17 @@ from __future__ import annotations
 import hmac
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
 from enroll.core import limits
-from enroll.core.errors import NotFound, TooManyRequests
+from enroll.core.clock import local_today
+from enroll.core.errors import Invalid, NotFound, TooManyRequests
 from enroll.core.i18n import _l, _n
 from enroll.extensions import db
 from enroll.results import tables
+from enroll.results.dates import BadDate, parse_date
 from enroll.results.models import AdmissionEntry, RateLimit
 from enroll.results.services import can_check, public_entry, result_of
 
@@ -56,17 +58,34 @@ def hit(bucket: str, now: datetime, window: timedelta | None) -> int:
     return limits.hit(RateLimit.__table__, bucket, now, window)
 
 
-def check_own_result(school_id: int, year: int, application_no: str, birth_date: str, *, ip: str, check_key: bytes,
-                     limits: CheckLimits = CheckLimits(), now: datetime | None = None) -> OwnResult:
+def birth_date_of(value: str | date, now: datetime) -> date:
+    """The typed birth date read as parents write it (:mod:`enroll.results.dates`).
+
+    :raises Invalid: (``field="birth_date"``) a date that cannot be read, cannot exist or is after today.
+    """
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_date(value, today=local_today(now))
+    except BadDate as exc:
+        raise Invalid(exc.message, field="birth_date") from None
+
+
+def check_own_result(school_id: int, year: int, application_no: str, birth_date: str | date, *, ip: str,
+                     check_key: bytes, limits: CheckLimits = CheckLimits(), now: datetime | None = None) -> OwnResult:
     """A child's outcome, for whoever knows both the application number and the birth date.
 
     Wrong number and wrong date get the same answer. The number is matched whatever its letter
-    case or width (``ｑ2026-0003`` finds ``Q2026-0003``).
+    case or width (``ｑ2026-0003`` finds ``Q2026-0003``). A date that cannot exist (2月30日, a
+    13th month, after today) is refused first and counts against no limit: it is a typing slip,
+    not a guess.
 
+    :raises Invalid: the birth date (``field="birth_date"``), before anything is counted.
     :raises TooManyRequests: over a limit (``retry_after`` seconds, or None for a locked number).
     :raises NotFound: no match (or no list to check).
     """
     now = now or datetime.now(UTC)
+    born = birth_date_of(birth_date, now).isoformat()
     number = unicodedata.normalize("NFKC", application_no or "").strip()[:32]
     by_address = hit(client_bucket(ip), now, limits.window)
     db.session.commit()  # every attempt counts, whatever comes next
@@ -82,9 +101,6 @@ def check_own_result(school_id: int, year: int, application_no: str, birth_date:
     db.session.commit()
     if by_number > limits.per_application:
         raise TooManyRequests(_l("该申请号查询失败次数过多，已停止在线查询。请携带报名材料联系学校核实。"), retry_after=None)
-    born = tables.parse_birth_date(birth_date or "", 0, "", [])
-    if born is None:
-        raise not_found
     entry = db.session.scalar(select(AdmissionEntry).where(
         AdmissionEntry.result_id == result.id, func.upper(AdmissionEntry.application_no) == number.upper()))
     if entry is None or entry.check_digest is None or not hmac.compare_digest(

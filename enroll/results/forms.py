@@ -1,10 +1,14 @@
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, IntegerField
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from enroll.core.clock import local_today
 from enroll.core.i18n import _l
+from enroll.results.dates import BadDate, parse_date
 
 COUNT = [Optional(), NumberRange(0, 100_000)]
 
@@ -38,19 +42,27 @@ class LotteryForm(FlaskForm):
 
 
 class CheckForm(FlaskForm):
-    """Application number and birth date, the date as three numeric fields (年 月 日): a date
-    everybody knows by heart is typed faster than picked, and the same way in every browser."""
+    """Application number and birth date, the date in one field, read as parents write it
+    (``2019-12-28``, ``2019年12月28日``, ``20191228``, full-width digits: :mod:`enroll.results.dates`),
+    checked here so a date that cannot exist is told beside the field and never counted as a try."""
 
-    application_no = StringField(_l("申请号"), validators=[DataRequired(), Length(max=32)])
-    birth_year = StringField(_l("年"), validators=[DataRequired(_l("请填写出生年份。")), Length(max=4)])
-    birth_month = StringField(_l("月"), validators=[DataRequired(_l("请填写出生月份。")), Length(max=2)])
-    birth_day = StringField(_l("日"), validators=[DataRequired(_l("请填写出生日。")), Length(max=2)])
-    birth_label = _l("孩子的出生日期")
+    application_no = StringField(_l("申请号"), validators=[DataRequired(_l("请填写申请号。")), Length(max=32)])
+    birth_date = StringField(_l("孩子的出生日期"), validators=[
+        DataRequired(_l("请填写孩子的出生日期。")), Length(max=40, message=_l("出生日期最多 40 个字符。"))])
+    birth_hint = _l("按“年-月-日”填写，例如 2019-12-28、2019/12/28 或 2019年12月28日。")
+    born: date | None = None
+
+    def validate_birth_date(self, field) -> None:
+        try:
+            self.born = parse_date(field.data, today=local_today())
+        except BadDate as exc:
+            raise ValidationError(exc.message) from None
 
     @property
-    def birth_date(self) -> str:
-        """The date as typed, ``YYYY-M-D`` (the service checks it is a real date)."""
-        return "-".join((f.data or "").strip() for f in (self.birth_year, self.birth_month, self.birth_day))
+    def stale(self) -> bool:
+        """The form's security token expired (the phone slept) or its session was lost."""
+        token = getattr(self, "csrf_token", None)
+        return bool(token is not None and token.errors)
 
 
 class VerifyForm(FlaskForm):

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid, NotFound, TooManyRequests
 from enroll.core.i18n import _
-from enroll.core.web import problem_lines, request_context
+from enroll.core.web import problem_lines, request_context, show_beside_field
+from enroll.extensions import csrf
 from enroll.results import charts, checks, downloads, lotteries, services, tables
 from enroll.results.forms import CheckForm, LotteryForm, ResultForm, VerifyForm
 from enroll.review import content
@@ -98,19 +99,30 @@ def list_csv(school_id: int, year: int):
 
 
 @public.route("/schools/<id:school_id>/results/<id:year>/check", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so a stale one shows the form again, values kept (not a bare 400)
 def check(school_id: int, year: int):
     """A parent's own result: answered on this page (no URL of its own), never cached. A GET (the
-    language switcher on an answer) goes back to the results page: nothing typed is sent again."""
+    language switcher on an answer) goes back to the results page: nothing typed is sent again.
+
+    The answer, or what is wrong, is the page's ``#answer`` block, which the form posts to and
+    static/js/answer.js focuses, so it is scrolled to and read out. A date that cannot exist is
+    refused beside its field before any attempt is counted."""
     if request.method == "GET":
         # only the page's own switches: any other argument would be a URL parameter to url_for (?year=, ?_scheme=)
         keep = {k: request.args[k] for k in ("lang", "text") if request.args.get(k)}
         return redirect(url_for("results.school", school_id=school_id, year=year, **keep))
     form = CheckForm()
     if not form.validate_on_submit():
+        if form.stale:  # the phone slept: the page again with what was typed and a fresh token
+            return _school_page(school_id, year, form=form, status=400, problem=_(
+                "页面打开太久，安全验证已过期。您填写的内容已保留，请再点一次“查询”。"))
         return _school_page(school_id, year, form=form, status=422)
     try:
-        own = checks.check_own_result(school_id, year, form.application_no.data, form.birth_date,
-                                        ip=request.remote_addr or "", check_key=_check_key())
+        own = checks.check_own_result(school_id, year, form.application_no.data, form.born,
+                                      ip=request.remote_addr or "", check_key=_check_key())
+    except Invalid as exc:  # the date, read again by the service: beside its field, nothing counted
+        show_beside_field(form, exc, "birth_date")
+        return _school_page(school_id, year, form=form, status=exc.status)
     except (NotFound, TooManyRequests) as exc:  # shown beside the form, which keeps what was typed
         response = _school_page(school_id, year, form=form, problem=str(exc.message), status=exc.status)
         if isinstance(exc, TooManyRequests) and exc.detail.get("retry_after"):

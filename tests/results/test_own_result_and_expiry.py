@@ -16,10 +16,8 @@ from enroll.review.models import AuditEvent
 
 
 def check(client, school, number="Q2026-0003", born="2019-11-30", ip="203.0.113.5"):
-    year, month, day = born.split("-")
     return client.post(f"/schools/{school.id}/results/2026/check", data={
-        "application_no": number, "birth_year": year, "birth_month": month, "birth_day": day},
-        environ_base={"REMOTE_ADDR": ip})
+        "application_no": number, "birth_date": born}, environ_base={"REMOTE_ADDR": ip})
 
 
 def test_a_parent_sees_their_childs_outcome_on_the_page_and_nothing_is_cached(client, published, public_school):
@@ -39,25 +37,53 @@ def test_a_wrong_number_or_birth_date_gets_the_same_answer(client, published, pu
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("born", ["2019-11-30", "２０１９-１１-３０"])
-def test_the_birth_date_may_be_typed_unpadded_or_in_fullwidth_digits(client, published, public_school, born):
+@pytest.mark.parametrize("born", ["2019-11-30", "２０１９－１１－３０", "2019/11/30", "2019.11.30", "2019年11月30日",
+                                  "20191130", " 2019 - 11 - 30 ", "２０１９年１１月３０日"])
+def test_the_birth_date_may_be_typed_as_parents_write_it(client, published, public_school, born):
     published()
     assert "申请号 Q2026-0003：候补" in check(client, public_school, born=born).get_data(as_text=True)
 
 
 def test_unpadded_month_and_day_are_read(client, published, public_school):
     published()
-    response = client.post(f"/schools/{public_school.id}/results/2026/check", data={
-        "application_no": "Q2026-0001", "birth_year": "2019", "birth_month": "3", "birth_day": "5"})
-    assert "申请号 Q2026-0001：录取" in response.get_data(as_text=True)
+    assert "申请号 Q2026-0001：录取" in check(client, public_school, "Q2026-0001", "2019-3-5").get_data(as_text=True)
 
 
-def test_an_impossible_date_gets_the_not_found_answer_and_a_missing_part_is_named(client, published, public_school):
+@pytest.mark.parametrize("born, message", [
+    ("2019-02-30", "2019 年 2 月没有 30 日。"), ("2019年13月1日", "月份 13 不存在"),
+    ("2027-01-01", "日期 2027-01-01 晚于今天。"), ("30/11/2019", "请把年份写在前面"), ("十一月", "无法识别日期“十一月”")])
+def test_an_impossible_date_is_told_beside_its_field(client, published, public_school, frozen, born, message):
     published()
-    assert check(client, public_school, born="2019-02-30").status_code == 404
-    response = client.post(f"/schools/{public_school.id}/results/2026/check", data={
-        "application_no": "Q2026-0003", "birth_year": "2019", "birth_month": "11", "birth_day": ""})
-    assert response.status_code == 422 and "请填写出生日。" in response.get_data(as_text=True)
+    response = check(client, public_school, born=born)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert 'id="birth_date-error"' in page and 'aria-invalid="true"' in page
+    assert f'value="{born}"' in page  # what was typed stays in the field to be corrected
+
+
+def test_impossible_dates_are_not_counted_as_attempts(client, published, public_school, frozen):
+    """Ten impossible dates, more than the number's limit, then the right one: still answered."""
+    published()
+    for day in range(30, 40):
+        assert check(client, public_school, born=f"2019-02-{day}", ip="198.51.100.1").status_code == 422
+    for month in range(13, 23):  # and more than the address's limit of 20 in all
+        assert check(client, public_school, born=f"2019-{month}-01", ip="198.51.100.1").status_code == 422
+    assert check(client, public_school, ip="198.51.100.1").status_code == 200
+
+
+def test_a_missing_birth_date_is_named(client, published, public_school):
+    published()
+    response = check(client, public_school, born="")
+    assert response.status_code == 422 and "请填写孩子的出生日期。" in response.get_data(as_text=True)
+
+
+def test_the_form_posts_to_its_answer_which_the_page_focuses(client, published, public_school):
+    published()
+    form_page = client.get(f"/schools/{public_school.id}/results/2026").get_data(as_text=True)
+    assert '/results/2026/check#answer"' in form_page and 'id="answer"' not in form_page
+    assert "pattern=" not in form_page and "js/answer.js" in form_page  # full-width digits reach the server
+    answer = check(client, public_school).get_data(as_text=True)
+    assert '<div id="answer" class="answer" tabindex="-1" data-focus-on-load>' in answer
 
 
 def test_guessing_a_birth_date_locks_the_number_after_ten_tries_whatever_the_address(client, published,
@@ -184,3 +210,47 @@ def test_attempts_refused_for_their_address_do_not_lock_a_number(client, publish
     for _ in range(15):  # refused by the address limit: the child's number is not touched
         assert check(client, public_school, born="2019-01-01", ip="198.51.100.7").status_code == 429
     assert check(client, public_school, ip="198.51.100.8").status_code == 200
+
+
+def _token(page: str) -> str:
+    return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+def _alone(app, send):
+    """A request in an application context of its own, as a server runs it (the tests' shared one
+    would keep the first token Flask-WTF made in its ``g``)."""
+    with app.app_context():
+        return send()
+
+
+@pytest.mark.parametrize("how", ["token expired", "session lost"])
+def test_a_stale_form_comes_back_with_what_was_typed_and_a_fresh_token(app, client, published, public_school, frozen,
+                                                                       how):
+    """The phone slept for two hours (the token expired), or lost its session cookie: not a bare
+    400 page but the form again, filled in, asking to submit once more; nothing was counted."""
+    published()
+    app.config["WTF_CSRF_ENABLED"] = True
+    url = f"/schools/{public_school.id}/results/2026"
+    token = _token(_alone(app, lambda: client.get(url)).get_data(as_text=True))
+    if how == "token expired":
+        frozen.move_to(TODAY + timedelta(hours=2), tick=False)
+    else:
+        client = app.test_client()
+    data = {"application_no": "Q2026-0003", "birth_date": "２０１９年１１月３０日", "csrf_token": token}
+    response = _alone(app, lambda: client.post(f"{url}/check", data=data))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "安全验证已过期。您填写的内容已保留，请再点一次“查询”。" in page
+    assert 'value="Q2026-0003"' in page and 'value="２０１９年１１月３０日"' in page
+    assert "Location" not in response.headers and "2019" not in response.request.url
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _token(page) != token
+    again = _alone(app, lambda: client.post(f"{url}/check", data=dict(data, csrf_token=_token(page))))
+    assert again.status_code == 200 and "申请号 Q2026-0003：候补" in again.get_data(as_text=True)
+
+
+def test_a_post_without_any_token_is_still_refused(app, client, published, public_school):
+    published()
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(f"/schools/{public_school.id}/results/2026/check",
+                           data={"application_no": "Q2026-0003", "birth_date": "2019-11-30"})
+    assert response.status_code == 400 and "申请号 Q2026-0003：候补" not in response.get_data(as_text=True)

@@ -78,7 +78,7 @@ def test_public_pages_are_valid_html(demo, vnu, tmp_path, lang):
     pages = crawl(demo, client, start, lambda url: not url.startswith(("/bureau", "/account")))
     # and to the two forms parents send by POST
     own = client.post("/schools/1/results/2026/check", data={
-        "application_no": "S20260001", "birth_year": "2019", "birth_month": "12", "birth_day": "28"})
+        "application_no": "S20260001", "birth_date": "2019-12-28"})
     migrant = client.post("/d/990101/2026/migrant/primary", data={
         "has_permit": "yes", "insurance_months": "12", "housing": "own", "address": "文澜路128号"})
     assert own.status_code == migrant.status_code == 200
