@@ -16,10 +16,14 @@ class RequirementForm(FlaskForm):
                                     validators=[InputRequired(message=_l("请填写月数。")), NumberRange(0, 120)])
     housing = SelectMultipleField(_l("认可的住所"), choices=options(HOUSING_CHOICES), option_widget=CheckboxInput(),
                                   widget=ListWidget(prefix_label=False))
-    documents = TextAreaField(_l("所需材料（每行一项：名称：说明）"), validators=[DataRequired(), Length(max=10_000)])
+    documents = TextAreaField(_l("所需材料（每行一项：名称：说明；英文可写在同一行“|”之后：Name: note）"),
+                              validators=[DataRequired(), Length(max=20_000)])
     alternatives = TextAreaField(_l("可替代的材料（如没有社保时）"), validators=[Optional(), Length(max=5_000)])
-    steps = TextAreaField(_l("办理步骤（每行一项：开始,结束,事项,学段,地点）"), validators=[Optional(), Length(max=20_000)])
+    en_alternatives = TextAreaField(_l("英文：可替代的材料"), validators=[Optional(), Length(max=5_000)])
+    steps = TextAreaField(_l("办理步骤（每行一项：开始,结束,事项,学段,地点,英文事项,英文地点；英文可留空）"),
+                          validators=[Optional(), Length(max=30_000)])
     office = TextAreaField(_l("受理和咨询（窗口、地址、电话、时间）"), validators=[DataRequired(), Length(max=1_000)])
+    en_office = TextAreaField(_l("英文：受理和咨询"), validators=[Optional(), Length(max=2_000)])
     note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])
 
 

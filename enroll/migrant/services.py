@@ -17,29 +17,66 @@ from enroll.extensions import db
 from enroll.lookup.services import lookup_address
 from enroll.migrant.models import MigrantRequirement
 from enroll.review import content, states
-from enroll.timeline.services import parse_steps, steps_to_text
+from enroll.timeline.services import parse_steps, present_steps, steps_to_text, translation, with_english
 
 STAGES = ("primary", "junior")
 HOUSING = ("own", "registered_lease", "unregistered_lease", "other")  # 自有住房 登记备案的租赁 未登记租赁 其他
 FIELDS = {"permit_required": _l("须持居住证"), "insurance_months": _l("社会保险最少缴纳月数"),
           "housing": _l("认可的住所"), "documents": _l("所需材料"), "alternatives": _l("可替代的材料"),
-          "steps": _l("办理步骤"), "office": _l("受理和咨询")}
+          "steps": _l("办理步骤"), "office": _l("受理和咨询"), "translations": _l("译文")}
+# what an English reader reads of the rules as a whole (documents and steps carry their own)
+TRANSLATED = {"alternatives": _l("英文：可替代的材料"), "office": _l("英文：受理和咨询")}
+DOCUMENT_LABELS = {"name": _l("材料名称"), "note": _l("说明"), "name_en": _l("英文名称"), "note_en": _l("英文说明")}
+ENGLISH_MARK = "|"  # 名称：说明 | Name: note
+
+
+def _name_and_note(text: str, limit: int) -> tuple[str, str]:
+    name, _, note = text.replace("：", ":").partition(":")
+    return name.strip()[:limit], note.strip()[:500]
 
 
 def parse_documents(text: str) -> list[dict]:
-    """Documents from text lines ``名称：说明`` (说明 optional). :raises Invalid: when there are none."""
+    """Documents from text lines ``名称：说明`` (说明 optional), each with its optional English after a
+    ``|``: ``户口簿：原件 | Household register: the original``. :raises Invalid: when there are none."""
     documents = []
-    for line in (text or "").splitlines():
-        name, _, note = line.replace(":", "：").partition("：")
-        if name.strip():
-            documents.append({"name": name.strip()[:100], "note": note.strip()[:500]})
+    for line in (text or "").replace("｜", ENGLISH_MARK).splitlines():
+        chinese, _, english = line.partition(ENGLISH_MARK)
+        name, note = _name_and_note(chinese, 100)
+        if name:
+            name_en, note_en = _name_and_note(english, 200)
+            documents.append(with_english({"name": name, "note": note}, {"name": name_en, "note": note_en}))
     if not documents:
         raise Invalid(_l("请至少列出一项所需材料。"), field="documents")
     return documents
 
 
+def _document_line(d: dict) -> str:
+    chinese = f"{d['name']}：{d['note']}" if d["note"] else d["name"]
+    name_en, note_en = translation(d, "name"), translation(d, "note")
+    if not (name_en or note_en):
+        return chinese
+    return f"{chinese} {ENGLISH_MARK} {name_en}: {note_en}" if note_en else f"{chinese} {ENGLISH_MARK} {name_en}"
+
+
 def documents_to_text(documents: list[dict]) -> str:
-    return "\n".join(f"{d['name']}：{d['note']}" if d["note"] else d["name"] for d in documents)
+    return "\n".join(_document_line(d) for d in documents)
+
+
+def _english(data: dict) -> dict:
+    """The rules' own English (``data["translations"]["en"]``: alternatives, office), checked."""
+    given = {f"en_{k}": v for k, v in ((data.get("translations") or {}).get("en") or {}).items()}
+    return {key: fields.text(given, f"en_{key}", label, limit=5000) for key, label in TRANSLATED.items()}
+
+
+def _present(key: str, value):
+    """Documents and steps as reviewers read them: labelled tables, the English beside the Chinese."""
+    if key == "steps":
+        return present_steps(value)
+    if key == "documents":
+        label = {k: str(v) for k, v in DOCUMENT_LABELS.items()}
+        return [{label["name"]: d["name"], label["note"]: d["note"], label["name_en"]: translation(d, "name"),
+                 label["note_en"]: translation(d, "note")} for d in value]
+    return value
 
 
 def requirement_data(data: dict) -> dict:
@@ -48,7 +85,7 @@ def requirement_data(data: dict) -> dict:
     if not housing:
         raise Invalid(_l("请至少选择一种认可的住所。"), field="housing")
     steps = data.get("steps") or []
-    return {
+    checked = {
         "permit_required": bool(data.get("permit_required")),
         "insurance_months": fields.count(data, "insurance_months", FIELDS["insurance_months"], required=True,
                                          limit=120),
@@ -59,6 +96,7 @@ def requirement_data(data: dict) -> dict:
         "steps": steps if isinstance(steps, list) else parse_steps(steps),
         "office": fields.text(data, "office", FIELDS["office"], required=True, limit=1000),
     }
+    return with_english(checked, _english(data))  # no key at all without English: no empty diff
 
 
 def _apply(item: MigrantRequirement, data: dict) -> None:
@@ -68,6 +106,7 @@ def _apply(item: MigrantRequirement, data: dict) -> None:
 REQUIREMENT = content.register(content.ContentKind(
     name="migrant", model=MigrantRequirement, permission="migrant", label=_l("随迁子女入学要求"), fields=FIELDS,
     apply=_apply, title=lambda item, data: f"{item.district.name} {item.year} {item.stage}", html_fields=(),
+    present=_present,
     edit_endpoint="migrant_bureau.edit",
     edit_args=lambda item: {"code": item.district.code, "year": item.year, "stage": item.stage},
     public_endpoint="migrant.page",

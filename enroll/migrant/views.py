@@ -39,18 +39,27 @@ def require_login():
     """Every bureau page needs a signed-in user."""
 
 
+FIELDS = ("permit_required", "insurance_months", "housing", "documents", "alternatives", "steps", "office")
+ENGLISH = {"en_alternatives": "alternatives", "en_office": "office"}  # form field → the rules' translated field
+
+
 @bp.route("/d/<code>/migrant/<id:year>/<stage>", methods=["GET", "POST"])
 def edit(code: str, year: int, stage: str):
+    """The requirements with their English beside the Chinese (documents and steps line by line,
+    the rest in fields of their own), saved as one draft for review."""
     district = get_district(code)
     form = RequirementForm()
     if not request.form:
         data = services.as_form_text(services.current_data(current_user, code, year, stage))
-        for name in ("permit_required", "insurance_months", "housing", "documents", "alternatives", "steps", "office"):
+        english = (data.get("translations") or {}).get("en") or {}
+        for name in FIELDS:
             form[name].data = data.get(name)
+        for name, key in ENGLISH.items():
+            form[name].data = english.get(key, "")
     problems = []
     if form.validate_on_submit():
-        values = {name: form[name].data for name in ("permit_required", "insurance_months", "housing", "documents",
-                                                     "alternatives", "steps", "office")}
+        values = {name: form[name].data for name in FIELDS}
+        values["translations"] = {"en": {key: form[name].data for name, key in ENGLISH.items()}}
         try:
             revision = services.save_requirement(current_user, code, year, stage, values, note=form.note.data or "",
                                                  context=request_context())

@@ -24,7 +24,29 @@ from enroll.timeline.models import Timeline
 
 STAGES = {"": "all", "全部": "all", "all": "all", "小学": "primary", "primary": "primary", "初中": "junior",
           "junior": "junior"}
-COLUMNS = ("开始", "结束", "事项", "学段", "地点")
+COLUMNS = ("开始", "结束", "事项", "学段", "地点", "英文事项", "英文地点")
+STAGE_NAMES = {"all": "", "primary": "小学", "junior": "初中"}
+# how reviewers read a step (``present``): the English beside the Chinese it translates
+STEP_LABELS = {"start": _l("开始"), "end": _l("结束"), "title": _l("事项"), "stage": _l("学段"),
+               "where": _l("地点或办理方式"), "title_en": _l("英文事项"), "where_en": _l("英文地点或办理方式")}
+
+
+def with_english(values: dict, english: dict) -> dict:
+    """``values`` with their non-empty English (``english``: field → text) as ``translations["en"]``,
+    the shape ``core.web.localized`` reads; nothing is added when there is no English."""
+    given = {k: v for k, v in english.items() if v}
+    return dict(values, translations={"en": given}) if given else values
+
+
+def translation(item: dict, field: str, locale: str = "en") -> str:
+    """The translation of ``field`` in a step, document or rules mapping, or ''."""
+    return ((item.get("translations") or {}).get(locale) or {}).get(field, "")
+
+
+def in_language(item: dict, field: str, locale: str) -> str:
+    """``field`` of ``item`` in ``locale`` where it is translated, else the Chinese (for files,
+    which carry no per-field language mark; pages use ``core.web.localized``)."""
+    return translation(item, field, locale) or item.get(field, "")
 
 
 def _date_cell(value: str, column: int, line: int, errors: list) -> str | None:
@@ -36,13 +58,14 @@ def _date_cell(value: str, column: int, line: int, errors: list) -> str | None:
 
 
 def parse_steps(text: str) -> list[dict]:
-    """Steps from CSV text, one per line: 开始,结束,事项[,学段[,地点或办理方式]] (a header line is optional).
+    """Steps from CSV text, one per line: 开始,结束,事项[,学段[,地点或办理方式[,英文事项[,英文地点]]]] (a
+    header line is optional). The English, where given, is kept as the step's ``translations["en"]``.
 
     :raises Invalid: with ``errors`` (line, column, message) for every bad line.
     """
     steps, errors = [], []
     for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [c.strip() for c in row] + [""] * 5
+        cells = [c.strip() for c in row] + [""] * len(COLUMNS)
         if not any(cells) or (line == 1 and cells[0] in ("开始", "start")):
             continue
         start = _date_cell(cells[0], 0, line, errors)
@@ -56,8 +79,9 @@ def parse_steps(text: str) -> list[dict]:
         elif cells[3] not in STAGES:
             errors.append((line, COLUMNS[3], _l("学段应为“小学”“初中”或留空（全部）。")))
         else:
-            steps.append({"start": start, "end": end, "title": cells[2][:200], "stage": STAGES[cells[3]],
-                          "where": cells[4][:200]})
+            steps.append(with_english(
+                {"start": start, "end": end, "title": cells[2][:200], "stage": STAGES[cells[3]], "where": cells[4][:200]},
+                {"title": cells[5][:200], "where": cells[6][:200]}))
     if errors:
         raise Invalid(_n("日程有 %(num)d 行有误，未保存。", len(errors)), errors=errors)
     if not steps:
@@ -70,10 +94,22 @@ def steps_to_text(steps: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    names = {"all": "", "primary": "小学", "junior": "初中"}
     for s in steps:
-        writer.writerow([s["start"], s["end"], s["title"], names.get(s["stage"], ""), s.get("where", "")])
+        writer.writerow([s["start"], s["end"], s["title"], STAGE_NAMES.get(s["stage"], ""), s.get("where", ""),
+                         translation(s, "title"), translation(s, "where")])
     return out.getvalue()
+
+
+def present_steps(steps: list[dict]) -> list[dict]:
+    """Steps as reviewers read them: one labelled row each, the English beside the Chinese."""
+    label = {k: str(v) for k, v in STEP_LABELS.items()}
+    return [{label["start"]: s["start"], label["end"]: s["end"], label["title"]: s["title"],
+             label["stage"]: STAGE_NAMES.get(s["stage"], ""), label["where"]: s.get("where", ""),
+             label["title_en"]: translation(s, "title"), label["where_en"]: translation(s, "where")} for s in steps]
+
+
+def _present(key: str, value):
+    return present_steps(value) if key == "steps" else value
 
 
 def _apply(timeline: Timeline, data: dict) -> None:
@@ -83,7 +119,7 @@ def _apply(timeline: Timeline, data: dict) -> None:
 TIMELINE = content.register(content.ContentKind(
     name="timeline", model=Timeline, permission="timeline", label=_l("招生日程"),
     fields={"steps": _l("日程事项")}, apply=_apply, title=lambda item, data: f"{item.district.name} {item.year}",
-    html_fields=(), edit_endpoint="timeline_bureau.edit",
+    html_fields=(), present=_present, edit_endpoint="timeline_bureau.edit",
     edit_args=lambda item: {"code": item.district.code, "year": item.year},
     public_endpoint="timeline.page", public_args=lambda item: {"code": item.district.code, "year": item.year}))
 
@@ -157,10 +193,14 @@ def upcoming(district_id: int, today: date) -> Upcoming | None:
     return None
 
 
-def ics(timeline: Timeline, url: str) -> bytes:
-    """The timeline as an iCalendar file of all-day events."""
-    events = [IcsEvent(uid=f"timeline-{timeline.id}-{i}-{s['start']}@enroll", title=s["title"],
+def ics(timeline: Timeline, url: str, locale: str = "zh_Hans") -> bytes:
+    """The timeline as an iCalendar file of all-day events, in ``locale`` where the steps are
+    translated (else in Chinese, step by step)."""
+    events = [IcsEvent(uid=f"timeline-{timeline.id}-{i}-{s['start']}@enroll", title=in_language(s, "title", locale),
                        start=date.fromisoformat(s["start"]), end=date.fromisoformat(s["end"]),
-                       location=s.get("where", ""), url=url, updated=timeline.published_at)
+                       location=in_language(s, "where", locale), url=url, updated=timeline.published_at)
               for i, s in enumerate(timeline.steps)]
-    return timeline_ics(f"{timeline.district.name} {timeline.year} 招生日程", events, stamp=timeline.published_at)
+    district = timeline.district
+    name = ((getattr(district, "translations", None) or {}).get(locale) or {}).get("name") or district.name
+    return timeline_ics(str(_l("%(district)s %(year)s 年招生日程", district=name, year=timeline.year)), events,
+                        stamp=timeline.published_at)

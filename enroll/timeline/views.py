@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid
@@ -23,7 +24,8 @@ def page(code: str, year: int):
 @public.get("/d/<code>/<id:year>/timeline.ics")
 def calendar(code: str, year: int):
     timeline = services.published_timeline(code, year)
-    body = services.ics(timeline, url_for("timeline.page", code=code, year=year, _external=True))
+    locale = str(get_locale())  # ?lang= on the file's link: a calendar program sends no cookie
+    body = services.ics(timeline, url_for("timeline.page", code=code, year=year, _external=True), locale)
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="timeline-{code}-{year}.ics"'
     return response
