@@ -1,16 +1,19 @@
 """Text files: decoding CSVs uploaded by bureaus and schools (UTF-8 with or without BOM, else GBK/GB18030,
-UTF-16 with a BOM), reading their rows with line numbers, and writing CSV downloads."""
+UTF-16 with a BOM), reading their rows with line numbers, and writing CSV downloads; areas written for people (``format_area``)."""
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from flask_babel import format_decimal
+
 from enroll.core.errors import Invalid
-from enroll.core.i18n import _l
+from enroll.core.i18n import _, _l
 
 _BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF-")  # xlsx/zip, old .xls/.doc, PDF
 
@@ -154,3 +157,35 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
     writer.writerow(header)
     writer.writerows([_cell(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# Areas shown to people: km² from 1 km² up, hectares (公顷) below, with about three significant digits
+SQUARE_METRES_PER_KM2, SQUARE_METRES_PER_HECTARE = 1_000_000, 10_000
+
+
+def _three_digits(value: float) -> str:
+    """The number pattern giving about three significant digits (whole numbers from 100 up, grouped)."""
+    if value >= 100:
+        return "#,##0"
+    if value >= 10:
+        return "#,##0.#"
+    if value >= 0.1:
+        return "#,##0.##"
+    return "#,##0.####"
+
+
+def format_area(square_metres: float | None) -> str:
+    """An area for people to read, in the current locale: "15.6 平方千米" from 1 km² up, else
+    "3.5 公顷" (hectares), about three significant digits; "" for a missing value.
+
+    Every area shown to staff or the public (validation reports, plan pages, rezoning diffs) goes
+    through here, so none is ever a bare count of square metres such as 15559644.5.
+    """
+    if square_metres is None or math.isnan(square_metres):
+        return ""
+    value = abs(float(square_metres))
+    if value >= SQUARE_METRES_PER_KM2:
+        km2 = value / SQUARE_METRES_PER_KM2
+        return _("%(n)s 平方千米", n=format_decimal(km2, format=_three_digits(km2)))
+    hectares = value / SQUARE_METRES_PER_HECTARE
+    return _("%(n)s 公顷", n=format_decimal(hectares, format=_three_digits(hectares)))

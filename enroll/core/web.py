@@ -18,6 +18,7 @@ from enroll.core.errors import DomainError
 from enroll.core.fields import dial_numbers
 from enroll.core.hardening import SESSION_PREFIX, served_over_https
 from enroll.core.i18n import TRADITIONAL, _
+from enroll.core.text import format_area
 
 LOCALE_COOKIE = "enroll_lang"
 MAX_ID = 2**31 - 1
@@ -374,6 +375,7 @@ def register_locale_cookie(app: Flask) -> None:
     app.after_request(in_traditional)
 
     app.add_template_filter(dial_numbers, "dial_numbers")
+    app.add_template_filter(format_area, "area")
 
     @app.context_processor
     def inject():

@@ -117,8 +117,41 @@ class ReadError(Exception):
         self.findings = findings
 
 
-def unreadable(name: str, detail: str) -> ReadError:
-    return ReadError([error("unreadable", params={"file": name, "detail": detail})])
+# What made a file unreadable, as a stable ``reason`` the application turns into a sentence: taken
+# from the start of the technical ``detail`` when a reader gives none (the detail itself, which may
+# quote a library's exception, is kept for the JSON report and never shown as the message).
+DETAIL_REASONS = (
+    ("file not found", "not_found"),
+    ("unknown file format", "unknown_format"),
+    ("shapefile is missing", "missing_parts"),
+    ("not an ESRI shapefile", "bad_shapefile"),
+    ("not a valid GeoPackage", "bad_gpkg"),
+    ("not a GeoPackage", "bad_gpkg"),
+    ("no layers", "no_layers"),
+    ("invalid json", "bad_json"),
+    ("not a GeoJSON object", "not_geojson"),
+    ("no features", "no_features"),
+    ("coordinates could not be transformed", "bad_coordinates"),
+    ("several shapefiles in archive", "several_datasets"),
+    ("several datasets in archive", "several_datasets"),
+    ("no .shp", "no_dataset"),
+    ("not a valid zip archive", "bad_zip"),
+    ("corrupt archive member", "bad_zip"),
+    ("xml entities refused", "xml_entities"),
+    ("invalid xml", "bad_xml"),
+)
+
+
+def unreadable(name: str, detail: str, reason: str | None = None, **params) -> ReadError:
+    """The refusal of a file that cannot be read: ``reason`` (else one found from ``detail``, else
+    ``corrupt``) says why in a stable code; ``params`` add what the message names (members, encodings)."""
+    if reason is None:
+        reason = next((code for prefix, code in DETAIL_REASONS if detail.startswith(prefix)), "corrupt")
+        if ": " in detail and reason in ("several_datasets", "missing_parts"):
+            params.setdefault("members", detail.split(": ", 1)[1])
+        elif reason == "missing_parts":
+            params.setdefault("members", detail.removeprefix("shapefile is missing ").replace(" and ", ", "))
+    return ReadError([error("unreadable", params={"file": name, "detail": detail, "reason": reason, **params})])
 
 
 def short_detail(prefix: str, exc: BaseException) -> str:

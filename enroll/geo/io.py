@@ -7,12 +7,10 @@ escapes :func:`read_zoning_file`.
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import json
 import math
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,12 @@ from .crs import (
     gcj02_to_wgs84_array,
     is_legacy_datum,
     to_wgs84_transformer,
+)
+from .encoding import (
+    DETECTED_ENCODINGS,
+    codepage_encoding,
+    detect_dbf_encoding,
+    encoding_error,
 )
 from .findings import Finding, ReadError, error, short_detail, unreadable, warning
 from .kml import read_kml
@@ -135,9 +139,29 @@ def _read(path: Path, name: str, crs: str | None, gcj02: bool, limits: ArchiveLi
     if fmt == "zip":
         with tempfile.TemporaryDirectory(prefix="enroll-geo-") as tmp:
             inner, inner_fmt = extract_zip(path, name, Path(tmp), limits)
-            raw = _read_format(inner, inner_fmt, name)
+            try:
+                raw = _read_format(inner, inner_fmt, name)
+            except ReadError as exc:
+                _name_members(exc, path)
+                raise
             return _finish(raw, name, crs, gcj02)
     return _finish(_read_format(path, fmt, name), name, crs, gcj02)
+
+
+def _name_members(exc: ReadError, archive: Path) -> None:
+    """Findings about a member extracted from ``archive`` (as ``layer.dbf``) name it as the archive does."""
+    import zipfile
+
+    with zipfile.ZipFile(archive) as zf:
+        names = [n for n in zf.namelist() if not n.endswith("/")]
+    shp = next((os.path.splitext(n)[0] for n in names if n.lower().endswith(".shp")), None)
+    for finding in exc.findings:
+        for key in ("member", "cpg"):
+            extracted = finding.params.get(key)
+            if extracted and extracted.startswith("layer."):
+                ext = os.path.splitext(extracted)[1].lower()
+                finding.params[key] = next((n for n in names if n.lower().endswith(ext)
+                                            and (shp is None or os.path.splitext(n)[0] == shp)), extracted)
 
 
 def _detect_format(path: Path, name: str) -> str:
@@ -185,74 +209,6 @@ def _sidecar(shp: Path, ext: str) -> Path | None:
     return None
 
 
-_GB_LABELS = {"GBK", "CP936", "936", "ANSI936", "GB2312", "GB18030", "EUCCN"}
-
-
-def _codepage_encoding(label: str) -> tuple[str, str] | None:
-    """Map a .cpg label to (codec for GDAL, label to report), or None if unusable."""
-    key = re.sub(r"[\s_-]", "", label).upper()
-    if key in _GB_LABELS:
-        return "GB18030", ("GB18030" if key == "GB18030" else "GBK")
-    if key in {"UTF8", "65001"}:
-        return "UTF-8", "UTF-8"
-    match = re.fullmatch(r"(?:ISO)?8859(\d+)", key)
-    codec = f"ISO-8859-{match.group(1)}" if match else (f"CP{key}" if key.isdigit() else label.strip())
-    try:
-        codecs.lookup(codec)
-    except LookupError:
-        return None
-    return codec, codec.upper()
-
-
-def _dbf_string_values(dbf: Path, max_records: int = 20000) -> list[bytes]:
-    """Raw bytes of field names and character field values of a .dbf file."""
-    data = dbf.read_bytes()
-    if len(data) < 32:
-        return []
-    n_records = int.from_bytes(data[4:8], "little")
-    header_len = int.from_bytes(data[8:10], "little")
-    record_len = int.from_bytes(data[10:12], "little")
-    values, spans, offset = [], [], 1
-    for pos in range(32, header_len - 1, 32):
-        desc = data[pos : pos + 32]
-        if len(desc) < 32 or desc[0] == 0x0D:
-            break
-        values.append(desc[:11].split(b"\x00", 1)[0])
-        width = desc[16]
-        if desc[11:12] in (b"C", b"M"):
-            spans.append((offset, width))
-        offset += width
-    for rec in range(min(n_records, max_records)):
-        start = header_len + rec * record_len
-        values.extend(data[start + o : start + o + w].rstrip(b" \x00") for o, w in spans)
-    return [v for v in values if v]
-
-
-def _decodes(values: list[bytes], codec: str) -> bool:
-    # Incremental decoding tolerates a multi-byte character cut at a field's end.
-    try:
-        for value in values:
-            codecs.getincrementaldecoder(codec)().decode(value, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_dbf_encoding(dbf: Path) -> tuple[str, str]:
-    """Guess a .dbf's text encoding: UTF-8 if it decodes strictly, else GB18030."""
-    values = _dbf_string_values(dbf)
-    if all(v.isascii() for v in values) or _decodes(values, "utf-8"):
-        return "UTF-8", "UTF-8"
-    if _decodes(values, "gb18030"):
-        return "GB18030", "GBK"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(b"\n".join(values)).best()
-    if best is not None:
-        return best.encoding, best.encoding.upper()
-    return "ISO-8859-1", "ISO-8859-1"
-
-
 SHAPEFILE_MAGIC = b"\x00\x00\x27\x0a"
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 
@@ -273,9 +229,21 @@ def _read_shapefile(shp: Path, name: str) -> _Raw:
     if not (_starts_with(shp, SHAPEFILE_MAGIC) and _starts_with(_sidecar(shp, ".shx"), SHAPEFILE_MAGIC)):
         raise unreadable(name, "not an ESRI shapefile (bad .shp/.shx header)")
     cpg = _sidecar(shp, ".cpg")
-    found = _codepage_encoding(cpg.read_bytes()[:64].decode("ascii", "ignore")) if cpg else None
+    found = codepage_encoding(cpg.read_bytes()[:64].decode("ascii", "ignore")) if cpg else None
     codec, label = found or detect_dbf_encoding(dbf)
-    geoms, props, crs = _read_ogr(shp, None, codec, name)
+    try:
+        geoms, props, crs = _read_ogr(shp, None, codec, name)
+    except UnicodeDecodeError as exc:
+        # detection reads the first records only: a file whose later ones tell otherwise is detected
+        # again from all of them (a declared .cpg is not second-guessed)
+        again = detect_dbf_encoding(dbf, max_records=None) if found is None else (codec, label)
+        if again[0] == codec:
+            raise encoding_error(name, dbf, cpg if found else None, label, exc) from exc
+        codec, label = again
+        try:
+            geoms, props, crs = _read_ogr(shp, None, codec, name)
+        except UnicodeDecodeError as exc_again:
+            raise encoding_error(name, dbf, None, label, exc_again) from exc_again
     return _Raw(geoms, props, crs, "shapefile", label)
 
 
@@ -403,8 +371,12 @@ def _parse_feature(obj: dict) -> dict:
 def _read_geojson(path: Path, name: str) -> _Raw:
     try:
         text, encoding = _decode_text(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise unreadable(name, short_detail("text encoding", exc), reason="encoding", member=None,
+                         tried=list(DETECTED_ENCODINGS)) from exc
+    try:
         obj = json.loads(text, object_hook=_parse_feature)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except ValueError as exc:
         raise unreadable(name, short_detail("invalid json", exc)) from exc
     del text
     if not isinstance(obj, dict):

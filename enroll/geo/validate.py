@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyproj
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -164,11 +165,11 @@ def _repair_geometry(index: int, geom, label, frame: MetricFrame) -> tuple[BaseG
     return repaired, finding
 
 
-def _resolve_names(index: int, value, lookup: dict[str, str], geom) -> tuple[list[str], list[Finding]]:
+def _resolve_names(index: int, value, lookup: dict[str, str], geom, field_name: str) -> tuple[list[str], list[Finding]]:
     """Map written names to known school names; unknown or blank names become errors (located on ``geom``)."""
     written = split_school_names(value)
     if not written:
-        return [], [error("empty_school", feature=index, location=_rep_location(geom))]
+        return [], [error("empty_school", feature=index, location=_rep_location(geom), params={"field": field_name})]
     names, findings = [], []
     for name in written:
         known = lookup.get(_name_key(name))
@@ -213,7 +214,8 @@ def _collect(read: ReadResult, school_field, lookup, frame) -> tuple[list[ZoneCa
             findings.append(geom_finding)
         names: list[str] = []
         if school_field is not None:  # locations (a point on the zone) only where a finding needs one
-            names, name_findings = _resolve_names(feat.index, feat.properties.get(school_field), lookup, geom)
+            names, name_findings = _resolve_names(feat.index, feat.properties.get(school_field), lookup, geom,
+                                                  school_field)
             findings.extend(name_findings)
             entries.append((feat.index, names, geom))
         if geom is not None:
@@ -263,7 +265,8 @@ def validate_zones(
     field_name = detect_school_field(properties, school_field)
     if field_name is None:
         available = sorted({str(k) for p in properties for k in p})
-        findings.append(error("missing_school_field", params={"field": school_field, "available": available}))
+        findings.append(error("missing_school_field", params={
+            "field": school_field, "available": available, "tried": SCHOOL_FIELD_CANDIDATES}))
     lookup = {_name_key(name): name for name in schools}
     boundary = _clean_boundary(boundary)
     frame = MetricFrame([f.geometry for f in read.features] + [boundary])
@@ -295,4 +298,34 @@ def validate_zones(
         if suspicion is not None:
             findings.append(suspicion)
     stats = _stats(len(read.features), zones, covered, district)
+    if boundary is not None:
+        stats["far"] = far_from_district(geoms, boundary)
     return ValidationReport(zones, sort_findings(findings), field_name, stats)
+
+
+FAR_KM = 5.0  # zones this far outside the district are most likely in the wrong place altogether
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def far_from_district(geoms: np.ndarray, boundary: BaseGeometry, min_km: float = FAR_KM) -> dict | None:
+    """How many zones lie wholly outside the district, more than ``min_km`` from it, and their median
+    geodesic distance from it in km: a wrong coordinate system or the wrong file (a zone a few
+    metres outside is a drawing problem, reported as ``outside_district``). None when there are none.
+
+    The nearest points are found in lon/lat, then measured on the WGS84 ellipsoid, which is
+    exact where it matters (the distance, not which points are nearest, is what is reported).
+    """
+    if not len(geoms):
+        return None
+    shapely.prepare(boundary)
+    apart = geoms[~shapely.intersects(boundary, geoms)]
+    if not len(apart):
+        return None
+    lines = shapely.shortest_line(apart, boundary)
+    starts, ends = shapely.get_point(lines, 0), shapely.get_point(lines, 1)
+    _, _, metres = GEOD.inv(shapely.get_x(starts), shapely.get_y(starts), shapely.get_x(ends), shapely.get_y(ends))
+    km = np.asarray(metres, dtype=float) / 1000.0
+    far = km[km > min_km]
+    if not len(far):
+        return None
+    return {"zones": len(far), "of": len(geoms), "distance_km": round(float(np.median(far)), 1)}

@@ -4,7 +4,8 @@
 先审后发; each of its revisions owns one ``ZoningPlan``, the version's content: the official 划片
 text of each school (``ZoneText``, parsed into ``ZoneRule`` clauses), polygons (``Zone``), or both.
 A draft's plan is edited in place; once submitted it never changes. An uploaded file whose
-validation found errors is kept as a plan without a revision, for its report only.
+validation finds errors is not kept (only its audit event is); plans without a revision are such
+files kept by earlier versions, for their report only, until discarded.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ zone_schools = Table(
     Column("school_id", ForeignKey("schools.id"), primary_key=True),
 )
 
-INVALID = "invalid"  # the status of an upload that failed validation: never in any revision
+INVALID = "invalid"  # the status of an upload that failed validation: never in any revision, never saved now
 
 
 class Zoning(PublishedMixin, db.Model):

@@ -39,7 +39,7 @@ from enroll.zoning.models import (
     ZoningPlan,
     zone_schools,
 )
-from enroll.zoning.report import refresh_report
+from enroll.zoning.report import refresh_report, report_summary
 
 if TYPE_CHECKING:
     from enroll.geo.compare import SchoolChange
@@ -117,11 +117,16 @@ def _before_discard(item: Zoning, revision) -> None:
         db.session.flush()
 
 
+def _redraft(actor, item: Zoning, revision, note: str, context: Context):
+    """Republishing a withdrawn version: a draft with a copy of its plan (each revision owns its plan)."""
+    return save_plan(actor, item, draft_plan(actor, item), "republish", note, context, source=revision.number)
+
+
 ZONING = content.register(content.ContentKind(
     name="zoning", model=Zoning, permission="zoning", label=_l("招生范围（划片）"),
     fields={"texts": _l("有划片文字的学校数"), "zones": _l("片区数"), "digest": _l("划片内容")},
     apply=_apply, title=_title, html_fields=(), private_fields=("digest",), computed_fields=("digest",),
-    before_submit=_before_submit, before_discard=_before_discard, before_publish=_before_publish,
+    before_submit=_before_submit, before_discard=_before_discard, before_publish=_before_publish, redraft=_redraft,
     edit_endpoint="bureau.rules", edit_args=lambda item: {"code": item.district.code},
     public_endpoint="zoning.zoning_map",
     public_args=lambda item: {"code": item.district.code, "year": item.year, "stage": item.stage},
@@ -216,44 +221,27 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     :param max_file_bytes: the largest file read (ENROLL_MAX_ZONING_FILE_MB; None: the reader's default).
     :param max_check_work: the most work checking zones against each other may take (web uploads:
         ENROLL_MAX_ZONING_CHECK_MILLIONS; None: no limit, as for the CLI); see ``validate_zones``.
+    :returns: the scope's draft plan; or, for a file with errors, a plan that is never saved (``id``
+        None, status ``invalid``) carrying the report to show.
+    :raises Conflict: while a version is in review or out for comment (see ``draft_plan``).
 
     A file without errors becomes the polygons of the scope's draft (started from what is
     published when there is none): the draft's 划片 text stays as it was. A file with errors
-    changes no draft and nothing published: it is kept as a plan of status ``invalid`` for its
-    report, to be read and discarded.
+    leaves no trace but its audit event (``zoning.import_refused``, with the counts per finding
+    code): no plan, no draft, no revision, no version number; nothing published changes.
     """
     district = get_district(district_code)
     authorize(actor, "zoning.edit", district.id)
     check_scope(year, stage)
     filename = (filename or Path(path).name)[:255]
     schools = {s.name: s for s in schools_of(district.id, stage)}
-    from enroll.geo.io import ReadError, read_zoning_file  # pyproj, GDAL: imported for an upload only
-    from enroll.geo.validate import validate_zones
-
-    try:
-        limit = {} if max_file_bytes is None else {"max_file_bytes": max_file_bytes}
-        read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02, **limit)
-    except ReadError as exc:
-        read, findings, stats, candidates = None, exc.findings, {}, []
-    else:
-        report = validate_zones(read, school_field=school_field, max_check_work=max_check_work,
-                                schools={n: s.point for n, s in schools.items()}, boundary=district.boundary)
-        findings, candidates = report.findings, report.zones
-        stats = dict(report.stats, encoding=read.encoding, gcj02=gcj02)
-    zone_report = {"findings": [f.to_dict() for f in findings], "stats": stats}
+    read, zone_report, candidates = _read_and_validate(path, filename, district, schools, crs=crs, gcj02=gcj02,
+                                                       school_field=school_field, max_file_bytes=max_file_bytes,
+                                                       max_check_work=max_check_work)
     zones = [Zone(feature_index=c.index, kind=c.kind, geometry=c.geometry, label="、".join(c.school_names),
                   schools=[schools[n] for n in c.school_names if n in schools]) for c in candidates]
-    if any(f.severity == ERROR for f in findings):
-        plan = ZoningPlan(district=district, district_id=district.id, year=int(year), stage=stage,
-                          created_by=actor, zones=zones, zone_report=zone_report)
-        _set_source(plan, read, filename, school_field)
-        refresh_report(plan)
-        db.session.add(plan)
-        db.session.flush()
-        record(actor, "zoning.import", "zoning_plan", plan.id, context=context,
-               detail={"file": filename, "errors": plan.error_count, "warnings": plan.warning_count})
-        db.session.commit()
-        return plan
+    if any(f["severity"] == ERROR for f in zone_report["findings"]):
+        return _refuse_upload(actor, district, year, stage, zones, zone_report, read, filename, school_field, context)
 
     def write() -> ZoningPlan:
         item = zoning_of(district, year, stage, create=True)
@@ -266,6 +254,36 @@ def import_plan(actor, district_code: str, year: int, stage: str, path, *, filen
     return content.commit_or_conflict(write)  # a race with another editor's edit of the scope: 409, not 500
 
 
+def _read_and_validate(path, filename: str, district, schools: dict, *, crs, gcj02, school_field, max_file_bytes,
+                       max_check_work):
+    """(what was read or None, the polygons' report, the zone candidates) of a zoning file."""
+    from enroll.geo.io import ReadError, read_zoning_file  # pyproj, GDAL: imported for an upload only
+    from enroll.geo.validate import validate_zones
+
+    try:
+        limit = {} if max_file_bytes is None else {"max_file_bytes": max_file_bytes}
+        read = read_zoning_file(path, filename=filename, crs=crs, gcj02=gcj02, **limit)
+    except ReadError as exc:
+        return None, {"findings": [f.to_dict() for f in exc.findings], "stats": {}}, []
+    report = validate_zones(read, school_field=school_field, max_check_work=max_check_work,
+                            schools={n: s.point for n, s in schools.items()}, boundary=district.boundary)
+    stats = dict(report.stats, encoding=read.encoding, gcj02=gcj02)
+    return read, {"findings": [f.to_dict() for f in report.findings], "stats": stats}, report.zones
+
+
+def _refuse_upload(actor, district, year: int, stage: str, zones: list[Zone], zone_report: dict, read,
+                   filename: str, school_field: str | None, context: Context) -> ZoningPlan:
+    """Audit a file refused for its errors (commits) and return its report in a plan never saved."""
+    plan = ZoningPlan(district=district, district_id=district.id, year=int(year), stage=stage,
+                      created_by=actor, zones=zones, zone_report=zone_report)
+    _set_source(plan, read, filename, school_field)
+    refresh_report(plan)
+    record(actor, "zoning.import_refused", "zoning_scope", f"{district.code}/{int(year)}/{stage}", context=context,
+           detail={"file": filename, "format": plan.source_format, **report_summary(plan.report)})
+    db.session.commit()
+    return plan
+
+
 def _set_source(plan: ZoningPlan, read, filename: str, school_field: str | None) -> None:
     plan.source_filename = filename
     plan.source_format = read.format if read is not None else ""
@@ -274,7 +292,8 @@ def _set_source(plan: ZoningPlan, read, filename: str, school_field: str | None)
 
 
 def discard_upload(actor, plan_id: int, *, context: Context = Context()) -> None:
-    """Delete an upload that failed validation (drafts are discarded through the review workflow)."""
+    """Delete an upload that failed validation, kept by an earlier version of ``import_plan`` (drafts
+    are discarded through the review workflow)."""
     plan = get_plan(actor, plan_id)
     authorize(actor, "zoning.edit", plan.district_id)
     if plan.revision_id is not None:

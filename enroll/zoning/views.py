@@ -21,9 +21,9 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import escape
 
-from enroll.core.errors import BadRequest, Invalid, NotFound
-from enroll.core.page_cache import cached_page
+from enroll.core.errors import BadRequest, Conflict, Invalid, NotFound
 from enroll.core.i18n import _
+from enroll.core.page_cache import cached_page
 from enroll.core.security import can
 from enroll.core.text import to_csv
 from enroll.core.web import problem_lines, request_context, today
@@ -33,10 +33,11 @@ from enroll.lookup.index import published_version
 from enroll.lookup.services import cross_check, lookup_in_plan
 from enroll.review.forms import ActionForm, ReasonForm
 from enroll.schools.services import schools_of
-from enroll.zoning import public as zoning_public
 from enroll.zoning import consultations, services, texts, years
+from enroll.zoning import public as zoning_public
 from enroll.zoning.forms import ConsultationForm, RulesForm, UploadForm, YearForm
 from enroll.zoning.messages import annotate
+from enroll.zoning.report import report_view
 
 public = Blueprint("zoning", __name__)
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
@@ -182,48 +183,69 @@ def dashboard():
 
 @bp.route("/d/<code>/upload", methods=["GET", "POST"])
 def upload(code: str):
+    """Upload a zoning file: without errors it becomes the draft's polygons (to the plan page); with
+    errors, or refused (a version in review: 409), the form comes back with what was typed and the
+    report, summary first (nothing is kept of such a file but its audit event)."""
     district = get_district(code)
     if not can(current_user, "zoning.edit", district.id):
         abort(403)
-    limit = current_app.config["MAX_ZONING_FILE_BYTES"]  # the request's own: config BODY_LIMITS
-    form = UploadForm()
+    form, refused, problem = UploadForm(), None, None
     if form.validate_on_submit():
-        original = "".join(ch for ch in form.file.data.filename or "upload" if ch.isprintable())[:200]
-        suffix = Path(original).suffix.lower()
-        with tempfile.TemporaryDirectory(prefix="enroll-upload-") as tmp:
-            # a known suffix helps format detection; anything else is sniffed from the content
-            path = Path(tmp) / f"upload{suffix if suffix in UPLOAD_SUFFIXES else ''}"
-            form.file.data.save(path)
-            plan = services.import_plan(
-                current_user, code, form.year.data, form.stage.data, path, filename=original,
-                crs=form.crs.data or None, gcj02=form.gcj02.data, school_field=form.school_field.data or None,
-                note=form.note.data or "", max_file_bytes=limit,
-                max_check_work=current_app.config["MAX_ZONING_CHECK_WORK"], context=request_context())
-        return redirect(url_for("bureau.plan", plan_id=plan.id))
-    return render_template("bureau/upload.html", district=district, form=form), 200 if not form.errors else 422
+        try:
+            plan = _import_upload(form, code)
+        except (Conflict, Invalid) as exc:
+            problem, status = exc.message, exc.status
+        else:
+            if not plan.error_count:
+                return redirect(url_for("bureau.plan", plan_id=plan.id))
+            refused, status = plan, 422
+    else:
+        status = 422 if form.errors else 200
+    report = report_view(refused.report) if refused is not None else None
+    return render_template("bureau/upload.html", district=district, form=form, refused=refused, report=report,
+                           problem=problem), status
+
+
+def _import_upload(form: UploadForm, code: str):
+    """The uploaded file, saved to a private folder, read and validated (``services.import_plan``)."""
+    original = "".join(ch for ch in form.file.data.filename or "upload" if ch.isprintable())[:200]
+    suffix = Path(original).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="enroll-upload-") as tmp:
+        # a known suffix helps format detection; anything else is sniffed from the content
+        path = Path(tmp) / f"upload{suffix if suffix in UPLOAD_SUFFIXES else ''}"
+        form.file.data.save(path)
+        cfg = current_app.config
+        return services.import_plan(
+            current_user, code, form.year.data, form.stage.data, path, filename=original,
+            crs=form.crs.data or None, gcj02=form.gcj02.data, school_field=form.school_field.data or None,
+            note=form.note.data or "", max_file_bytes=cfg["MAX_ZONING_FILE_BYTES"],  # the request's own: BODY_LIMITS
+            max_check_work=cfg["MAX_ZONING_CHECK_WORK"], context=request_context())
 
 
 @bp.route("/d/<code>/rules", methods=["GET", "POST"])
 def rules(code: str):
-    """Paste the official 划片 text (the same CSV as ``flask zones import-rules``) into the drafts."""
+    """Paste the official 划片 text (the same CSV as ``flask zones import-rules``) into the drafts.
+    A refusal (422: the text names a problem; 409: a version in review, or another editor's change)
+    brings the form back with the pasted text and the reason."""
     district = get_district(code)
     if not can(current_user, "zoning.edit", district.id):
         abort(403)
-    form, problems = RulesForm(), []
+    form, problems, status = RulesForm(), [], 200
     if form.validate_on_submit():
         try:
             done = texts.import_texts(current_user, code, form.year.data, form.text.data.encode("utf-8"),
                                       filename=_("粘贴的划片文字"), replace_all=form.replace_all.data,
                                       note=form.note.data or "", context=request_context())
-        except Invalid as exc:  # the paste stays in the form, with every problem named
-            problems = problem_lines(exc)
+        except (Invalid, Conflict) as exc:  # the paste stays in the form, with every problem named
+            problems, status = problem_lines(exc), exc.status
         else:
             for result in done:
                 flash(_("%(stage)s：%(updated)d 所学校的文字已更新，%(unchanged)d 所未变，%(removed)d 所学校失去了划片文字。",
                         stage=services.STAGE_LABELS[result.plan.stage], updated=result.updated,
                         unchanged=result.unchanged, removed=result.removed), "warning" if result.removed else "info")
             return redirect(url_for("bureau.plan", plan_id=done[0].plan.id))
-    status = 422 if form.errors or problems else 200
+    elif form.errors:
+        status = 422
     return render_template("bureau/rules.html", district=district, form=form, problems=problems), status
 
 
@@ -252,8 +274,9 @@ def plan(plan_id: int):
             answer = lookup_in_plan(current_user, plan.id, address)
         except BadRequest as exc:
             problem = exc.message
+    report = report_view(plan.report, code=request.args.get("code"), page=request.args.get("page", 1, type=int))
     return render_template(
-        "bureau/plan.html", plan=plan, review=review, findings=annotate(plan.report.get("findings", [])),
+        "bureau/plan.html", plan=plan, review=review, report=report,
         map=parts, revision=plan.revision, address=address, answer=answer, problem=problem,
         action_form=ActionForm(), reason_form=ReasonForm(), consultation_form=ConsultationForm(),
         consultation=consultations.consultation_of_plan(plan.id),

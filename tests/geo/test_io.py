@@ -139,7 +139,7 @@ def test_kml_placemarks_extended_data_and_rings(data_dir, reference):
 def test_kml_with_entities_is_refused(data_dir):
     findings = read_error(data_dir / "billion_laughs.kml")
     assert findings[0].code == "unreadable"
-    assert findings[0].params == {"file": "billion_laughs.kml", "detail": "xml entities refused"}
+    assert findings[0].params == {"file": "billion_laughs.kml", "detail": "xml entities refused", "reason": "xml_entities"}
 
 
 def test_kml_external_entity_is_refused(tmp_path):

@@ -162,7 +162,8 @@ def test_missing_school_field(data_dir, district):
     boundary, schools = district
     report = validate_zones(read_zoning_file(data_dir / "no_school_field.geojson"), schools=schools)
     [missing] = by_code(report, "missing_school_field")
-    assert missing.feature is None and missing.params == {"field": None, "available": ["编号"]}
+    assert missing.feature is None and missing.params["field"] is None and missing.params["available"] == ["编号"]
+    assert missing.params["tried"][:2] == ["学校名称", "学校"]  # what was looked for, for the message
     assert by_code(report, "empty_school") == []  # reported once, not per feature
     assert report.school_field is None and report.findings[0] is missing
 

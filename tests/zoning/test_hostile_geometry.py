@@ -26,7 +26,7 @@ def test_a_huge_self_crossing_polygon_is_refused_quickly_not_repaired(editor, tm
     plan = zoning.import_plan(editor, "990101", 2026, "primary", path)
     assert time.process_time() - started < 20  # far below the worker timeout (repairing it: minutes)
 
-    assert plan.status == "invalid" and plan.revision is None  # kept for its report only
+    assert plan.status == "invalid" and plan.id is None  # refused: its report is returned, nothing is kept
     [finding] = [f for f in annotate(plan.report["findings"]) if f["code"] == "invalid_geometry"]
     assert finding["feature"] == 1 and finding["params"]["vertices"] == 100_001
     assert "100001" in finding["message"] and "GIS" in finding["message"]
@@ -58,8 +58,8 @@ def test_zones_piled_on_each_other_are_refused_before_the_check_that_would_take_
     response = client.post("/bureau/d/990101/upload", content_type="multipart/form-data", data={
         "year": "2026", "stage": "primary", "file": (io.BytesIO(piled_zones(120, 200)), "zones.geojson")})
     assert time.process_time() - started < 10
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "片区交叠过多" in page and "7140 对" in page and "flask zones import" in page
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "片区交叠过多" in page and "7140 对" in page and "flask zones import" in page
     assert 'value="submit"' not in page
 
     demo = client.post("/bureau/d/990101/upload", content_type="multipart/form-data", data={
