@@ -33,3 +33,21 @@ def _n(string: str, num: int, **variables) -> _Text:
     """A message with a count, ``%(num)d``, translated at render time. Chinese has one plural form,
     so the source text serves as singular and plural; the English catalogue gives both forms."""
     return _Text(flask_babel.ngettext, string, string, num, **variables)
+
+
+class PerLocale:
+    """A text the bureau wrote in Chinese and perhaps in other languages (``{locale: text}``), shown
+    in the reader's locale when rendered, else in Chinese (``zh_Hans``); traditional readers get
+    the Chinese, converted with the rest of the page."""
+
+    def __init__(self, texts: dict[str, str]):
+        self.texts = texts
+
+    def __str__(self) -> str:
+        return self.texts.get(str(flask_babel.get_locale())) or self.texts.get("zh_Hans", "")
+
+    def __html__(self):
+        return escape(str(self))
+
+    def __bool__(self) -> bool:
+        return any(self.texts.values())

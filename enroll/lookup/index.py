@@ -36,7 +36,7 @@ from enroll.districts import contacts
 from enroll.districts.services import district_summaries
 from enroll.extensions import db
 from enroll.geo.locate import STRtreeLocator, ZoneLocator
-from enroll.lookup import gazetteer
+from enroll.lookup import gazetteer, guidance
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.postgis import PostGISLocator
 from enroll.zoning.rules import PlanInfo, RuleIndex, ZoneEntry, build_rule_index, zone_entries
@@ -54,7 +54,8 @@ class DistrictInfo:
     name: str
     phone: str
     current_year: int | None  # as the bureau set it (None: derived from what is published)
-    consult_phone: str = ""   # the number a parent should ring (``districts.contacts.consult_phone``)
+    consult_phone: str = ""   # the number a parent should ring (as ``districts.contacts.consult_phone``)
+    placement: tuple[tuple[str, str], ...] = ()  # (locale, text): how a 多校划片 zone's children are placed
 
 
 @dataclass
@@ -90,6 +91,7 @@ class LookupIndex:
 
     points: LRUCache = field(default_factory=lambda: LRUCache(maxsize=POINTS_CACHED), repr=False, compare=False)
     points_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    name_indexes: dict = field(default_factory=dict, repr=False, compare=False)  # by district: guidance.NameIndex
 
     def find_point(self, district, parts) -> tuple[float, float] | None:
         """``gazetteer.find_point``, remembered while this index is current (its version names the gazetteer's)."""
@@ -101,6 +103,17 @@ class LookupIndex:
         with self.points_lock:
             self.points[key] = point
         return point
+
+    def similar_names(self, district_id: int, name: str | None) -> list[str]:
+        """The road, estate or village names of the district a parent who typed ``name`` probably
+        meant (its gazetteer's and its clauses'). Read on the first address not found in the
+        district, then kept with this index (a gazetteer import or publication replaces it)."""
+        with self.points_lock:
+            index = self.name_indexes.get(district_id)
+            if index is None:
+                index = self.name_indexes[district_id] = guidance.NameIndex(
+                    guidance.district_names(district_id) | self.names.get(district_id, frozenset()))
+        return index.similar(name)
 
     def may_reach(self, district_id: int, lon: float, lat: float) -> bool:
         """Whether a point can be in or near a zone of the district (False: its answer is empty)."""
@@ -160,9 +173,19 @@ def build_plan_index(orm_plan: ZoningPlan, info: PlanInfo, kind: str) -> PlanInd
     return PlanIndex(info, build_rule_index(orm_plan), entries, memory)
 
 
+def _district_info(row) -> DistrictInfo:
+    """A district as lookups answer for it: with its published contact's phone and placement rules."""
+    bare = DistrictInfo(*row)
+    contact = contacts.published_contact(bare.id)
+    placement = getattr(contact, "placement", "") if contact is not None else ""
+    english = ((contact.translations or {}).get("en") or {}).get("placement") if placement else None
+    texts = (("zh_Hans", placement),) + ((("en", english),) if english else ()) if placement else ()
+    return DistrictInfo(*row, (contact or bare).phone, texts)  # contacts.consult_phone, one query fewer
+
+
 def _build(previous: LookupIndex | None, version: int | None, generation: int) -> tuple[LookupIndex, int]:
     kind = _locator_kind()
-    districts = tuple(DistrictInfo(*row, contacts.consult_phone(DistrictInfo(*row))) for row in district_summaries())
+    districts = tuple(_district_info(row) for row in district_summaries())
     plans: dict[int, list[PlanInfo]] = {d.id: [] for d in districts}
     indexes, built = {}, 0
     published = all_published_plans()  # newest year first

@@ -18,5 +18,6 @@ def lookup_to_dict(result) -> dict:
                                "stage": m.plan.stage, "version": m.plan.version}},
         } for m in result.matches],
         "caveats": [{"code": c.code, "message": str(c.message)} for c in result.caveats],
+        "suggestions": list(result.suggestions),
         "later": [lookup_to_dict(later) for later in result.later],
     }

@@ -48,7 +48,9 @@ def test_text_lookup_answers_with_school_stage_basis_and_plan(client, published)
     assert "122-160号（双号）" in match["basis"]["text"]
     assert match["basis"]["plan"] == {"id": published.id, "district": "990101", "year": 2026, "stage": "primary",
                                       "version": published.version}
-    assert data["caveats"] == []
+    [shared] = data["caveats"]  # 多校划片: both schools named, and where to learn how a child is placed
+    assert shared["code"] == "multi_school" and "青溪区文澜小学、青溪区崇文小学" in shared["message"]
+    assert data["suggestions"] == []
 
 
 @both_databases
