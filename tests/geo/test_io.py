@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pyproj
 import pytest
 import shapely
@@ -92,6 +93,38 @@ def test_utf8_shapefile_without_cpg_is_detected(data_dir, tmp_path):
     result = read_zoning_file(write_zip(tmp_path / "utf8.zip", members))
     assert result.encoding == "UTF-8"
     assert result.features[5].properties["学校"] == CLEAN_NAMES[5]
+
+
+def test_a_gbk_table_whose_first_20000_records_are_ascii_is_still_read_as_gbk(tmp_path):
+    """Detection reads the first 20,000 records; a GBK name after them made GDAL fail in UTF-8
+    ("'utf-8' codec can't decode ..."): the whole table is looked at again, and read as GBK."""
+    import geopandas as gpd
+
+    count = 20_001
+    names = ["school"] * (count - 1) + [CLEAN_NAMES[0]]
+    frame = gpd.GeoDataFrame({"学校名称": names}, geometry=shapely.box(
+        np.full(count, 120.15), np.full(count, 30.25), np.full(count, 120.16), np.full(count, 30.26)), crs=4326)
+    frame.to_file(tmp_path / "划片.shp", encoding="GBK")
+    (tmp_path / "划片.cpg").unlink()
+    members = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = read_zoning_file(write_zip(tmp_path / "late.zip", members))
+    assert result.encoding == "GBK" and result.features[-1].properties["学校名称"] == CLEAN_NAMES[0]
+
+
+def test_a_table_not_in_its_cpg_encoding_is_refused_naming_member_cpg_and_likely_encoding(data_dir, tmp_path):
+    members = members_of(data_dir / "clean_gbk_nocpg.zip")
+    members["划片.cpg"] = b"UTF-8"
+    [finding] = read_error(write_zip(tmp_path / "declared.zip", members))
+    params = finding.params
+    assert (finding.code, params["reason"], params["member"], params["cpg"]) == ("unreadable", "encoding", "划片.dbf", "划片.cpg")
+    assert (params["tried"], params["likely"]) == (["UTF-8"], "GBK")
+
+
+def test_a_geojson_in_no_known_encoding_names_the_encodings_tried(tmp_path):
+    path = tmp_path / "zones.geojson"
+    path.write_bytes('{"type": "FeatureCollection", "features": [], "name": "'.encode() + b"\x82\x20\xff" + b'"}')
+    [finding] = read_error(path)
+    assert finding.params["reason"] == "encoding" and finding.params["tried"] == ["UTF-8", "GBK/GB18030"]
 
 
 def test_shp_given_directly_with_sidecars(data_dir, tmp_path):

@@ -6,8 +6,10 @@ import json
 import time
 
 import numpy as np
+import pyproj
 import pytest
 import shapely
+import shapely.affinity
 from shapely.geometry import Point, box, mapping
 
 from enroll.geo.findings import Finding
@@ -254,3 +256,18 @@ def test_thousand_zone_partition_is_fast_and_clean(tmp_path):
     assert elapsed < 10.0
     assert report.findings == []
     assert report.stats["zones"] == 1000 and report.stats["coverage_ratio"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_zones_far_from_the_district_are_measured_on_the_ellipsoid(district):
+    """Zones in New York for a district in Hangzhou: how many and how far (geodesic, km); none for
+    zones just over the boundary."""
+    from enroll.geo.validate import far_from_district
+
+    boundary, _schools = district
+    far = np.array([shapely.box(-74.0 + i * 0.01, 40.7, -73.99 + i * 0.01, 40.71) for i in range(3)], dtype=object)
+    near = shapely.affinity.translate(boundary, 0.001, 0.0)  # 100 m to the east: a drawing problem
+    found = far_from_district(np.concatenate([far, [near]]), boundary)
+    corner_x, corner_y = boundary.exterior.coords[0]
+    direct = pyproj.Geod(ellps="WGS84").inv(-74.0, 40.7, corner_x, corner_y)[2] / 1000
+    assert (found["zones"], found["of"]) == (3, 4) and abs(found["distance_km"] - direct) < 50
+    assert far_from_district(np.array([near], dtype=object), boundary) is None
