@@ -123,12 +123,15 @@ class SchoolMarkers(MacroElement):
 
 
 class ClickLookup(MacroElement):
-    """Clicking the map asks the lookup API about that point (``static/js/lookup.js``)."""
+    """Clicking the map asks the lookup API about that point and pins it (``static/js/lookup.js``,
+    which also finds the map as ``window.enrollMap`` to show the phone's location)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
+        window.enrollMap = {{ this._parent.get_name() }};
         {{ this._parent.get_name() }}.on("click", function(e) {
-            enrollLookupPoint({{ this.api_url|tojson }}, e.latlng.lng, e.latlng.lat, {{ this.target_id|tojson }});
+            enrollLookupPoint({{ this.api_url|tojson }}, e.latlng.lng, e.latlng.lat, {{ this.target_id|tojson }},
+                              {{ this._parent.get_name() }});
         });
         {% endmacro %}
     """)

@@ -47,7 +47,7 @@ def test_the_lookup_page_answers_by_map_and_by_typing_under_the_strict_policy(li
     page.locator("#answer p").first.wait_for(timeout=5000)
     page.get_by_role("textbox", name="住址").fill("学院路130号")
     page.get_by_role("textbox", name="住址").press("Enter")
-    page.locator("#answer").get_by_text("青溪区文澜小学").wait_for(timeout=5000)
+    page.locator("#answer").get_by_role("link", name="青溪区文澜小学").wait_for(timeout=5000)
 
 
 def test_my_location_runs_from_the_sites_own_script(live_server, browser):
