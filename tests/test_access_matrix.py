@@ -45,6 +45,15 @@ MATRIX = {
     ("GET", "/bureau/calendar"): {"city_admin"},
     ("GET", "/bureau/d/990101/contact"): EDITORS,
     ("POST", "/bureau/d/990101/contact"): EDITORS,
+    ("GET", "/bureau/districts/new"): {"city_admin"},
+    ("POST", "/bureau/districts/new"): {"city_admin"},
+    ("GET", "/bureau/d/990101/edit"): {"city_admin"},
+    ("POST", "/bureau/d/990101/edit"): {"city_admin"},
+    ("GET", "/bureau/d/990101/schools/new"): EDITORS,
+    ("POST", "/bureau/d/990101/schools/new"): EDITORS,
+    ("GET", "/bureau/d/990101/schools/import"): EDITORS,
+    ("GET", "/bureau/schools/{school}/edit"): EDITORS,
+    ("POST", "/bureau/schools/{school}/edit"): EDITORS,
 }
 # the city admin may approve in general, but not what they wrote themselves: 409 with the reason
 REFUSED_BY_RULE = {(("POST", "/bureau/revisions/{submitted}/approve"), "city_admin")}
@@ -77,7 +86,8 @@ def test_access_matrix(role, route, client, make_user, admin, district):
     data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0", "feeder": "0",
             "routes-0-route": "in_zone", "routes-0-applicants": "10", "routes-0-places": "10",
             "routes-0-admitted": "10", "office": "招生办", "address": "文澜路1号", "phone": "0000-86000000",
-            "hours": "工作日"} if method == "POST" else None
+            "hours": "工作日", "code": "990103", "name": "新学校", "stage": "primary", "kind": "public"} \
+        if method == "POST" else None
     response = client.open(url, method=method, data=data)
     if role in MATRIX[route]:
         assert response.status_code in (200, 302) and "/login" not in response.headers.get("Location", ""), \

@@ -22,17 +22,23 @@ from enroll.review import content, states
 
 CONTACT_FIELDS = {
     "office": _l("咨询窗口"), "address": _l("地址"), "phone": _l("咨询电话"), "hours": _l("咨询时间"),
-    "email": _l("电子邮件"), "complaint_phone": _l("监督电话"), "notes": _l("其他说明"), "translations": _l("译文"),
+    "email": _l("电子邮件"), "complaint_phone": _l("监督电话"), "notes": _l("其他说明"),
+    "placement": _l("多校划片入学办法"), "translations": _l("译文"),
 }
 # what an English reader needs in English, as the form names and labels it
 TRANSLATED = {"office": _l("英文：咨询窗口"), "address": _l("英文：地址"), "hours": _l("英文：咨询时间"),
-              "notes": _l("英文：其他说明")}
+              "notes": _l("英文：其他说明"), "placement": _l("英文：多校划片入学办法")}
+
+
+# the placement rules of a multi-school zone (派位、摇号、按登记顺序…) can run to several paragraphs
+LIMITS = {"placement": 5_000}
 
 
 def contact_data(data: dict) -> dict:
     """A contact revision's data, checked and normalized. :raises Invalid: naming the field."""
     given = {f"en_{key}": value for key, value in ((data.get("translations") or {}).get("en") or {}).items()}
-    english = {key: fields.text(given, f"en_{key}", label, limit=1_000) for key, label in TRANSLATED.items()}
+    english = {key: fields.text(given, f"en_{key}", label, limit=LIMITS.get(key, 1_000))
+               for key, label in TRANSLATED.items()}
     return {
         "office": fields.text(data, "office", CONTACT_FIELDS["office"], required=True),
         "address": fields.text(data, "address", CONTACT_FIELDS["address"], required=True),
@@ -41,13 +47,14 @@ def contact_data(data: dict) -> dict:
         "email": fields.email(data, "email", CONTACT_FIELDS["email"]),
         "complaint_phone": fields.phone(data, "complaint_phone", CONTACT_FIELDS["complaint_phone"]),
         "notes": fields.text(data, "notes", CONTACT_FIELDS["notes"], limit=1_000),
+        "placement": fields.text(data, "placement", CONTACT_FIELDS["placement"], limit=LIMITS["placement"]),
         "translations": {"en": {k: v for k, v in english.items() if v}} if any(english.values()) else {},
     }
 
 
 def _apply(contact: DistrictContact, data: dict) -> None:
     for key in CONTACT_FIELDS:
-        setattr(contact, key, data[key])
+        setattr(contact, key, data.get(key, ""))  # a revision written before a field existed has none
 
 
 CONTACT = content.register(content.ContentKind(

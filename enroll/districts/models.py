@@ -24,6 +24,7 @@ class District(db.Model):
     # the enrollment year whose season is open, as the bureau set it (None: derived, see
     # enroll.zoning.years.current_year)
     current_year: Mapped[int | None] = mapped_column(Integer)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: {name}}
 
     def __repr__(self) -> str:
         return f"<District {self.code} {self.name}>"
@@ -44,6 +45,8 @@ class DistrictContact(PublishedMixin, db.Model):
     email: Mapped[str] = mapped_column(String(200), default="")
     complaint_phone: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: {office, address, hours, notes}}
+    # 多校划片入学办法: how a child in a multi-school zone is placed, in the district's words
+    placement: Mapped[str] = mapped_column(Text, default="")
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: {office, address, hours, notes, placement}}
 
     district = relationship("District")

@@ -1,9 +1,11 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from enroll.core.forms import options
 from enroll.core.i18n import _l
 
 
@@ -36,3 +38,36 @@ class YearForm(FlaskForm):
                         default=lambda: date.today().year + (date.today().month >= 9))
 
 
+
+
+class SchoolForm(FlaskForm):
+    """One school (学校). The service checks every field (enroll.schools.services.school_values)."""
+
+    name = StringField(_l("学校名称"))
+    stage = SelectField(_l("学段"), choices=options([("primary", _l("小学")), ("junior", _l("初中")),
+                                                   ("nine_year", _l("九年一贯制"))]))
+    kind = SelectField(_l("办学性质"), choices=options([("public", _l("公办")), ("private", _l("民办"))]))
+    address = StringField(_l("地址（可选）"))
+    phone = StringField(_l("电话（可选）"))
+    website = StringField(_l("网站（可选，以 http:// 或 https:// 开头）"))
+    lon = StringField(_l("经度（可选，十进制度，如 120.1551）"))
+    lat = StringField(_l("纬度（可选，十进制度，如 30.2741）"))
+    name_en = StringField(_l("英文名称（可选）"))
+    address_en = StringField(_l("英文地址（可选）"))
+
+    KEYS = ("name", "stage", "kind", "address", "phone", "website", "lon", "lat", "name_en", "address_en")
+
+    def to_data(self) -> dict:
+        return {key: self[key].data or "" for key in self.KEYS}
+
+    def fill(self, school) -> None:
+        for key in ("name", "stage", "kind", "address", "phone", "website"):
+            self[key].data = getattr(school, key)
+        if school.point is not None:
+            self.lon.data, self.lat.data = f"{school.point.x:.6f}", f"{school.point.y:.6f}"
+        english = (school.translations or {}).get("en") or {}
+        self.name_en.data, self.address_en.data = english.get("name", ""), english.get("address", "")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("学校名录文件（CSV，或 GeoJSON 点）"), validators=[FileRequired(message=_l("请选择文件。"))])

@@ -28,6 +28,7 @@ class School(db.Model):
     phone: Mapped[str] = mapped_column(String(50), default="")
     website: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: {name, address}}
 
     district = relationship("District")
 

@@ -1,21 +1,31 @@
-"""School pages for staff: a school's profile and enrollment plans, edited by the school, reviewed
-by the district (the public school page is in ``enroll.districts.views``)."""
+"""School pages for staff: the district's list of schools, adding and editing a school and importing
+a CSV of them (district editors); a school's profile and enrollment plans, edited by the school,
+reviewed by the district (the public school page is in ``enroll.districts.views``)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from enroll.core.errors import Invalid
 from enroll.core.forms import options
+from enroll.core.i18n import _
 from enroll.core.security import can
-from enroll.core.web import request_context, show_beside_field
+from enroll.core.web import problem_lines, request_context, show_beside_field
 from enroll.districts.services import get_district
 from enroll.results import lotteries
 from enroll.results import services as results
 from enroll.review import content
 from enroll.schools import profiles
-from enroll.schools.forms import PlanForm, ProfileForm, YearForm
-from enroll.schools.services import editable_school, get_school, schools_of
+from enroll.schools.forms import ImportForm, PlanForm, ProfileForm, SchoolForm, YearForm
+from enroll.schools.services import (
+    COLUMNS,
+    create_school,
+    editable_school,
+    get_school,
+    import_school_file,
+    schools_of,
+    update_school,
+)
 
 bp = Blueprint("schools_bureau", __name__, url_prefix="/bureau")
 
@@ -108,3 +118,69 @@ def new_enrollment_plan(school_id: int):
     if not form.validate_on_submit():
         abort(400)
     return redirect(url_for("schools_bureau.enrollment_plan", school_id=school.id, year=form.year.data))
+
+
+SHOWN_PROBLEMS = 100  # a broken file's first problems; the count names the rest
+
+
+def _may_import(district_id: int) -> None:
+    if not can(current_user, "schools.import", district_id):
+        abort(403)
+
+
+@bp.route("/d/<code>/schools/new", methods=["GET", "POST"])
+def new_school(code: str):
+    district = get_district(code)
+    _may_import(district.id)
+    form = SchoolForm()
+    if form.validate_on_submit():
+        try:
+            school = create_school(current_user, code, form.to_data(), context=request_context())
+        except Invalid as exc:
+            show_beside_field(form, exc, "name")
+        else:
+            flash(_("已添加学校 %(name)s。", name=school.name))
+            return redirect(url_for("schools_bureau.district_schools", code=code))
+    return render_template("bureau/school_form.html", district=district, school=None, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/schools/<id:school_id>/edit", methods=["GET", "POST"])
+def edit_school(school_id: int):
+    school = get_school(school_id)
+    _may_import(school.district_id)
+    form = SchoolForm()
+    if not request.form:
+        form.fill(school)
+    elif form.validate_on_submit():
+        try:
+            update_school(current_user, school.id, form.to_data(), context=request_context())
+        except Invalid as exc:
+            show_beside_field(form, exc, "name")
+        else:
+            flash(_("已保存学校 %(name)s 的修改。", name=school.name))
+            return redirect(url_for("schools_bureau.district_schools", code=school.district.code))
+    return render_template("bureau/school_form.html", district=school.district, school=school, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/d/<code>/schools/import", methods=["GET", "POST"])
+def import_file(code: str):
+    """Upload a CSV of the district's schools (as ``flask schools import``): all rows or none."""
+    district = get_district(code)
+    _may_import(district.id)
+    form, problems = ImportForm(), []
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = "".join(ch for ch in upload.filename or "schools.csv" if ch.isprintable())[:200]
+        try:
+            result = import_school_file(current_user, code, upload.read(), filename, context=request_context())
+        except Invalid as exc:
+            problems = problem_lines(exc)
+        else:
+            flash(_("已导入 %(file)s：新增 %(created)d 所学校，更新 %(updated)d 所。", file=filename,
+                    created=result.created, updated=result.updated))
+            return redirect(url_for("schools_bureau.district_schools", code=code))
+    return render_template("bureau/school_import.html", district=district, form=form, columns=COLUMNS,
+                           problems=problems[:SHOWN_PROBLEMS + 1], hidden=max(0, len(problems) - SHOWN_PROBLEMS - 1)), \
+        422 if problems or form.errors else 200

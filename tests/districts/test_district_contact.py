@@ -158,3 +158,32 @@ def test_an_error_in_the_english_text_is_shown_beside_the_english_field(client, 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<details open>" in page and "“英文：咨询时间”最多 1000 个字" in page
+
+
+PLACEMENT = "多校划片片区内，按报名人数与学位数确定：不超过学位数时全部录取；\n超过时由电脑随机派位。"
+
+
+def test_the_placement_rules_are_written_on_the_form_reviewed_and_shown_in_the_readers_language(
+        client, login, editor, reviewer):
+    login(editor)
+    response = client.post("/bureau/d/990101/contact", data={
+        "office": "招生办", "address": "文澜路1号", "phone": "0000-86000000", "hours": "工作日",
+        "placement": PLACEMENT, "en_placement": "Places in a shared zone are allocated by computer lottery."})
+    assert response.status_code == 302
+    revision_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    review_page = client.get(f"/bureau/revisions/{revision_id}").get_data(as_text=True)
+    assert "多校划片入学办法" in review_page and "电脑随机派位" in review_page
+    assert "电脑随机派位" not in client.get("/d/990101/").get_data(as_text=True)  # a draft, not public
+    content.submit_revision(editor, revision_id)
+    content.approve_revision(reviewer, revision_id)
+    page = client.get("/d/990101/?lang=zh_Hans").get_data(as_text=True)
+    assert "<p>多校划片片区内，按报名人数与学位数确定：不超过学位数时全部录取；</p><p>超过时由电脑随机派位。</p>" in page
+    english = client.get("/d/990101/?lang=en").get_data(as_text=True)
+    assert "<p>Places in a shared zone are allocated by computer lottery.</p>" in english
+    assert "电脑随机派位" not in english
+
+
+def test_overlong_placement_rules_are_refused_by_name(editor):
+    with pytest.raises(Invalid) as caught:
+        save(editor, {**CONTACT, "placement": "派" * 5_001})
+    assert "“多校划片入学办法”最多 5000 个字" in caught.value.message and caught.value.detail["field"] == "placement"

@@ -146,7 +146,11 @@ def test_abolished_document_shows_a_banner_with_its_replacement(client, editor, 
     assert "本文件已废止" in page and "2027年实施细则" in page
 
 
-def test_english_readers_get_the_translation_where_there_is_one(client, publish):
+def test_english_readers_get_the_translation_where_there_is_one(client, admin, publish):
+    from enroll.districts.services import update_district
+
+    # the district's name is on the page too (its breadcrumb): in English, nothing falls back to Chinese
+    update_district(admin, "990101", {"name": "青溪区", "name_en": "Qingxi District"})
     doc_id = publish(document(translations={"en": {"title": "Qingxi 2026 Enrollment Rules", "body": "<p>Who</p>"}}))
     english = client.get(f"/d/990101/policies/{doc_id}?lang=en").get_data(as_text=True)
     assert "Qingxi 2026 Enrollment Rules" in english and "<p>Who</p>" in english
