@@ -161,6 +161,7 @@ POLICY = content.register(content.ContentKind(
     name="policy", model=PolicyDocument, permission="policies", label=_l("招生政策文件"),
     fields=DOCUMENT_FIELDS, apply=_apply_document, title=lambda item, data: data.get("title") or item.title,
     before_publish=_before_publish, after_withdraw=_withdraw_interpretation,
+    withdrawn_with=lambda doc: [(INTERPRETATION, doc.interpretation)],
     edit_endpoint="policies_bureau.edit", edit_args=lambda doc: {"document_id": doc.id},
     attachment_endpoint="policies_bureau.attachment",
     public_endpoint="policies.document", public_args=lambda doc: {"code": doc.district.code, "document_id": doc.id}))

@@ -17,7 +17,7 @@ from enroll.districts.services import get_district
 from enroll.policies import services
 from enroll.policies.forms import CATEGORY_CHOICES, DocumentForm, InterpretationForm
 from enroll.review import content
-from enroll.review.forms import ReasonForm
+from enroll.review.forms import RepublishForm, WithdrawForm
 
 public = Blueprint("policies", __name__)
 bp = Blueprint("policies_bureau", __name__, url_prefix="/bureau")
@@ -197,5 +197,6 @@ def manage(document_id: int):
                            revisions=content.revisions_of(services.POLICY, doc.id),
                            interpretation_revisions=content.revisions_of(services.INTERPRETATION, doc.interpretation.id)
                            if doc.interpretation else [],
-                           reason_form=ReasonForm(),
-                           may_review=can(current_user, "policies.review", doc.district_id))
+                           withdraw_form=WithdrawForm(), republish_form=RepublishForm(),
+                           may_review=can(current_user, "policies.review", doc.district_id),
+                           may_edit=can(current_user, "policies.edit", doc.district_id))

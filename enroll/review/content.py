@@ -12,10 +12,11 @@ transitions are whole use cases and commit.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -30,89 +31,13 @@ from enroll.core.security import authorize, can
 from enroll.extensions import db
 from enroll.geo.address import to_simplified
 from enroll.review import states
+from enroll.review.history import Change, HistoryEntry, changes, history  # noqa: F401 (part of this module's API)
+from enroll.review.kinds import KINDS, ContentKind, register, scope  # noqa: F401 (part of this module's API)
 from enroll.review.models import AuditEvent, Revision
 from enroll.review.publishable import refuse_personal_data
 from enroll.review.services import record, require, transition
 
 OPEN_STATUSES = (states.DRAFT, states.IN_REVIEW)
-
-
-@dataclass(frozen=True)
-class ContentKind:
-    """What the workflow needs to know about one kind of content.
-
-    :param name: the revisions' ``object_type``.
-    :param model: the item's ORM class (with ``PublishedMixin``, ``id`` and ``district_id``; a
-        ``school_id`` when school editors may edit it).
-    :param permission: ``<permission>.edit`` writes and submits, ``<permission>.review`` approves,
-        rejects and withdraws (see ``enroll.core.security``).
-    :param fields: data key → label, in display order (history and review diffs).
-    :param apply: copies a revision's data onto the item when it is published.
-    :param title: a display title for an item and revision data.
-    :param before_publish: ``(actor, item, revision, context)``, may raise Conflict or publish
-        linked items in the same transaction (三同步).
-    :param before_withdraw: ``(actor, item, linked)``, may raise Conflict (``linked``: withdrawn with another item).
-    :param after_withdraw: ``(actor, item, context)``.
-    :param edit_endpoint: the bureau page that edits an item (endpoint name; ``edit_args(item)`` its arguments).
-    :param public_endpoint: the public page of an item (endpoint name; ``public_args(item)`` its arguments).
-    :param html_fields: data keys holding sanitized HTML (shown rendered in reviews).
-    :param attachment_endpoint: where reviewers open the files a revision lists, if it has any.
-    :param private_fields: data keys holding children's personal data (lists): never in site search.
-    :param present: ``(key, value)`` → the value as reviewers read it (codes as labels; a list of
-        mappings shows as a table with the mappings' keys as column headings).
-    :param before_submit: ``(actor, item, revision, context)``, may raise Conflict (a draft that is
-        not ready for review).
-    :param before_discard: ``(item, revision)``, removes what the draft owns before it is deleted.
-    :param review_endpoint: a page of the kind's own that shows a revision to its editors and
-        reviewers instead of the generic one (endpoint taking ``revision_id``), e.g. a zoning plan
-        with its map, validation report and clause diff.
-    :param history_endpoint: a public version history of the kind's own (taking ``public_args``),
-        where the generic one sends its readers.
-    :param computed_fields: data keys the service computes, never written by people (hashes,
-        seeds): not scanned for personal data (``review.publishable``), which every other key is.
-    :param office_fields: data keys holding an office's own e-mail address, which may be published.
-    :param source_fields: data keys (at any depth) holding what an HTML field was written as (its
-        Markdown), kept for the edit form: searched and shown as the HTML made from it, not as itself.
-    """
-
-    name: str
-    model: type
-    permission: str
-    label: object
-    fields: dict[str, object]
-    apply: Callable[[object, dict], None]
-    title: Callable[[object, dict], str]
-    before_publish: Callable | None = None
-    before_withdraw: Callable | None = None
-    after_withdraw: Callable | None = None
-    edit_endpoint: str | None = None
-    edit_args: Callable[[object], dict] | None = None
-    public_endpoint: str | None = None
-    public_args: Callable[[object], dict] | None = None
-    html_fields: tuple[str, ...] = ("body",)
-    attachment_endpoint: str | None = None  # a revision's attachment for its reviewers (revision_id, attachment_id)
-    private_fields: tuple[str, ...] = ()
-    present: Callable[[str, object], object] | None = None
-    before_discard: Callable | None = None
-    before_submit: Callable | None = None
-    review_endpoint: str | None = None
-    history_endpoint: str | None = None
-    computed_fields: tuple[str, ...] = ()
-    office_fields: tuple[str, ...] = ()
-    source_fields: tuple[str, ...] = ("body_markdown",)
-
-
-KINDS: dict[str, ContentKind] = {}
-
-
-def register(kind: ContentKind) -> ContentKind:
-    KINDS[kind.name] = kind
-    return kind
-
-
-def scope(item) -> tuple[int | None, int | None]:
-    """(district id, school id) an item belongs to."""
-    return item.district_id, getattr(item, "school_id", None)
 
 
 def search_text(kind: ContentKind, item, data: dict) -> str:
@@ -174,6 +99,13 @@ def published_revision(kind: ContentKind, item_id: int) -> Revision | None:
         Revision.object_type == kind.name, Revision.object_id == item_id, Revision.status == states.PUBLISHED))
 
 
+def withdrawn_revision(kind: ContentKind, item_id: int) -> Revision | None:
+    """The version last withdrawn from the public pages (what republishing starts from)."""
+    return db.session.scalar(select(Revision).where(
+        Revision.object_type == kind.name, Revision.object_id == item_id, Revision.status == states.WITHDRAWN)
+        .order_by(Revision.number.desc()).limit(1))
+
+
 def current_revision(kind: ContentKind, item) -> Revision | None:
     """What an edit form starts from: the item's open draft, else what is published (None for no item)."""
     if item is None:
@@ -230,12 +162,18 @@ def _locate(revision_id: int, *, lock: bool = False) -> Found:
     return Found(revision, kind, item)
 
 
-def _locked(actor, revision_id: int, action: str) -> Found:
+def _locked(actor, revision_id: int, action: str, version: int | None = None) -> Found:
     """The revision and its item, row-locked until commit (PostgreSQL), after the permission and
-    state checks. :raises NotFound, Forbidden, Conflict:"""
+    state checks.
+
+    :param version: the revision's ``lock_version`` as the actor saw it (a page's hidden field).
+    :raises NotFound, Forbidden, Conflict: also when the revision changed since ``version``.
+    """
     found = _locate(revision_id, lock=True)
     verb = "review" if action in ("approve", "reject") else "edit"
     authorize(actor, f"{found.kind.permission}.{verb}", *scope(found.item))
+    if version is not None and version != found.revision.lock_version:
+        raise Conflict(_l("这一版在您打开页面之后已被修改或处理过，请查看下面的最新内容后再操作。"), code="stale")
     require(found.revision, action)
     return found
 
@@ -258,14 +196,28 @@ def get_revision(actor, revision_id: int) -> Found:
     return found
 
 
+def _refusal_leaves_nothing(use_case):
+    """A use case whose refusal (a domain error) leaves nothing of it in the session, nor its row
+    locks: the page that says so shows things as they are."""
+    @functools.wraps(use_case)
+    def run(*args, **kwargs):
+        try:
+            return use_case(*args, **kwargs)
+        except DomainError:
+            db.session.rollback()
+            raise
+    return run
+
+
 def _audit(actor, action: str, found: Found, context: Context, **detail) -> None:
     record(actor, f"content.{action}", "revision", found.revision.id, context=context,
            detail={"type": found.kind.name, "object": found.item.id, "number": found.revision.number, **detail})
 
 
-def submit_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+@_refusal_leaves_nothing
+def submit_revision(actor, revision_id: int, *, context: Context = Context(), version: int | None = None) -> Revision:
     """draft → in_review."""
-    found = _locked(actor, revision_id, "submit")
+    found = _locked(actor, revision_id, "submit", version)
     if found.kind.before_submit is not None:
         found.kind.before_submit(actor, found.item, found.revision, context)
     transition(found.revision, "submit")
@@ -276,20 +228,23 @@ def submit_revision(actor, revision_id: int, *, context: Context = Context()) ->
     return found.revision
 
 
-def recall_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+@_refusal_leaves_nothing
+def recall_revision(actor, revision_id: int, *, context: Context = Context(), version: int | None = None) -> Revision:
     """in_review → draft, by its editors (to change it before review)."""
-    found = _locked(actor, revision_id, "recall")
+    found = _locked(actor, revision_id, "recall", version)
     transition(found.revision, "recall")
     _audit(actor, "recall", found, context)
     commit_or_conflict()
     return found.revision
 
 
-def reject_revision(actor, revision_id: int, reason: str, *, context: Context = Context()) -> Revision:
+@_refusal_leaves_nothing
+def reject_revision(actor, revision_id: int, reason: str, *, context: Context = Context(),
+                    version: int | None = None) -> Revision:
     """in_review → draft with the reviewer's reason. :raises Invalid: without a reason."""
-    found = _locked(actor, revision_id, "reject")
+    found = _locked(actor, revision_id, "reject", version)
     if not (reason or "").strip():
-        raise Invalid(_l("退回时必须填写理由。"))
+        raise Invalid(_l("退回时必须填写理由。"), field="reason")
     transition(found.revision, "reject")
     found.revision.reject_reason, found.revision.reviewed_by_id = reason.strip(), actor.id
     _audit(actor, "reject", found, context, reason=reason.strip())
@@ -353,11 +308,12 @@ def commit_or_conflict(work: Callable[[], object] | None = None):
         raise Conflict(_l("该内容刚刚被其他人处理（例如另一版本已发布），请刷新后重试。")) from None
 
 
-def approve_revision(actor, revision_id: int, *, context: Context = Context()) -> Revision:
+@_refusal_leaves_nothing
+def approve_revision(actor, revision_id: int, *, context: Context = Context(), version: int | None = None) -> Revision:
     """in_review → published, exclusively: of two reviewers approving at once (in two processes,
     on PostgreSQL or SQLite) exactly one succeeds. :raises Conflict: see :func:`publish`; a
     concurrent approval."""
-    found = _locked(actor, revision_id, "approve")
+    found = _locked(actor, revision_id, "approve", version)
     commit_or_conflict(lambda: publish(actor, found, context))
     return found.revision
 
@@ -376,17 +332,24 @@ def publish_linked(actor, kind: ContentKind, item_id: int, context: Context) -> 
     return True
 
 
-def withdraw_item(actor, kind: ContentKind, item_id: int, reason: str, *, context: Context = Context()):
+@_refusal_leaves_nothing
+def withdraw_item(actor, kind: ContentKind, item_id: int, reason: str, *, context: Context = Context(),
+                  version: int | None = None):
     """published → withdrawn: the item leaves the public pages (its history stays). Commits.
 
-    :raises Invalid: without a reason. :raises Conflict: when it is not published.
+    :param version: the number of the published version the actor confirmed withdrawing.
+    :raises Invalid: without a reason. :raises Conflict: when it is not published, or another
+        version than ``version`` is published now.
     """
     item = db.session.get(kind.model, item_id, with_for_update=True, populate_existing=True)
     if item is None:
         raise NotFound(_l("该内容不存在。"))
     authorize(actor, f"{kind.permission}.review", *scope(item))
     if not (reason or "").strip():
-        raise Invalid(_l("撤下已发布的内容时必须填写理由。"))
+        raise Invalid(_l("撤下已发布的内容时必须填写理由。"), field="reason")
+    if version is not None and item.status == states.PUBLISHED and item.version != version:
+        raise Conflict(_l("您确认撤下的是第 %(confirmed)d 版，现在公开的已是第 %(current)d 版：请看清后再确认。",
+                          confirmed=version, current=item.version), code="stale")
     commit_or_conflict(lambda: withdraw_published(actor, kind, item, reason.strip(), context))
     return item
 
@@ -405,9 +368,10 @@ def withdraw_published(actor, kind: ContentKind, item, reason: str, context: Con
         kind.after_withdraw(actor, item, context)
 
 
-def discard_revision(actor, revision_id: int, *, context: Context = Context()) -> None:
+@_refusal_leaves_nothing
+def discard_revision(actor, revision_id: int, *, context: Context = Context(), version: int | None = None) -> None:
     """Delete a draft; an item that was never published goes with its only draft. Commits."""
-    found = _locked(actor, revision_id, "discard")
+    found = _locked(actor, revision_id, "discard", version)
     _audit(actor, "discard", found, context)
     if found.kind.before_discard is not None:
         found.kind.before_discard(found.item, found.revision)
@@ -421,42 +385,6 @@ def discard_revision(actor, revision_id: int, *, context: Context = Context()) -
         db.session.rollback()
         raise Conflict(_l("还有内容关联到它（例如该文件的政策解读），请先删除那些草稿。")) from None
     db.session.commit()
-
-
-@dataclass
-class Change:
-    field: str
-    label: object
-    before: object
-    after: object
-
-
-def changes(kind: ContentKind, before: dict | None, after: dict) -> list[Change]:
-    """The fields that differ between two revisions' data, in the kind's order."""
-    before = before or {}
-    return [Change(key, label, before.get(key), after.get(key))
-            for key, label in kind.fields.items() if before.get(key) != after.get(key)]
-
-
-@dataclass
-class HistoryEntry:
-    number: int
-    status: str
-    published_at: datetime
-    note: str
-    changed: list = field(default_factory=list)  # labels of the fields this version changed
-
-
-def history(kind: ContentKind, item_id: int) -> list[HistoryEntry]:
-    """Every version ever published, newest first, each with what it changed (public)."""
-    entries, previous = [], None
-    for revision in revisions_of(kind, item_id):
-        if revision.published_at is None:
-            continue
-        entries.append(HistoryEntry(revision.number, revision.status, revision.published_at, revision.note,
-                                    [c.label for c in changes(kind, previous, revision.data)]))
-        previous = revision.data
-    return entries[::-1]
 
 
 @dataclass

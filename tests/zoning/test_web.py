@@ -164,7 +164,8 @@ def test_review_actions_matrix(role, action, app, client, login, make_user, admi
     user = (admin if role == "city_admin" else make_user("u1", "district_editor", "990102")
             if role == "other_district_editor" else make_user("u1", role))
     login(user)
-    response = client.post(revision_url(app, plan.id, action), data={"reason": "边界需核对"})
+    # a withdrawal is confirmed on its own page: "confirmed" is that page's confirm button
+    response = client.post(revision_url(app, plan.id, action), data={"reason": "边界需核对", "confirmed": "1"})
     session = app.extensions["sqlalchemy"].session
     session.expire_all()
     current = session.get(ZoningPlan, plan.id)
