@@ -169,8 +169,8 @@ def test_site_search_finds_the_result_but_never_a_childs_entry(published, public
     from enroll.search.services import search
 
     published()
-    assert [h.title for h in search("文澜小学 2026") if str(h.kind) == "录取结果"] == [f"{public_school.name} 2026"]
-    assert search("Q2026-0001") == [] and search("欧阳") == []
+    assert [h.title for h in search("文澜小学 2026").hits if str(h.kind) == "录取结果"] == [f"{public_school.name} 2026"]
+    assert search("Q2026-0001").hits == [] and search("欧阳").hits == []
 
 
 def test_csv_downloads_have_a_bom_and_masked_names(client, published, public_school):
