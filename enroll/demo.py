@@ -100,12 +100,17 @@ CONTACT = {  # a made-up office: the demo district is fictional
     "phone": "0000-86000000、0000-86000001", "hours": "工作日 9:00—12:00，13:30—17:00（6月1日至7月31日周六上午也开放）",
     "email": "zsb@example.org", "complaint_phone": "0000-86000099",
     "notes": "招生期间可在工作时间拨打咨询电话，或到窗口当面咨询；请带好户口簿和房产证明复印件。",
+    "placement": "多校划片区域的适龄儿童，在片区内任选一所学校登记；登记人数超过招生计划的学校，由区教育局组织电脑随机派位，"
+                 "未派入的儿童统筹安排到片区内其他有空余学位的学校。",
     "translations": {"en": {
         "office": "Admissions Office, Qingxi District Education Bureau",
         "address": "Ground floor admissions desk, 1 Wenlan Road, Qingxi District, Jiangcheng",
         "hours": "Working days 9:00–12:00 and 13:30–17:00 (also Saturday mornings from 1 June to 31 July)",
         "notes": "During admissions, call during office hours or ask at the desk; bring copies of your household "
-                 "register and proof of home ownership."}},
+                 "register and proof of home ownership.",
+        "placement": "A child living in a zone shared by several schools registers for any one of them; where a school "
+                     "has more applicants than places, the bureau draws places by computer lottery and places the other "
+                     "children at the zone's schools that still have places."}},
 }
 
 

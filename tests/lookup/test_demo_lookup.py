@@ -44,6 +44,7 @@ def test_the_answer_quotes_the_clause_and_its_plan(demo):
     assert {m.school_name for m in primary} == {"青溪区文澜小学", "青溪区崇文小学"}  # the multi-school zone
     assert all("122-160号（双号）" in m.text and m.plan.year == 2026 and m.line == 2 for m in primary)
     assert [c.code for c in result.caveats] == ["multi_school"]
+    assert "电脑随机派位" in str(result.caveats[0].message)  # the district's own placement rules
 
 
 @pytest.mark.parametrize("query", ["學院路130號", "学院路１３０号", "江城市青溪区学院路一百三十号", " 学院路 130 号 "])
