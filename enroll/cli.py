@@ -70,13 +70,15 @@ def domain_errors(fn):
 @click.option("--boundary", type=click.Path(exists=True, dir_okay=False), help="Boundary file (any zoning format).")
 @click.option("--phone", default="")
 @click.option("--address", default="")
+@click.option("--name-en", default="", help="English name, shown to English readers.")
+@click.option("--crs", help="The boundary file's coordinate system when it names none, e.g. EPSG:4549.")
 @as_option
 @json_option
 @domain_errors
-def districts_create(code, name, boundary, phone, address, as_user, as_json):
+def districts_create(code, name, boundary, phone, address, name_en, crs, as_user, as_json):
     """Create a district."""
     district = districts.create_district(accounts.get_user(as_user), code, name, boundary_path=boundary,
-                                         phone=phone, address=address, context=CLI)
+                                         crs=crs, phone=phone, address=address, name_en=name_en, context=CLI)
     _emit(as_json, {"id": district.id, "code": district.code, "name": district.name,
                     "boundary": district.boundary is not None}, f"created district {district.code} {district.name}")
 
@@ -88,7 +90,8 @@ def districts_create(code, name, boundary, phone, address, as_user, as_json):
 @json_option
 @domain_errors
 def schools_import(file, district_code, as_user, as_json):
-    """Import schools from CSV (name, stage, kind, address, lon, lat, phone) or GeoJSON points."""
+    """Import schools from CSV (name, stage, kind, address, phone, website, lon, lat, name_en, address_en;
+    or their Chinese headings) or GeoJSON points."""
     result = schools.import_schools(accounts.get_user(as_user), district_code, file, context=CLI)
     _emit(as_json, {"created": result.created, "updated": result.updated},
           f"schools: {result.created} created, {result.updated} updated")

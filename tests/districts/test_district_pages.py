@@ -198,3 +198,22 @@ def test_public_pages_name_the_district_and_school_in_the_readers_language(clien
 
 def test_a_district_without_an_english_name_shows_its_chinese_one_in_english(client, district):
     assert "<h1>青溪区</h1>" in client.get("/d/990101/?lang=en").get_data(as_text=True)
+
+
+def test_the_cli_takes_the_english_name_and_the_boundary_files_coordinate_system(app, admin):
+    import json
+
+    from enroll.districts.services import get_district
+
+    def run(*args):
+        return app.test_cli_runner().invoke(args=["districts", "create", "--code", "330106", "--name", "西湖区",
+                                                  "--boundary", str(GEO / "noprj.zip"), *args, "--as", "admin",
+                                                  "--json"])
+
+    refused = run()
+    assert refused.exit_code == 1 and "坐标系" in json.loads(refused.output)["error"]["message"]
+    made = run("--crs", "EPSG:4549", "--name-en", "Xihu District")
+    assert made.exit_code == 0, made.output
+    district = get_district("330106")
+    assert district.translations == {"en": {"name": "Xihu District"}}
+    assert geodesic_km2(district.boundary) == pytest.approx(1.5, rel=1e-3)
