@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import unicodedata
-from datetime import date
 
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _l, _n
 from enroll.core.privacy import find_personal_data, mask_name
 from enroll.core.text import Table, read_csv
+from enroll.results.dates import BadDate, parse_date
 
 # route code → label; the order is the order of every table
 ROUTES = {
@@ -178,13 +177,12 @@ def check_digest(key: bytes, application_no: str, birth_date: str) -> str:
 
 
 def parse_birth_date(value: str, line: int, column: str, errors: list) -> str | None:
-    value = unicodedata.normalize("NFKC", value).strip().replace("/", "-").replace(".", "-")  # fullwidth digits
+    """A list's birth date in any form a parent could type it in the own-result check (``dates``)."""
     try:
-        born = date.fromisoformat("-".join(p.zfill(2) for p in value.split("-")) if value.count("-") == 2 else value)
-    except ValueError:
-        errors.append((line, column, _l("出生日期“%(value)s”无效（应为 YYYY-MM-DD）。", value=value)))
+        return parse_date(value).isoformat()
+    except BadDate as exc:
+        errors.append((line, column, exc.message))
         return None
-    return born.isoformat()
 
 
 def list_from_csv(raw: bytes, filename: str, routes: list[dict], key: bytes) -> list[dict]:

@@ -88,7 +88,7 @@ def test_a_note_allows_more_admitted_than_places(save):
     ("申请号,姓名,结果\n\n\nA1,张三,通过\n", (4, "结果", "结果应为“录取”“候补”或“未录取”，不是“通过”。")),
     ('申请号,姓名,结果\nA1,"张\n三",录取\nA2,李四,通过\n', (4, "结果", "结果应为“录取”“候补”或“未录取”，不是“通过”。")),
     ("申请号,姓名,结果\nA1,张三,录取\n\nA3,身份证110101201501011233A,录取\n", (4, "姓名", None)),
-    ("申请号,姓名,结果,出生日期\nA1,张三,录取,2019-02-30\n", (2, "出生日期", "出生日期“2019-02-30”无效（应为 YYYY-MM-DD）。")),
+    ("申请号,姓名,结果,出生日期\nA1,张三,录取,2019-02-30\n", (2, "出生日期", "2019 年 2 月没有 30 日。")),
 ])
 def test_bad_lists_are_reported_by_line_and_column(save, text, expected):
     with pytest.raises(Invalid) as info:
