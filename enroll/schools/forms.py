@@ -64,7 +64,8 @@ class SchoolForm(FlaskForm):
         for key in ("name", "stage", "kind", "address", "phone", "website"):
             self[key].data = getattr(school, key)
         if school.point is not None:
-            self.lon.data, self.lat.data = f"{school.point.x:.6f}", f"{school.point.y:.6f}"
+            # as stored (the shortest text that reads back the same): saving the form moves nothing
+            self.lon.data, self.lat.data = repr(school.point.x), repr(school.point.y)
         english = (school.translations or {}).get("en") or {}
         self.name_en.data, self.address_en.data = english.get("name", ""), english.get("address", "")
 
