@@ -217,3 +217,17 @@ def test_the_cli_takes_the_english_name_and_the_boundary_files_coordinate_system
     district = get_district("330106")
     assert district.translations == {"en": {"name": "Xihu District"}}
     assert geodesic_km2(district.boundary) == pytest.approx(1.5, rel=1e-3)
+
+
+def test_a_boundary_traced_on_a_commercial_map_is_moved_back_when_the_box_is_ticked(client, login, admin):
+    from enroll.districts.services import get_district, read_boundary
+
+    true_boundary = read_boundary(GEO / "clean.geojson")
+    login(admin)
+    for code, ticked in (("330106", False), ("330108", True)):
+        data = {**district_form(code=code), "boundary": upload(GEO / "clean_gcj02.geojson")}
+        if ticked:
+            data["gcj02"] = "y"
+        assert client.post("/bureau/districts/new", data=data, content_type="multipart/form-data").status_code == 302
+    assert get_district("330106").boundary.hausdorff_distance(true_boundary) > 1e-3  # some hundreds of metres off
+    assert get_district("330108").boundary.hausdorff_distance(true_boundary) < 1e-5  # within a metre
