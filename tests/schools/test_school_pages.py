@@ -214,3 +214,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, district):
     for url in ("/bureau/d/990101/schools/new", "/bureau/d/990101/schools/import"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_school_page_links_its_edit_form_for_the_districts_editors_only(client, login, district, editor, make_user):
+    from enroll.schools.services import schools_of
+
+    school = schools_of(district.id)[0]
+    login(editor)
+    assert f'href="/bureau/schools/{school.id}/edit"' in client.get(f"/bureau/schools/{school.id}").get_data(as_text=True)
+    client.get("/logout")
+    login(make_user("s1", "school_editor"))
+    page = client.get(f"/bureau/schools/{school.id}").get_data(as_text=True)
+    assert school.name in page and f'href="/bureau/schools/{school.id}/edit"' not in page
