@@ -39,7 +39,7 @@ def test_an_oversized_upload_is_refused_with_413(app, login, editor):
     small = login(editor).post(
         "/bureau/d/990101/upload", content_type="multipart/form-data",
         data={"year": "2026", "stage": "primary", "file": (io.BytesIO(b"x" * 20_000), "big.zip")})
-    assert small.status_code == 302  # within the zoning file's own limit: read, and refused as unreadable
+    assert small.status_code == 422  # within the zoning file's own limit: read, and refused as unreadable
 
 
 def test_unknown_language_falls_back_to_chinese(client, district):

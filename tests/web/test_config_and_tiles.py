@@ -116,7 +116,7 @@ def test_audit_records_the_client_address_behind_a_trusted_proxy(sqlite_template
         "year": "2026", "stage": "primary", "file": (io.BytesIO(b"{}"), "z.geojson")})
     with app.app_context():
         event = db.session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
-        assert event.action == "zoning.import" and event.ip == "203.0.113.7"
+        assert event.action == "zoning.import_refused" and event.ip == "203.0.113.7"
 
 
 @pytest.mark.parametrize("value", ["02-30", "04-31", "02-29", "3-1", "spring"])

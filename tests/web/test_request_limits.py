@@ -52,7 +52,7 @@ def test_a_staff_upload_is_refused_before_sign_in_and_taken_after(client, login,
     assert anonymous.status_code == 413
     body["file"] = (io.BytesIO(b"x" * 5_000_000), "big.zip")
     signed_in = login(editor).post("/bureau/d/990101/upload", data=body, content_type="multipart/form-data")
-    assert signed_in.status_code == 302  # read, and reported as not a zoning file
+    assert signed_in.status_code == 422  # read, and reported as not a zoning file
 
 
 def test_a_body_without_length_is_cut_at_the_limit(client):
