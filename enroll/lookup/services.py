@@ -263,10 +263,11 @@ def _resolve_plan(result: LookupResult, plan: PlanIndex, parts, point, locator_k
 def _several_schools(result: LookupResult, plan: PlanIndex, matches: list[Match]) -> None:
     """多校划片: say which schools share the address and how the district places a child among them
     (its own words, published with its contact details), else where to ask."""
-    district = result.district
-    placement = PerLocale(dict(district.placement))
+    district = result.district  # a DistrictInfo; the district itself when staff test a draft
+    placement = PerLocale(dict(getattr(district, "placement", ())))
+    phone = getattr(district, "consult_phone", None) or district.phone
     how = placement if placement else _l("具体如何在这几所学校之间安排入学，请见本区招生政策文件，或致电教育局 %(phone)s 咨询。",
-                                         phone=district.consult_phone or _l("（见区县页面）"))
+                                         phone=phone or _l("（见区县页面）"))
     result.add_caveat("multi_school", _l("%(stage)s：该地址由 %(schools)s 共同招生（多校划片）。%(how)s",
                                          stage=STAGE_LABELS.get(plan.info.stage, plan.info.stage),
                                          schools="、".join(dict.fromkeys(m.school_name for m in matches)), how=how))

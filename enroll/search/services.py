@@ -105,16 +105,17 @@ def human_text(kind, data: dict, locale: str) -> str:
                 parts.append(text)
         elif isinstance(value, dict):
             for k, v in value.items():
-                walk(k, v)
+                if k not in kind.source_fields:  # the Markdown an HTML field was written as
+                    walk(k, v)
         elif isinstance(value, list):
             for v in value:
                 walk(key, v)
 
     for key, value in ((data.get("translations") or {}).get(locale) or {}).items():
-        if key != "title":  # shown as the hit's title
+        if key not in ("title", *kind.source_fields):  # the title is shown as the hit's title
             walk(key, value)
     for key, value in data.items():
-        if key not in (*kind.private_fields, "translations", "title"):
+        if key not in (*kind.private_fields, *kind.source_fields, "translations", "title"):
             walk(key, value)
     return "\n".join(parts)
 

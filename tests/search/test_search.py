@@ -123,3 +123,9 @@ def test_snippets_show_text_a_reader_wrote_never_stored_codes(editor, reviewer):
     [hit] = services.search("网上报名").hits
     assert "网上报名" in hit.snippet and "2026-05-10" not in hit.snippet
     assert services.search("2026-05-10").hits == []  # a stored date is not text
+
+
+def test_a_markdown_body_is_found_and_shown_as_text(publish):
+    publish(document(body=None, body_markdown="## 报名材料\n\n请带好**户口簿**原件。"))
+    [hit] = services.search("户口簿").hits
+    assert "户口簿" in hit.snippet and "**" not in hit.snippet and "##" not in hit.snippet

@@ -108,7 +108,7 @@ def test_text_merge_draft_lookup_and_current_year_by_cli(app, editor, reviewer, 
     assert json.loads(set_year.output)["current_year"] == 2027
     answer = json.loads(run(app, "lookup", "学院路130号", "--json").output)  # 2027 is not published yet
     assert answer["year"] == 2026 and answer["matches"] and answer["later"] == []
-    assert [c["code"] for c in answer["caveats"]] == ["year_not_published"]
+    assert [c["code"] for c in answer["caveats"]] == ["multi_school", "year_not_published"]  # 学院路130号: a shared zone
     assert run(app, "zones", "current-year", "--district", "990101", "--year", "2027", "--as", "editor").exit_code == 1
 
 

@@ -177,7 +177,7 @@ def test_the_bureau_sets_the_current_year_and_the_queue_lists_zoning(app, login,
     assert client.post("/bureau/d/990101/year", data={"year": "2027"}).status_code == 302
     answer = client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()
     assert answer["year"] == 2026 and answer["matches"]  # 2027 is set but not published yet: said, not hidden
-    assert [c["code"] for c in answer["caveats"]] == ["year_not_published"]
+    assert [c["code"] for c in answer["caveats"]] == ["multi_school", "year_not_published"]  # 学院路130号: a shared zone
     client.post("/bureau/d/990101/year", data={"year": ""})
     assert client.get("/api/v1/lookup", query_string={"address": "学院路130号"}).get_json()["year"] == 2026
     paste(editor, "学校,学段,划片范围\n青溪区东湖小学,小学,东湖路全段\n")
