@@ -38,8 +38,6 @@ class YearForm(FlaskForm):
                         default=lambda: date.today().year + (date.today().month >= 9))
 
 
-
-
 class SchoolForm(FlaskForm):
     """One school (学校). The service checks every field (enroll.schools.services.school_values)."""
 
