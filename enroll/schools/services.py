@@ -28,6 +28,8 @@ ALIASES = {"学校": "name", "学校名称": "name", "名称": "name", "学段":
            "地址": "address", "学校地址": "address", "电话": "phone", "联系电话": "phone", "网站": "website",
            "网址": "website", "经度": "lon", "纬度": "lat", "lng": "lon", "longitude": "lon", "latitude": "lat",
            "英文名称": "name_en", "英文名": "name_en", "英文地址": "address_en"}
+# the Chinese heading of each column that a file may use (shown as it must be written, whatever the page's language)
+HEADINGS = {key: next(alias for alias, k in ALIASES.items() if k == key and not alias.isascii()) for key in COLUMNS}
 REQUIRED = ("name", "stage")
 STAGE_WORDS = {"小学": "primary", "初中": "junior", "九年一贯制": "nine_year"}
 KIND_WORDS = {"公办": "public", "民办": "private"}

@@ -19,6 +19,7 @@ from enroll.schools import profiles
 from enroll.schools.forms import ImportForm, PlanForm, ProfileForm, SchoolForm, YearForm
 from enroll.schools.services import (
     COLUMNS,
+    HEADINGS,
     create_school,
     editable_school,
     get_school,
@@ -181,6 +182,6 @@ def import_file(code: str):
             flash(_("已导入 %(file)s：新增 %(created)d 所学校，更新 %(updated)d 所。", file=filename,
                     created=result.created, updated=result.updated))
             return redirect(url_for("schools_bureau.district_schools", code=code))
-    return render_template("bureau/school_import.html", district=district, form=form, columns=COLUMNS,
+    return render_template("bureau/school_import.html", district=district, form=form, columns=COLUMNS, headings=HEADINGS,
                            problems=problems[:SHOWN_PROBLEMS + 1], hidden=max(0, len(problems) - SHOWN_PROBLEMS - 1)), \
         422 if problems or form.errors else 200
