@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from enroll.core.i18n import _l
+from enroll.core.i18n import PerLocale, _l
 from enroll.districts.services import list_districts
 from enroll.migrant import services as migrant
 from enroll.results import lotteries
@@ -36,10 +36,16 @@ class Topic:
     links: Callable[[object], list[Link]]  # a district's pages of this topic, newest first
 
 
+def _name(item) -> PerLocale:
+    """A district's or school's name in the reader's language where the bureau gave one."""
+    names = {locale: (values or {}).get("name") for locale, values in (getattr(item, "translations", None) or {}).items()}
+    return PerLocale({"zh_Hans": item.name, **{k: v for k, v in names.items() if v}})
+
+
 def _zoning(district) -> list[Link]:
     scopes = published_scopes(district.id)
     latest = scopes[0][0] if scopes else None
-    return [Link(_l("%(district)s %(year)s 年%(stage)s划片范围", district=district.name, year=year,
+    return [Link(_l("%(district)s %(year)s 年%(stage)s划片范围", district=_name(district), year=year,
                     stage=STAGE_LABELS.get(stage, stage)), "zoning.zoning_map", {"code": district.code, "year": year, "stage": stage}, stage)
             for year, stage in scopes if year == latest]
 
@@ -47,34 +53,34 @@ def _zoning(district) -> list[Link]:
 def _migrant(district) -> list[Link]:
     scopes = migrant.published_scopes(district.id)
     latest = scopes[0][0] if scopes else None
-    return [Link(_l("%(district)s %(year)s 年%(stage)s随迁子女入学：条件、材料和自查", district=district.name, year=year,
+    return [Link(_l("%(district)s %(year)s 年%(stage)s随迁子女入学：条件、材料和自查", district=_name(district), year=year,
                     stage=STAGE_LABELS.get(stage, stage)), "migrant.page", {"code": district.code, "year": year, "stage": stage}, stage)
             for year, stage in scopes if year == latest]
 
 
 def _timeline(district) -> list[Link]:
-    return [Link(_l("%(district)s %(year)s 年招生日程", district=district.name, year=year), "timeline.page",
+    return [Link(_l("%(district)s %(year)s 年招生日程", district=_name(district), year=year), "timeline.page",
                  {"code": district.code, "year": year}) for year in timeline.published_years(district.id)[:1]]
 
 
 def _results(district) -> list[Link]:
-    return [Link(_l("%(district)s %(year)s 年各校录取结果", district=district.name, year=year), "results.district",
+    return [Link(_l("%(district)s %(year)s 年各校录取结果", district=_name(district), year=year), "results.district",
                  {"code": district.code, "year": year}) for year in results.published_years(district.id)[:1]]
 
 
 def _lotteries(district) -> list[Link]:
     found = lotteries.published_lotteries_of_district(district.id)
     latest = max((lottery.year for lottery in found), default=None)
-    return [Link(_l("%(year)s 年 %(school)s 摇号", year=lottery.year, school=lottery.school.name), "results.lottery",
+    return [Link(_l("%(year)s 年 %(school)s 摇号", year=lottery.year, school=_name(lottery.school)), "results.lottery",
                  {"lottery_id": lottery.id}) for lottery in found if lottery.year == latest][:5]
 
 
 def _always(title, endpoint: str) -> Callable[[object], list[Link]]:
-    return lambda district: [Link(_l(title, district=district.name), endpoint, {"code": district.code})]
+    return lambda district: [Link(_l(title, district=_name(district)), endpoint, {"code": district.code})]
 
 
 def _lookup(district) -> list[Link]:
-    return [Link(_l("按地址查询 %(district)s 的对口学校", district=district.name), "lookup.page", {"district": district.code})]
+    return [Link(_l("按地址查询 %(district)s 的对口学校", district=_name(district)), "lookup.page", {"district": district.code})]
 
 
 TOPICS = (
@@ -114,8 +120,13 @@ def _stages_named_in(query: str) -> set[str]:
 
 
 def _named_in(query: str, districts: list) -> list:
-    """The districts the query names (青溪区 or 青溪), else all of them."""
-    named = [d for d in districts if d.name and (d.name in query or (len(d.name) > 2 and d.name[:-1] in query))]
+    """The districts the query names (青溪区, 青溪 or Qingxi), else all of them."""
+    def named(d) -> bool:
+        english = str(_name(d).texts.get("en") or "").lower().removesuffix(" district").strip()
+        return bool((d.name and (d.name in query or (len(d.name) > 2 and d.name[:-1] in query)))
+                    or (english and english in query))
+
+    named = [d for d in districts if named(d)]
     return named or districts
 
 

@@ -36,3 +36,17 @@ def test_an_address_goes_to_the_lookup_answer(demo_client, query):
     assert response.status_code == 302 and "/lookup?q=" in response.location
     answer = demo_client.get(response.location).get_data(as_text=True)
     assert "学院路" in answer and 'id="answer"' in answer
+
+
+
+def test_a_query_naming_a_district_in_chinese_or_english_keeps_to_it(app, admin, district):
+    from enroll.districts.services import create_district, list_districts, update_district
+    from enroll.search.topics import _named_in
+
+    create_district(admin, "990102", "西湖区")
+    update_district(admin, "990101", {"name": "青溪区", "name_en": "Qingxi District", "phone": "", "address": ""})
+    districts = list_districts()
+    assert [d.code for d in _named_in("青溪区划片", districts)] == ["990101"]
+    assert [d.code for d in _named_in("西湖 划片", districts)] == ["990102"]
+    assert [d.code for d in _named_in("qingxi zoning", districts)] == ["990101"]
+    assert {d.code for d in _named_in("划片", districts)} == {"990101", "990102"}
