@@ -127,19 +127,28 @@ def publish(editor, reviewer):
     return run
 
 
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory, sqlite_template):
-    """The demo district loaded once per module: published plans with 划片 text, the gazetteer,
-    policies, results and a lottery."""
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, sqlite_template) -> Path:
+    """A SQLite file with the demo district loaded, built once per test process (loading it takes
+    seconds): published plans with 划片 text, the gazetteer, policies, results and a lottery."""
     from enroll.demo import load_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
     shutil.copy(sqlite_template, path)
     app = make_app(f"sqlite:///{path}")
     with app.app_context():
         load_demo()
         _db.session.remove()
-    return app
+        _db.engine.dispose()  # every connection closed: the file holds everything
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, demo_template):
+    """The demo district, a copy of its own per module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    return make_app(f"sqlite:///{path}")
 
 
 @pytest.fixture

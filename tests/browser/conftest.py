@@ -25,14 +25,10 @@ class LiveServer(str):
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, sqlite_template):
-    from enroll.demo import load_demo
-
+def live_server(tmp_path_factory, demo_template):
     path = tmp_path_factory.mktemp("live") / "enroll.sqlite3"
-    shutil.copy(sqlite_template, path)
+    shutil.copy(demo_template, path)
     app = make_app(f"sqlite:///{path}", SERVER_NAME=None)
-    with app.app_context():
-        load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

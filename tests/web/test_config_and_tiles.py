@@ -54,32 +54,29 @@ def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
     assert create_app().config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite3")
 
 
-def published_page(app_config, sqlite_template, tmp_path):
+def published_page(app_config, demo_template, tmp_path):
     import shutil
 
-    from enroll.demo import load_demo
-
     tmp_path.mkdir(exist_ok=True)
-    shutil.copy(sqlite_template, tmp_path / "t.sqlite3")
+    shutil.copy(demo_template, tmp_path / "t.sqlite3")
     app = make_app(f"sqlite:///{tmp_path}/t.sqlite3", **app_config)
     with app.app_context():
-        load_demo()
         return app.test_client().get("/d/990101/2026/primary/").get_data(as_text=True)
 
 
-def test_tianditu_tiles_carry_the_key_and_show_the_approval_number(sqlite_template, tmp_path):
+def test_tianditu_tiles_carry_the_key_and_show_the_approval_number(demo_template, tmp_path):
     page = published_page({"MAP_TILES": "tianditu", "TIANDITU_KEY": "abc123", "TIANDITU_APPROVAL": "GS(2099)0000号"},
-                          sqlite_template, tmp_path)
+                          demo_template, tmp_path)
     for layer in ("vec", "cva", "img", "cia"):  # vector and imagery, each with its annotation layer
         assert f"tianditu.gov.cn/{layer}_w/wmts" in page
     assert "tk=abc123" in page and "GS(2099)0000号" in page
     assert json.dumps("影像地图") in page  # the switch's name, in the map script
 
 
-def test_osm_and_none_presets(sqlite_template, tmp_path):
-    osm = published_page({"MAP_TILES": "osm"}, sqlite_template, tmp_path / "a")
+def test_osm_and_none_presets(demo_template, tmp_path):
+    osm = published_page({"MAP_TILES": "osm"}, demo_template, tmp_path / "a")
     assert "tile.openstreetmap.org" in osm
-    none = published_page({"MAP_TILES": "none"}, sqlite_template, tmp_path / "b")
+    none = published_page({"MAP_TILES": "none"}, demo_template, tmp_path / "b")
     assert "tile.openstreetmap.org" not in none and "tianditu" not in none and "L.tileLayer" not in none
 
 
