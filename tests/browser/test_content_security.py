@@ -3,20 +3,14 @@ response's own nonce: the map still draws its zones, the lookup answers, and not
 (the ``page`` fixture fails a test on any refusal: see conftest.policy_refusals)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from conftest import policy_refusals
 
 pytestmark = pytest.mark.browser
-PASSWORD = "csp-demo-password"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_password():
-    """The demo users' password, known to the test (set before the live server loads the demo)."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("ENROLL_DEMO_PASSWORD", PASSWORD)
-        yield
+PASSWORD = os.environ.get("ENROLL_DEMO_PASSWORD", "demo-lantern-river")  # the demo users' (conftest.demo_template)
 
 
 def script_sources(response) -> list[str]:
