@@ -99,12 +99,15 @@ def _import_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from enroll.accounts.views import bp as accounts
     from enroll.api.views import bp as api
+    from enroll.ogcapi.views import bp as ogcapi
     from enroll.disclosure.views import bp as calendar_bureau
     from enroll.disclosure.views import public as disclosure
     from enroll.districts.views import bp as public
     from enroll.districts.views import bureau as districts_bureau
+    from enroll.feeds.views import bp as feeds
     from enroll.follow.views import bp as follow
     from enroll.lookup.views import bp as lookup
+    from enroll.opendata.views import bp as opendata
     from enroll.migrant.views import bp as migrant_bureau
     from enroll.migrant.views import public as migrant
     from enroll.policies.views import bp as policies_bureau
@@ -130,12 +133,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(districts_bureau)
     app.register_blueprint(lookup)
     app.register_blueprint(api)
+    app.register_blueprint(ogcapi)
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)
     app.register_blueprint(consultations)
     app.register_blueprint(consultations_bureau)
     app.register_blueprint(follow)
+    app.register_blueprint(feeds)
     app.register_blueprint(review)
     app.register_blueprint(history)
     app.register_blueprint(audit_heads)
@@ -151,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search)
     app.register_blueprint(results)
     app.register_blueprint(results_bureau)
+    app.register_blueprint(opendata)
 
 
 def register_rate_limits(app: Flask) -> None:

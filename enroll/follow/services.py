@@ -267,33 +267,3 @@ def send_queued(smtp: Smtp, limit: int = 500) -> tuple[int, int]:
     db.session.commit()
     return sent, failed
 
-
-@dataclass(frozen=True)
-class FeedEntry:
-    key: str
-    title: str
-    path: str
-    updated: datetime
-
-
-def feed_entries(district) -> list[FeedEntry]:
-    """A district's consultations opened, adoption reports and plans published, newest first (its Atom feed)."""
-    entries = []
-    for item in db.session.scalars(select(Consultation).where(Consultation.district_id == district.id,
-                                                              Consultation.opens_at.is_not(None))):
-        plan, path = item.plan, f"/d/{district.code}/consultations/{item.id}"
-        stage = STAGE_LABELS[item.plan.stage]
-        entries.append(FeedEntry(f"consultation-{item.id}", str(_l(
-            "征求意见：%(year)s 年%(stage)s划片方案（至 %(end)s）", year=plan.year, stage=stage,
-            end=item.closes_at.strftime("%Y-%m-%d"))), path, item.opens_at))
-        if item.report_published_at is not None:
-            entries.append(FeedEntry(f"report-{item.id}", str(_l(
-                "意见采纳情况：%(year)s 年%(stage)s划片方案", year=plan.year, stage=stage)), path + "#report",
-                item.report_published_at))
-    for plan in all_published_plans():
-        if plan.district_id == district.id and plan.published_at is not None:
-            entries.append(FeedEntry(f"plan-{plan.id}", str(_l(
-                "发布：%(year)s 年%(stage)s划片方案（第 %(version)s 版）", year=plan.year,
-                stage=STAGE_LABELS[plan.stage], version=plan.version)),
-                f"/d/{district.code}/{plan.year}/{plan.stage}/", plan.published_at))
-    return sorted(entries, key=lambda e: e.updated, reverse=True)

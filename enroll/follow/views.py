@@ -1,7 +1,7 @@
-"""Follow an address by e-mail (double opt-in, one-click unsubscribe), and the district's Atom feed."""
+"""Follow an address by e-mail (double opt-in, one-click unsubscribe). The Atom feeds are in enroll.feeds."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from enroll.core.errors import Invalid
 from enroll.core.i18n import _
@@ -57,10 +57,3 @@ def unsubscribe(token: str):
         return render_template("public/follow_done.html", message=exc.message), 400
     return render_template("public/follow_done.html", message=_("已退订，您的邮箱和地址已删除。"))
 
-
-@bp.get("/d/<code>/feed.atom")
-def feed(code: str):
-    district = get_district(code)
-    body = render_template("public/feed.xml", district=district, entries=services.feed_entries(district),
-                           root=request.url_root.rstrip("/"))
-    return Response(body, mimetype="application/atom+xml")

@@ -1,6 +1,6 @@
 """Telling families (issue 17): follow an address (double opt-in), be told by e-mail when a consultation
 opens or a plan is published that changes its school, unsubscribe in one click; the queue is sent
-through a real SMTP server (aiosmtpd) and survives its outage; the district's Atom feed reads in feedparser."""
+through a real SMTP server (aiosmtpd) and survives its outage. The Atom feeds are tested in tests/feeds."""
 from __future__ import annotations
 
 import email
@@ -8,7 +8,6 @@ import re
 import socket
 from urllib.parse import urlsplit
 
-import feedparser
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
@@ -128,16 +127,3 @@ def test_follow_refuses_what_cannot_be_an_email(demo):
     assert page.status_code == 422
     assert _db.session.query(MailMessage).filter_by(to_addr="not-an-address").count() == 0
 
-
-def test_the_atom_feed_reads_in_a_feed_reader(demo):
-    plan = zoning.import_plan(get_user("editor"), "990101", 2028, "primary", DEMO / "zones_primary_2027.geojson")
-    item = consultations.propose_consultation(get_user("editor"), plan.id)
-    content.approve_revision(get_user("reviewer"), content.open_revision(consultations.CONSULTATION, item.id).id)
-    response = demo.test_client().get("/d/990101/feed.atom")
-    assert response.mimetype == "application/atom+xml"
-    feed = feedparser.parse(response.get_data())
-    assert not feed.bozo, feed.bozo_exception
-    titles = [e.title for e in feed.entries]
-    assert titles[0].startswith("征求意见：2028 年小学划片方案")
-    assert any(t.startswith("发布：2026 年小学划片方案") for t in titles)
-    assert feed.entries[0].link.endswith(f"/d/990101/consultations/{item.id}")
