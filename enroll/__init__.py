@@ -99,7 +99,6 @@ def _import_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from enroll.accounts.views import bp as accounts
     from enroll.api.views import bp as api
-    from enroll.ogcapi.views import bp as ogcapi
     from enroll.disclosure.views import bp as calendar_bureau
     from enroll.disclosure.views import public as disclosure
     from enroll.districts.views import bp as public
@@ -107,7 +106,6 @@ def register_blueprints(app: Flask) -> None:
     from enroll.feeds.views import bp as feeds
     from enroll.follow.views import bp as follow
     from enroll.lookup.views import bp as lookup
-    from enroll.opendata.views import bp as opendata
     from enroll.migrant.views import bp as migrant_bureau
     from enroll.migrant.views import public as migrant
     from enroll.policies.views import bp as policies_bureau
@@ -133,7 +131,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(districts_bureau)
     app.register_blueprint(lookup)
     app.register_blueprint(api)
-    app.register_blueprint(ogcapi)
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)
@@ -156,7 +153,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search)
     app.register_blueprint(results)
     app.register_blueprint(results_bureau)
-    app.register_blueprint(opendata)
 
 
 def register_rate_limits(app: Flask) -> None:
