@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import feedparser
 import pytest
+import time_machine
 from flask import url_for
 from policy_data import document
 from support import DEMO
@@ -18,8 +19,8 @@ from enroll.accounts.services import get_user
 from enroll.districts.services import create_district
 from enroll.extensions import db as _db
 from enroll.feeds import services as feed_services
-from enroll.policies.models import PolicyDocument
 from enroll.policies import services as policies
+from enroll.policies.models import PolicyDocument
 from enroll.review import content
 from enroll.review.withdrawal import republish_item
 from enroll.zoning import consultations
@@ -148,7 +149,7 @@ def test_the_results_entries_hold_no_child_data(demo):
     assert not re.search(r"\S\*\S", body)  # no masked name either
 
 
-def test_a_consultation_opened_is_the_newest_entry_and_links_to_its_page(demo):
+def test_a_consultation_opened_then_its_adoption_report_are_entries_linking_to_its_page(demo):
     plan = zoning.import_plan(get_user("editor"), "990101", 2028, "primary", DEMO / "zones_primary_2027.geojson")
     item = consultations.propose_consultation(get_user("editor"), plan.id)
     content.approve_revision(get_user("reviewer"), content.open_revision(consultations.CONSULTATION, item.id).id)
@@ -157,6 +158,14 @@ def test_a_consultation_opened_is_the_newest_entry_and_links_to_its_page(demo):
     assert newest.title.startswith("征求意见：2028 年小学划片方案")
     assert newest.link.endswith(f"/d/990101/consultations/{item.id}")
     assert newest.id.endswith(f":consultation/{item.id}/1")
+    with time_machine.travel(item.closes_at + timedelta(minutes=1), tick=True):
+        consultations.submit_report(get_user("editor"), item.id, "未收到意见。")
+        content.approve_revision(get_user("reviewer"), content.open_revision(consultations.CONSULTATION, item.id).id)
+        _, feed = fetch(demo.test_client())
+    report, opened = feed.entries[:2]
+    assert report.title == "意见采纳情况：2028 年小学划片方案" and report.tags[0].term == "consultation_report"
+    assert report.link.endswith(f"/d/990101/consultations/{item.id}#report")
+    assert opened.id == newest.id  # the opening stays, under the same id
 
 
 def test_an_unknown_district_has_no_feed(demo):
