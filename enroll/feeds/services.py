@@ -23,8 +23,7 @@ from sqlalchemy import select
 
 from enroll.core.i18n import _l
 from enroll.districts.contacts import contact_of
-from enroll.districts.models import District
-from enroll.districts.services import get_district
+from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.review import states
 from enroll.review.kinds import KINDS, ContentKind
@@ -118,7 +117,7 @@ def _heading(kind: ContentKind, item, revision: Revision) -> _Heading:
                     heading.category or str(kind.label))
 
 
-def summary(district: District, item, heading: str, url: str) -> str:
+def summary(district, item, heading: str, url: str) -> str:
     """Plain text of at most 140 characters to repost: what was published, for which district and
     year, then the link (left out only when the link alone would not fit)."""
     text = str(_l("%(district)s发布%(title)s", district=district.name, title=heading))
@@ -140,11 +139,11 @@ class _Builder:
     def __init__(self, base_url: str, path_for: PathFor):
         self.base_url, self.path_for = base_url.rstrip("/"), path_for
         self.authors: dict[int, str] = {}
-        self.districts: dict[int, District] = {}
+        self.districts: dict[int, object] = {}
 
-    def district(self, district_id: int) -> District:
-        if district_id not in self.districts:
-            self.districts[district_id] = db.session.get(District, district_id)
+    def district(self, district_id: int):
+        if not self.districts:
+            self.districts = {d.id: d for d in list_districts()}
         return self.districts[district_id]
 
     def author(self, district_id: int) -> str:
@@ -163,7 +162,7 @@ class _Builder:
                      term=heading.term, category=heading.category)
 
 
-def bureau_name(district: District) -> str:
+def bureau_name(district) -> str:
     """The district's bureau as its published contact names it, else ``<district>教育局``."""
     contact = contact_of(district.id)
     if contact is not None and contact.status == states.PUBLISHED and plain(contact.office):
