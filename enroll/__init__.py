@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from enroll.feeds.views import bp as feeds
     from enroll.follow.views import bp as follow
     from enroll.lookup.views import bp as lookup
+    from enroll.opendata.views import bp as opendata
     from enroll.migrant.views import bp as migrant_bureau
     from enroll.migrant.views import public as migrant
     from enroll.policies.views import bp as policies_bureau
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search)
     app.register_blueprint(results)
     app.register_blueprint(results_bureau)
+    app.register_blueprint(opendata)
 
 
 def register_rate_limits(app: Flask) -> None:

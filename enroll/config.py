@@ -80,6 +80,9 @@ def from_env() -> dict:
         "SMTP_PASSWORD": _env("ENROLL_SMTP_PASSWORD", ""),
         "SMTP_SECURITY": _env("ENROLL_SMTP_SECURITY", "none"),  # none | starttls | ssl
         "MAIL_FROM": _env("ENROLL_MAIL_FROM", "noreply@localhost"),
+        # the licence of the open data (/data): its name and the address of its text
+        "DATA_LICENCE": _env("ENROLL_DATA_LICENCE", "CC BY 4.0"),
+        "DATA_LICENCE_URL": _env("ENROLL_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
         "SITE_ID_CODE": _env("ENROLL_SITE_ID_CODE", ""),  # 网站标识码
         "SITE_ICP": _env("ENROLL_SITE_ICP", ""),  # ICP备案号
         "SITE_PSB": _env("ENROLL_SITE_PSB", ""),  # 公安机关备案号

@@ -17,7 +17,8 @@ PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/",
          "/lookup?q=学苑路130号",  # did you mean
          # results: the district table with its chart, 文澜小学 with its list and own-result form, the lottery
          "/d/990101/2026/results", "/schools/1/results/2026", "/lotteries/1", "/lotteries/verify",
-         "/audit/heads", "/d/990101/follow", "/d/990101/consultations/"]  # a junior school with its profile, plan and feeder primaries
+         "/audit/heads", "/d/990101/follow", "/d/990101/consultations/",
+         "/data", "/d/990101/data"]  # a junior school with its profile, plan and feeder primaries
 
 
 def axe_violations(page) -> list[dict]:

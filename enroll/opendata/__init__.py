@@ -1,0 +1,1 @@
+"""Open data: downloads of what is published, their catalogue and its DCAT form."""
