@@ -99,6 +99,7 @@ def _import_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from enroll.accounts.views import bp as accounts
     from enroll.api.views import bp as api
+    from enroll.ogcapi.views import bp as ogcapi
     from enroll.disclosure.views import bp as calendar_bureau
     from enroll.disclosure.views import public as disclosure
     from enroll.districts.views import bp as public
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(districts_bureau)
     app.register_blueprint(lookup)
     app.register_blueprint(api)
+    app.register_blueprint(ogcapi)
     app.register_blueprint(zoning)
     app.register_blueprint(accounts)
     app.register_blueprint(bureau)

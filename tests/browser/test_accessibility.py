@@ -18,7 +18,9 @@ PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/",
          # results: the district table with its chart, 文澜小学 with its list and own-result form, the lottery
          "/d/990101/2026/results", "/schools/1/results/2026", "/lotteries/1", "/lotteries/verify",
          "/audit/heads", "/d/990101/follow", "/d/990101/consultations/",
-         "/data", "/d/990101/data"]  # a junior school with its profile, plan and feeder primaries
+         "/data", "/d/990101/data",
+         "/ogcapi", "/ogcapi/conformance", "/ogcapi/collections", "/ogcapi/collections/zones-990101-2026-primary",
+         "/ogcapi/collections/zones-990101-2026-primary/items", "/ogcapi/collections/schools/items/1"]  # a junior school with its profile, plan and feeder primaries
 
 
 def axe_violations(page) -> list[dict]:
