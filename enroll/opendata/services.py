@@ -56,14 +56,18 @@ class DistrictData:
         return list(dict.fromkeys(d.year for d in self.datasets))
 
 
-_files: LRUCache = LRUCache(maxsize=128)  # (district, year, key, token) -> {suffix: bytes}
+CACHE_BYTES = 256 * 1024 * 1024  # the files kept in memory per process: the most recently asked for
+# (district, year, key, token) -> {suffix: bytes}
+_files: LRUCache = LRUCache(maxsize=CACHE_BYTES, getsizeof=lambda files: sum(map(len, files.values())) or 1)
 
 
 def _dataset(district, year: int, source: Source) -> Dataset:
     cache_key = (district.code, year, source.key, source.token)
     files = _files.get(cache_key)
     if files is None:
-        files = _files[cache_key] = source.render()
+        files = source.render()
+        if sum(map(len, files.values())) <= CACHE_BYTES:
+            _files[cache_key] = files
     distributions = [Distribution(source.key + suffix, label, media, len(files[suffix]),
                                   hashlib.sha256(files[suffix]).hexdigest(), files[suffix])
                      for suffix, label, media in source.formats]
