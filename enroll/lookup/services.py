@@ -7,18 +7,19 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from enroll.core.errors import BadRequest
-from enroll.core.i18n import PerLocale, _l
+from enroll.core.i18n import _l
 from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.geo.address import normalize, parse_address
 from enroll.geo.road_sides import on_side, within_bounds, within_stretch
 from enroll.geo.rules import clause_matches, name_key
 from enroll.lookup import gazetteer, guidance
+from enroll.lookup.answers import Caveat, LookupResult, Match
 from enroll.lookup.index import DistrictInfo, LookupIndex, PlanIndex, current, plan_index
 from enroll.lookup.models import Address
 from enroll.zoning.models import ZoningPlan
 from enroll.zoning.rules import PlanInfo
-from enroll.zoning.services import STAGE_LABELS, ZONING_STAGES, get_plan, plans_with_zones, published_plan, published_plans
+from enroll.zoning.services import ZONING_STAGES, get_plan, plans_with_zones, published_plan, published_plans
 from enroll.zoning.years import DEFAULT_SEASON_START, current_year
 
 MAX_QUERY = 200
@@ -54,43 +55,6 @@ def check_query(text: str | None) -> str:
     if not normalize(text):
         raise BadRequest(_l("无法识别这个地址，请输入路名和门牌号、小区名或村名。"))
     return text
-
-
-@dataclass
-class Match:
-    school_id: int
-    school_name: str
-    stage: str
-    basis: str            # "rule" | "zone"
-    text: str             # the clause as published, or the zone's label
-    plan: PlanInfo
-    line: int | None = None
-
-
-@dataclass
-class Caveat:
-    code: str
-    message: str
-
-
-@dataclass
-class LookupResult:
-    """The answer for one year (``year``; None when the district has nothing published), and the
-    answers of later published years (``later``, each labelled with its year)."""
-
-    matches: list[Match] = field(default_factory=list)
-    caveats: list[Caveat] = field(default_factory=list)
-    district: object | None = None
-    point: tuple[float, float] | None = None
-    normalized: str | None = None
-    year: int | None = None
-    later: list[LookupResult] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)  # addresses the parent probably meant (a typo)
-
-    def add_caveat(self, code: str, message) -> None:
-        """A caveat, once: the primary and the junior plan may each raise the same one (near a boundary)."""
-        if not any(c.code == code and str(c.message) == str(message) for c in self.caveats):
-            self.caveats.append(Caveat(code, message))
 
 
 def _years(cat: LookupIndex, district, stage: str | None = None) -> list[int]:
@@ -248,7 +212,7 @@ def _resolve_plan(result: LookupResult, plan: PlanIndex, parts, point, locator_k
     zone_hits, near = _zone_matches(plan, *point, locator_kind) if point is not None else ([], False)
     result.matches += rule_hits or zone_hits
     if len({m.school_id for m in rule_hits or zone_hits}) > 1:
-        _several_schools(result, plan, rule_hits or zone_hits)
+        guidance.several_schools(result, plan.info.stage, rule_hits or zone_hits)
     if rule_hits and zone_hits and {m.school_id for m in rule_hits} != {m.school_id for m in zone_hits}:
         result.add_caveat("rule_zone_mismatch", _l(
             "划片文字与地图片区不一致：文字对应 %(rule)s，地图对应 %(zone)s。以划片文字为准，如有疑问请咨询教育局。",
@@ -258,19 +222,6 @@ def _resolve_plan(result: LookupResult, plan: PlanIndex, parts, point, locator_k
     name = parts.road or parts.estate or parts.village if parts is not None else None
     if ambiguous or (not rule_hits and _unparsed_about(plan, name)):
         result.add_caveat("ambiguous_rule", _l("相关划片条款表述不够明确（如只写了道路一侧或路段），请向教育局确认。"))
-
-
-def _several_schools(result: LookupResult, plan: PlanIndex, matches: list[Match]) -> None:
-    """多校划片: say which schools share the address and how the district places a child among them
-    (its own words, published with its contact details), else where to ask."""
-    district = result.district  # a DistrictInfo; the district itself when staff test a draft
-    placement = PerLocale(dict(getattr(district, "placement", ())))
-    phone = getattr(district, "consult_phone", None) or district.phone
-    how = placement if placement else _l("具体如何在这几所学校之间安排入学，请见本区招生政策文件，或致电教育局 %(phone)s 咨询。",
-                                         phone=phone or _l("（见区县页面）"))
-    result.add_caveat("multi_school", _l("%(stage)s：该地址由 %(schools)s 共同招生（多校划片）。%(how)s",
-                                         stage=STAGE_LABELS.get(plan.info.stage, plan.info.stage),
-                                         schools="、".join(dict.fromkeys(m.school_name for m in matches)), how=how))
 
 
 def lookup_address(text: str, *, district_code: str | None = None, year: int | None = None,
@@ -299,24 +250,12 @@ def lookup_address(text: str, *, district_code: str | None = None, year: int | N
                 result.add_caveat("other_district", _l("该地址属于%(district)s，不属于%(asked)s；以下是%(district)s的划片。",
                                                        district=district.name, asked=tried[0].district.name))
                 return result
-    return _outside(cat, text) or _not_found(cat, tried, text)
+    return guidance.outside_site(cat, text) or guidance.not_found(cat, tried, text)
 
 
 def _answer_in(cat: LookupIndex, district, text: str, query: Query) -> LookupResult:
     parts = parse_address(text, gazetteer.district_prefixes(district))
     return _district_answer(cat, district, parts, cat.find_point(district, parts), query)
-
-
-def _outside(cat: LookupIndex, text: str) -> LookupResult | None:
-    """An address that names a county-level district this site does not cover (海淀区…)."""
-    named = guidance.named_district(normalize(text))
-    if named is None or any(named in d.name or d.name in named for d in cat.districts):
-        return None
-    result = LookupResult(normalized=normalize(text))
-    result.caveats.append(Caveat("outside_site", _l(
-        "本站没有%(district)s的划片信息（本站包括：%(covered)s）。请向该地教育局咨询。",
-        district=named, covered="、".join(d.name for d in cat.districts) or "—")))
-    return result
 
 
 def _districts_to_try(cat: LookupIndex, text: str, district_code: str | None) -> list[DistrictInfo]:
@@ -334,40 +273,6 @@ def _districts_to_try(cat: LookupIndex, text: str, district_code: str | None) ->
     keys = {name_key(n) for n in (parts.road, parts.estate, parts.village) if n}
     first = [d for d in districts if keys & cat.names.get(d.id, frozenset())]
     return first + [d for d in districts if d not in first]
-
-
-def _not_found(cat: LookupIndex, tried: list[LookupResult], text: str) -> LookupResult:
-    """No school found: name the nearest known numbers on that road, or the names the parent
-    probably meant (a typo), and how to ask the bureau."""
-    for result in tried:
-        parts = parse_address(text, gazetteer.district_prefixes(result.district))
-        near = gazetteer.nearest_numbers(result.district, parts.road, parts.lane or parts.number) if parts.road else []
-        if near or len(tried) == 1:
-            break
-    else:
-        result, near, parts = LookupResult(normalized=normalize(text)), [], None
-    phone = (result.district.consult_phone if result.district is not None else "") or _l("（见区县页面）")
-    if near:
-        message = _l("没有找到这个地址。%(road)s已知的相近门牌：%(numbers)s。如地址无误，请致电教育局 %(phone)s 咨询。",
-                     road=parts.road, numbers="、".join(f"{n}号" for n in near), phone=phone)
-    else:
-        message = _l("没有找到这个地址，请检查路名、门牌号或小区名；如地址无误，请致电教育局 %(phone)s 咨询。", phone=phone)
-        result.suggestions = _suggestions(cat, tried, text)
-    result.caveats.append(Caveat("address_not_found", message))
-    return result
-
-
-def _suggestions(cat: LookupIndex, tried: list[LookupResult], text: str) -> list[str]:
-    """The address with its road, estate or village replaced by a known name one typo away."""
-    found: list[str] = []
-    for result in tried:
-        parts = parse_address(text, gazetteer.district_prefixes(result.district))
-        name = parts.road or parts.estate or parts.village
-        for known in cat.similar_names(result.district.id, name) if name else ():
-            suggestion = parts.normalized.replace(name, known, 1)
-            if suggestion not in found:
-                found.append(suggestion)
-    return found[:3]
 
 
 def parse_point(lon, lat) -> tuple[float, float]:
