@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ SHAPEFILE_ENCODINGS = {"UTF-8": ("UTF-8", "UTF-8"), "GBK": ("GB18030", "936")}
 DBF_NAME_BYTES = 10  # a .dbf field name holds at most 10 bytes
 SHAPEFILE_MEMBERS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_GDAL_DATE = threading.Lock()  # OGR_CURRENT_DATE is process-wide: one writer at a time sets it
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,13 @@ def _write(features: list[Feature], path: Path, driver: str, *, columns: list[st
     wkb = np.array([shapely.to_wkb(g) for g in geoms], dtype=object)
     when = (timestamp or _EPOCH).astimezone(UTC)
     # the GeoPackage's gpkg_contents.last_change: the data's own time, not the moment of writing
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
-    try:
-        write(path, wkb, _fields(features, names), columns or names, driver=driver, crs="EPSG:4326",
-              geometry_type="MultiPolygon" if multi else "Polygon", promote_to_multi=multi or None, **options)
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    with _GDAL_DATE:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+        try:
+            write(path, wkb, _fields(features, names), columns or names, driver=driver, crs="EPSG:4326",
+                  geometry_type="MultiPolygon" if multi else "Polygon", promote_to_multi=multi or None, **options)
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
 def to_geojson(features: list[Feature], *, timestamp: datetime | None = None) -> bytes:
