@@ -17,6 +17,7 @@ from enroll.extensions import db
 from enroll.lookup.services import lookup_address
 from enroll.migrant.models import MigrantRequirement
 from enroll.review import content, states
+from enroll.zoning.services import STAGE_LABELS
 from enroll.timeline.services import parse_steps, present_steps, steps_to_text, translation, with_english
 
 STAGES = ("primary", "junior")
@@ -105,7 +106,8 @@ def _apply(item: MigrantRequirement, data: dict) -> None:
 
 REQUIREMENT = content.register(content.ContentKind(
     name="migrant", model=MigrantRequirement, permission="migrant", label=_l("随迁子女入学要求"), fields=FIELDS,
-    apply=_apply, title=lambda item, data: f"{item.district.name} {item.year} {item.stage}", html_fields=(),
+    apply=_apply, title=lambda item, data: _l("%(district)s %(year)s 年%(stage)s随迁子女入学", district=item.district.name,
+                                 year=item.year, stage=STAGE_LABELS.get(item.stage, item.stage)), html_fields=(),
     present=_present,
     edit_endpoint="migrant_bureau.edit",
     edit_args=lambda item: {"code": item.district.code, "year": item.year, "stage": item.stage},

@@ -118,7 +118,7 @@ def _apply(timeline: Timeline, data: dict) -> None:
 
 TIMELINE = content.register(content.ContentKind(
     name="timeline", model=Timeline, permission="timeline", label=_l("招生日程"),
-    fields={"steps": _l("日程事项")}, apply=_apply, title=lambda item, data: f"{item.district.name} {item.year}",
+    fields={"steps": _l("日程事项")}, apply=_apply, title=lambda item, data: _l("%(district)s %(year)s 年招生日程", district=item.district.name, year=item.year),
     html_fields=(), present=_present, edit_endpoint="timeline_bureau.edit",
     edit_args=lambda item: {"code": item.district.code, "year": item.year},
     public_endpoint="timeline.page", public_args=lambda item: {"code": item.district.code, "year": item.year}))
