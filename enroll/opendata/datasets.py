@@ -4,7 +4,6 @@ admission results. Each ``Source`` knows its publication dates, a version token 
 are cached under) and how to render its files; ``services`` lists and serves them."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,17 +54,11 @@ class Source:
     modified: datetime | None  # this version published
     token: tuple             # changes whenever the content may have
     formats: tuple
-    render: Callable[[], dict[str, bytes]]  # {suffix: bytes}
+    render: Callable[[], dict]  # {suffix: bytes}, and for ".json" the records (services add the envelope)
 
 
-def _json(district, year: int, key: str, records: list[dict]) -> bytes:
-    document = {"district": district.code, "district_name": district.name, "year": year, "dataset": key,
-                "records": records}
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def _table(district, year: int, key: str, header: list[str], rows: list[list], records: list[dict]) -> dict:
-    return {".csv": to_csv(header, rows), ".json": _json(district, year, key, records)}
+def _table(header: list[str], rows: list[list], records: list[dict]) -> dict:
+    return {".csv": to_csv(header, rows), ".json": records}
 
 
 def _dates(items) -> tuple[datetime | None, datetime | None]:
@@ -108,7 +101,7 @@ def _texts(district, year: int, plans: list[ZoningPlan]) -> Source:
         for plan in plans:  # the page's own CSV of each stage (the import format), one header
             rows += zoning_public.texts_csv(district.code, year, plan.stage)[1][1:]
         records = [{"school": school, "stage": stage, "text": text} for school, stage, text in rows]
-        return _table(district, year, "texts", ["学校", "学段", "划片范围"], rows, records)
+        return _table(["学校", "学段", "划片范围"], rows, records)
 
     issued, modified = _dates([zoning_of(district, year, p.stage) for p in plans])
     return Source("texts", _l("划片范围文字"), issued, modified, ("texts",) + tuple(plan_identity(p) for p in plans),
@@ -147,7 +140,7 @@ def _schools(district, year: int) -> Source | None:
     rows = [[v[k] for k in SCHOOL_COLUMNS] for v in values]
 
     def render() -> dict:
-        return _table(district, year, "schools", [SCHOOL_HEADINGS[k] for k in SCHOOL_COLUMNS], rows,
+        return _table([SCHOOL_HEADINGS[k] for k in SCHOOL_COLUMNS], rows,
                       [{**v, "stage": s.stage, "kind": s.kind} for v, s in zip(values, schools)])
 
     return Source("schools", _l("学校名录"), min(s.created_at for s in schools), _schools_changed(district, schools),
@@ -169,7 +162,7 @@ def _plans(district, year: int) -> Source | None:
                  p.year, p.classes, p.places, p.notes] for p in plans]
         records = [{"school": p.school.name, "stage": p.school.stage, "kind": p.school.kind, "year": p.year,
                     "classes": p.classes, "places": p.places, "notes": p.notes} for p in plans]
-        return _table(district, year, "plans", PLAN_HEADER, rows, records)
+        return _table(PLAN_HEADER, rows, records)
 
     issued, modified = _dates(plans)
     return Source("plans", _l("招生计划"), issued, modified,
@@ -191,7 +184,7 @@ def _results(district, year: int) -> Source | None:
                     "ratio": r.totals.ratio,
                     "routes": [{k: route.get(k) for k in ("route", "applicants", "places", "admitted")}
                                for route in r.result.routes]} for r in rows]
-        return {".csv": result_downloads.district_csv(rows), ".json": _json(district, year, "results", records)}
+        return {".csv": result_downloads.district_csv(rows), ".json": records}
 
     issued, modified = _dates(published)
     return Source("results", _l("录取结果（汇总）"), issued, modified,

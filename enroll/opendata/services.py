@@ -9,6 +9,7 @@ dataset's version token, which changes with every publication or withdrawal.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,11 +62,22 @@ CACHE_BYTES = 256 * 1024 * 1024  # the files kept in memory per process: the mos
 _files: LRUCache = LRUCache(maxsize=CACHE_BYTES, getsizeof=lambda files: sum(map(len, files.values())) or 1)
 
 
-def _dataset(district, year: int, source: Source) -> Dataset:
-    cache_key = (district.code, year, source.key, source.token)
+def _json_document(district, year: int, source: Source, licence: tuple[str, str], records: list) -> bytes:
+    """A JSON file: what it is, its licence and dates, then its records."""
+    document = {"district": district.code, "district_name": district.name, "year": year, "dataset": source.key,
+                "licence": {"name": licence[0], "url": licence[1]},
+                "issued": source.issued.isoformat() if source.issued else None,
+                "modified": source.modified.isoformat() if source.modified else None, "records": records}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _dataset(district, year: int, source: Source, licence: tuple[str, str]) -> Dataset:
+    cache_key = (district.code, year, source.key, source.token, licence, source.issued, source.modified)
     files = _files.get(cache_key)
     if files is None:
         files = source.render()
+        if ".json" in files:
+            files[".json"] = _json_document(district, year, source, licence, files[".json"])
         if sum(map(len, files.values())) <= CACHE_BYTES:
             _files[cache_key] = files
     distributions = [Distribution(source.key + suffix, label, media, len(files[suffix]),
@@ -74,29 +86,31 @@ def _dataset(district, year: int, source: Source) -> Dataset:
     return Dataset(source.key, source.title, year, source.issued, source.modified, distributions)
 
 
-def year_datasets(district, year: int) -> list[Dataset]:
-    return [_dataset(district, year, s) for s in sources(district, year)]
+def year_datasets(district, year: int, licence: tuple[str, str]) -> list[Dataset]:
+    """:param licence: (name, URL) of the data's licence, written into the JSON files."""
+    return [_dataset(district, year, s, licence) for s in sources(district, year)]
 
 
-def district_data(district_code: str) -> DistrictData:
+def district_data(district_code: str, licence: tuple[str, str]) -> DistrictData:
     """Every published dataset of a district. :raises NotFound: no such district."""
     district = get_district(district_code)
-    return DistrictData(district, [d for year in published_years(district) for d in year_datasets(district, year)])
+    return DistrictData(district, [d for year in published_years(district)
+                                   for d in year_datasets(district, year, licence)])
 
 
-def site_data() -> list[DistrictData]:
+def site_data(licence: tuple[str, str]) -> list[DistrictData]:
     """The catalogue of every district with anything published."""
-    found = [district_data(d.code) for d in list_districts()]
+    found = [district_data(d.code, licence) for d in list_districts()]
     return [d for d in found if d.datasets]
 
 
-def download(district_code: str, year: int, name: str) -> tuple[Dataset, Distribution]:
+def download(district_code: str, year: int, name: str, licence: tuple[str, str]) -> tuple[Dataset, Distribution]:
     """The dataset and file called ``name`` (e.g. ``zones-primary.gpkg``) of a district's year.
 
     :raises NotFound: no such district, nothing of that year published, or no such file.
     """
     district = get_district(district_code)
-    for dataset in year_datasets(district, year):
+    for dataset in year_datasets(district, year, licence):
         for distribution in dataset.distributions:
             if distribution.name == name:
                 return dataset, distribution

@@ -20,14 +20,14 @@ def licence() -> tuple[str, str]:
 @bp.get("/data")
 def site_catalogue():
     with force_locale(SOURCE_LOCALE):
-        catalogue = services.site_data()
+        catalogue = services.site_data(licence())
     return render_template("public/data.html", catalogue=catalogue, district=None, licence=licence())
 
 
 @bp.get("/d/<code>/data")
 def district_catalogue(code: str):
     with force_locale(SOURCE_LOCALE):
-        entry = services.district_data(code)
+        entry = services.district_data(code, licence())
     return render_template("public/data.html", catalogue=[entry] if entry.datasets else [], district=entry.district,
                            licence=licence())
 
@@ -36,7 +36,7 @@ def district_catalogue(code: str):
 def catalog_jsonld():
     with force_locale(SOURCE_LOCALE):
         document = dcat.catalog(
-            services.site_data(), catalogue_url=url_for("opendata.catalog_jsonld", _external=True),
+            services.site_data(licence()), catalogue_url=url_for("opendata.catalog_jsonld", _external=True),
             title=_("义务教育招生开放数据目录"), publisher=current_app.config["SITE_OWNER"] or _("义务教育招生信息公开"),
             licence=licence(),
             url_of=lambda code, year, name: url_for("opendata.download", code=code, year=year, name=name,
@@ -51,7 +51,7 @@ def download(code: str, year: int, name: str):
     """A file of a district's year, e.g. ``zones-primary.gpkg``; 304 when the client has it
     (``If-None-Match``: its SHA-256; ``If-Modified-Since``)."""
     with force_locale(SOURCE_LOCALE):
-        dataset, distribution = services.download(code, year, name)
+        dataset, distribution = services.download(code, year, name, licence())
     response = Response(distribution.data, mimetype=distribution.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{code}-{year}-{distribution.name}"'
     response.headers["Link"] = f'<{licence()[1]}>; rel="license"'

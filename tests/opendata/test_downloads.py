@@ -73,8 +73,18 @@ def test_the_licence_is_configurable(demo, monkeypatch):
     client = demo.test_client()
     assert "开放数据许可 1.0" in client.get(DATA).get_data(as_text=True)
     assert download(client, "schools.csv").headers["Link"] == '<https://data.example.gov.cn/licence>; rel="license"'
+    document = json.loads(download(client, "plans.json").get_data())
+    assert document["licence"] == {"name": "开放数据许可 1.0", "url": "https://data.example.gov.cn/licence"}
     document = client.get("/data/catalog.jsonld").get_json()
     assert document["dct:license"] == {"@id": "https://data.example.gov.cn/licence", "dct:title": "开放数据许可 1.0"}
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_each_json_file_carries_its_licence_and_dates(demo, table):
+    document = json.loads(download(demo.test_client(), f"{table}.json").get_data())
+    assert document["licence"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert (document["district"], document["year"], document["dataset"]) == ("990101", 2026, table)
+    assert document["issued"] <= document["modified"] and document["records"]
 
 
 def test_the_district_page_links_to_its_catalogue(demo):
