@@ -1,8 +1,9 @@
 """Public JSON API, version 1 (docs/api.md)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
+from enroll.api.openapi import api_document
 from enroll.extensions import csrf
 from enroll.lookup import services
 from enroll.lookup.schema import lookup_to_dict
@@ -62,3 +63,11 @@ def lottery(lottery_id: int):
 def ping():
     """A constant answer: the ceiling the lookup benchmark compares against."""
     return jsonify({"ok": True})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.0 description of /api/v1 and /ogcapi."""
+    response = jsonify(api_document(url_for("public.index", _external=True)))
+    response.mimetype = "application/json"
+    return response
