@@ -87,7 +87,7 @@ def parse_bbox(value: str | None) -> BBox | None:
 
 
 def _integer(value: str, name: str) -> int:
-    if not value.strip().lstrip("-").isdigit() or len(value) > 12:
+    if not (value.isascii() and value.strip().lstrip("-").isdigit()) or len(value) > 12:
         raise BadRequest(_l("%(name)s 必须是整数，而不是“%(value)s”。", name=name, value=value[:50]))
     return int(value)
 
@@ -274,7 +274,7 @@ def item(collection_id: str, feature_id: str) -> bytes:
     source = _source(collection_id)
     key: object = feature_id
     if source.int_ids:
-        key = int(feature_id) if feature_id.isdigit() and len(feature_id) < 12 else None
+        key = int(feature_id) if feature_id.isascii() and feature_id.isdigit() and len(feature_id) < 12 else None
     found = key is not None and db.session.scalar(
         select(source.key).where(*source.where, source.key == key)) is not None
     if not found:

@@ -158,7 +158,7 @@ def test_bbox_around_a_school_finds_it(ogc):
 
 
 @pytest.mark.parametrize("query, names", [
-    ("limit=0", "limit"), ("limit=-5", "limit"), ("limit=abc", "limit"), ("limit=1.5", "limit"),
+    ("limit=0", "limit"), ("limit=-5", "limit"), ("limit=abc", "limit"), ("limit=1.5", "limit"), ("limit=１０", "limit"),
     ("offset=-1", "offset"), ("offset=x", "offset"),
     ("bbox=1,2,3", "bbox"), ("bbox=1,2,3,4,5", "bbox"), ("bbox=a,b,c,d", "bbox"), ("bbox=", "bbox"),
     ("bbox=nan,0,1,1", "NaN"), ("bbox=0,0,inf,1", "NaN"),
