@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/lookup.py
 	$(BIN)/python bench/results.py
 	$(BIN)/python bench/languages.py
+	$(BIN)/python bench/ogcapi.py
 
 clean:
 	rm -rf instance/enroll.sqlite3 .pytest_cache
