@@ -16,8 +16,9 @@ GDAL_ENV = {"GDAL_HTTP_TIMEOUT": "30", "CPL_VSIL_CURL_CACHE_SIZE": "0", "GDAL_DI
 
 @pytest.fixture(scope="module")
 def gdal():
-    if shutil.which("ogrinfo") is None:
-        pytest.fail("ogrinfo missing: .ci/run installs gdal-bin")
+    if shutil.which("ogrinfo") is None:  # like every outside tool: skipped here, a failure in CI
+        reason = "ogrinfo missing: .ci/run installs gdal-bin"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
 
 
 def run(*args: str) -> str:
