@@ -23,9 +23,16 @@ def items(code="990101", year=2026) -> dict:
 
 def test_an_empty_district_has_every_item_missing(district):
     found = items()
-    assert list(found) == ["policy", "interpretation", "enrollment_plan", "zoning", "migrant", "school_profiles",
-                           "timeline", "results", "contacts"]
-    assert all(item.status == "missing" for item in found.values())
+    assert list(found) == ["policy", "interpretation", "procedure", "enrollment_plan", "private_plan", "zoning",
+                           "migrant",
+                           "school_profiles", "feeders", "timeline", "results", "contacts"]
+    assert all(item.status == "missing" and not item.links for item in found.values())
+
+
+def test_every_line_shows_its_disclosure_attribute(client, district):
+    page = client.get("/d/990101/2026/disclosure").get_data(as_text=True)
+    assert "公开属性" in page and "划片工作程序" in page and "对口入学（小学对口初中）" in page
+    assert page.count("<td>主动公开</td>") == 12
 
 
 def test_a_document_published_within_20_working_days_is_on_time(admin, editor, reviewer):
@@ -96,3 +103,69 @@ def test_the_published_contact_is_the_contacts_item(editor, reviewer):
         content.approve_revision(reviewer, revision.id)
     found = items()["contacts"]
     assert found.status == "published" and found.published == date(2026, 5, 8) and found.detail == "0000-86000000"
+
+
+def _row(page: str, key: str) -> str:
+    start = page.index(f'id="item-{key}"')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_on_the_demo_each_published_item_links_to_its_content(demo):
+    page = demo.test_client().get("/d/990101/2026/disclosure").get_data(as_text=True)
+    assert 'href="/d/990101/2026/primary/"' in _row(page, "zoning")
+    assert 'href="/d/990101/2026/timeline"' in _row(page, "timeline")
+    assert 'href="/d/990101/2026/migrant/junior"' in _row(page, "migrant")
+    assert 'href="/d/990101/2026/results"' in _row(page, "results")
+    assert 'href="/d/990101/policies/' in _row(page, "policy")
+    assert 'href="/schools/' in _row(page, "private_plan") and "民办学校招生计划与招生办法" in page
+    for key in ("zoning", "timeline", "private_plan", "feeders"):
+        link = _row(page, key).split('href="')[1].split('"')[0]
+        assert demo.test_client().get(link).status_code == 200
+
+
+def test_on_the_demo_feeders_are_published_but_feeder_only_profiles_are_not_school_profiles(demo):
+    """The demo's profiles set only the feeder junior and the register's address and phone: 对口 is
+    published, 学校概况 is not."""
+    found = items()
+    assert found["feeders"].status == "published" and found["feeders"].links
+    assert found["school_profiles"].status == "missing"
+
+
+def test_on_the_demo_an_empty_profile_published_for_a_school_is_not_counted(demo):
+    from enroll.accounts.services import get_user
+    from enroll.districts.services import get_district
+    from enroll.schools import profiles
+    from enroll.schools.services import schools_of
+
+    editor, reviewer = get_user("editor"), get_user("reviewer")
+    junior, filled = [s for s in schools_of(get_district("990101").id, "junior") if s.kind == "public"][:2]
+    for school, data in ((junior, {}), (filled, {"intro": "<p>一所九十年历史的初中。</p>"})):
+        revision = profiles.save_profile(editor, school.id, data)
+        content.submit_revision(editor, revision.id)
+        content.approve_revision(reviewer, revision.id)
+    assert profiles.published_profile(junior.id) is not None  # published, but says nothing
+    page = demo.test_client().get("/d/990101/2026/disclosure").get_data(as_text=True)
+    row = _row(page, "school_profiles")
+    assert "部分公开" in row and "1 / 39 所公办学校" in row
+    assert f'href="/schools/{filled.id}"' in row and f'href="/schools/{junior.id}"' not in row
+
+
+def test_an_empty_enrollment_plan_is_not_counted(district, editor, reviewer):
+    from enroll.schools import profiles
+    from enroll.schools.services import schools_of
+
+    school = next(s for s in schools_of(district.id) if s.kind == "public")
+    revision = profiles.save_enrollment_plan(editor, school.id, {"year": 2026, "classes": 0, "places": 0})
+    content.submit_revision(editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    assert items()["enrollment_plan"].status == "missing"
+
+
+def test_the_zoning_procedure_counts_when_a_policy_document_sets_it_out(editor, reviewer):
+    assert items()["procedure"].status == "missing"
+    revision = policies.save_document(editor, "990101", document(
+        body="<p>划片工作程序：教育局拟定方案，征求意见，集体决策后公布。</p>"))
+    content.submit_revision(editor, revision.id)
+    content.approve_revision(reviewer, revision.id)
+    procedure = items()["procedure"]
+    assert procedure.status == "published" and procedure.links[0].endpoint == "policies.document"
