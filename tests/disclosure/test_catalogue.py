@@ -169,3 +169,37 @@ def test_the_zoning_procedure_counts_when_a_policy_document_sets_it_out(editor, 
     content.approve_revision(reviewer, revision.id)
     procedure = items()["procedure"]
     assert procedure.status == "published" and procedure.links[0].endpoint == "policies.document"
+
+
+def test_on_the_demo_a_plan_opened_for_comment_is_a_line_linking_to_the_consultation(demo):
+    from support import DEMO
+
+    from enroll.accounts.services import get_user
+    from enroll.zoning import consultations
+    from enroll.zoning import services as zoning
+
+    editor, reviewer = get_user("editor"), get_user("reviewer")
+    plan = zoning.import_plan(editor, "990101", 2027, "primary", DEMO / "zones_primary_2027.geojson")
+    item = consultations.propose_consultation(editor, plan.id)
+    page = demo.test_client().get("/d/990101/2027/disclosure").get_data(as_text=True)
+    assert 'id="item-consultation_draft"' not in page  # a proposal under review is not public yet
+    content.approve_revision(reviewer, content.open_revision(consultations.CONSULTATION, item.id).id)
+    page = demo.test_client().get("/d/990101/2027/disclosure").get_data(as_text=True)
+    assert "已公开" in _row(page, "consultation_draft") and "划片方案征求意见稿" in page
+    assert f'href="/d/990101/consultations/{item.id}"' in _row(page, "consultation_draft")
+    assert "未公开" in _row(page, "consultation") and "0 / 1 份意见采纳情况" in _row(page, "consultation")
+
+
+def test_a_text_only_zoning_plan_is_published(district, editor, reviewer, client):
+    from support import DEMO
+    from zoning_steps import approve_plan, submit_plan
+
+    from enroll.zoning import texts
+
+    rules = DEMO / "rules_primary.csv"
+    plan = texts.import_texts(editor, "990101", 2026, rules.read_bytes(), filename=rules.name)[0].plan
+    assert not plan.zones
+    submit_plan(editor, plan.id)
+    approve_plan(reviewer, plan.id)
+    row = _row(client.get("/d/990101/2026/disclosure").get_data(as_text=True), "zoning")
+    assert "部分公开" in row and "1 / 2 个学段" in row and 'href="/d/990101/2026/primary/"' in row
