@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from enroll.core.i18n import _l
-from enroll.districts.contacts import contact_of
+from enroll.districts.contacts import published_contact
 from enroll.districts.services import get_district, list_districts
 from enroll.extensions import db
 from enroll.review import states
@@ -164,8 +164,8 @@ class _Builder:
 
 def bureau_name(district) -> str:
     """The district's bureau as its published contact names it, else ``<district>教育局``."""
-    contact = contact_of(district.id)
-    if contact is not None and contact.status == states.PUBLISHED and plain(contact.office):
+    contact = published_contact(district.id)
+    if contact is not None and plain(contact.office):
         return plain(contact.office)
     return str(_l("%(district)s教育局", district=district.name))
 
