@@ -98,9 +98,24 @@ def decode_csv(raw: bytes, filename: str) -> str:
                       code="not_csv", file=filename)
     try:
         return decode_upload(raw)
-    except UnicodeDecodeError as exc:
-        raise Invalid(_l("文件 %(file)s 既不是 UTF-8 也不是 GBK 编码（第 %(byte)d 字节无法识别），请另存为 UTF-8 CSV。",
-                         file=filename, byte=exc.start + 1), code="encoding", file=filename) from None
+    except UnicodeDecodeError:
+        raise _undecodable(raw, filename) from None
+
+
+def _undecodable(raw: bytes, filename: str) -> Invalid:
+    """Text in neither UTF-8 nor GBK: on which line, what was tried, and how to save the file so it reads."""
+    def reads_to(encoding: str) -> int:
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            return exc.start
+        return 0
+
+    start = max(reads_to("utf-8-sig"), reads_to("gb18030"))  # the file is most likely in the one read further
+    return Invalid(_l("文件 %(file)s 的文字编码无法识别（第 %(line)d 行）：已按 UTF-8 和 GBK（GB18030）两种编码读取，都不成功。"
+                      "请用 Excel 或 WPS 打开，“另存为”“CSV UTF-8（逗号分隔）”；或用记事本打开，“另存为”时把编码选为"
+                      " UTF-8 或 ANSI（即 GBK），再重新上传。", file=filename, line=raw.count(b"\n", 0, start) + 1),
+                   code="encoding", file=filename)
 
 
 @dataclass

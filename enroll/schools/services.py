@@ -72,30 +72,9 @@ def _canonical(heading) -> str:
     return ALIASES.get(key, key.lower())
 
 
-def _decode_problem(raw: bytes, filename: str) -> Invalid:
-    """Text in neither UTF-8 nor GBK: where, what was tried, and how to save the file so it reads."""
-    def reads_to(encoding: str) -> int:
-        try:
-            raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            return exc.start
-        return 0
-
-    start = max(reads_to("utf-8-sig"), reads_to("gb18030"))  # the file is most likely in the one read further
-    return Invalid(_l("文件 %(file)s 的文字编码无法识别（第 %(line)d 行）：已按 UTF-8 和 GBK（GB18030）两种编码读取，都不成功。"
-                      "请用 Excel 或 WPS 打开，“另存为”“CSV UTF-8（逗号分隔）”；或用记事本打开，“另存为”时把编码选为"
-                      " UTF-8 或 ANSI（即 GBK），再重新上传。", file=filename, line=raw.count(b"\n", 0, start) + 1),
-                   code="encoding", file=filename)
-
-
 def _csv_rows(raw: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
     """The headings and the (line, row) pairs of a CSV (UTF-8, GBK/GB18030 or UTF-16 with a BOM)."""
-    try:
-        table = read_csv(raw, filename)
-    except Invalid as exc:
-        if exc.detail.get("code") == "encoding":
-            raise _decode_problem(raw, filename) from None
-        raise
+    table = read_csv(raw, filename)
     keys = [_canonical(h) for h in table.header]
     return table.header, [(line, {k: v for k, v in zip(keys, row) if k}) for line, row in table.numbered()]
 
