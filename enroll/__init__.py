@@ -77,6 +77,7 @@ def _import_models() -> None:
     import enroll.disclosure.models  # noqa: F401
     import enroll.districts.models  # noqa: F401
     import enroll.follow.models  # noqa: F401
+    import enroll.info_requests.models  # noqa: F401
     import enroll.lookup.models  # noqa: F401
     import enroll.migrant.models  # noqa: F401
     import enroll.policies.models  # noqa: F401
