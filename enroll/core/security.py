@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "migrant.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "migrant.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
     "calendar.edit": frozenset({CITY_ADMIN}),
+    "requests.handle": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),    # 依申请公开: enter, 补正, consult, decide
+    "requests.approve": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),  # a time-limit extension (经负责人同意)
     "contact.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "contact.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
 }
