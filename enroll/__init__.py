@@ -95,6 +95,7 @@ def _import_models() -> None:
     import enroll.results.lotteries  # noqa: F401
     import enroll.districts.contacts  # noqa: F401
     import enroll.zoning.services  # noqa: F401
+    import enroll.info_requests.annual  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from enroll.zoning.consultation_views import bureau as consultations_bureau
     from enroll.zoning.consultation_views import public as consultations
     from enroll.zoning.views import public as zoning
+    from enroll.info_requests.report_views import bp as reports
     from enroll.lookup import index as lookup_index
 
     lookup_index.init_app(app)  # a request that publishes rebuilds the lookup index before it ends
@@ -158,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results)
     app.register_blueprint(results_bureau)
     app.register_blueprint(opendata)
+    app.register_blueprint(reports)
 
 
 def register_rate_limits(app: Flask) -> None:
@@ -188,3 +191,6 @@ def register_cli(app: Flask) -> None:
     mail_cli.register(app)
     results_cli.register(app)
     translate_cli.register(app)
+    from enroll.info_requests import cli as report_cli
+
+    report_cli.register(app)

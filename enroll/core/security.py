@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "requests.approve": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),  # a time-limit extension (经负责人同意)
     "contact.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "contact.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
+    "disclosure.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
+    "disclosure.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
 }
 SCOPED_ROLES = frozenset({DISTRICT_EDITOR, DISTRICT_REVIEWER, SCHOOL_EDITOR})
 
