@@ -128,6 +128,8 @@ def register_blueprints(app: Flask) -> None:
     from enroll.zoning.consultation_views import public as consultations
     from enroll.zoning.views import public as zoning
     from enroll.info_requests.report_views import bp as reports
+    from enroll.info_requests.views import bureau as info_requests_bureau
+    from enroll.info_requests.views import public as info_requests
     from enroll.lookup import index as lookup_index
 
     lookup_index.init_app(app)  # a request that publishes rebuilds the lookup index before it ends
@@ -161,6 +163,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bureau)
     app.register_blueprint(opendata)
     app.register_blueprint(reports)
+    app.register_blueprint(info_requests)
+    app.register_blueprint(info_requests_bureau)
 
 
 def register_rate_limits(app: Flask) -> None:
@@ -194,3 +198,6 @@ def register_cli(app: Flask) -> None:
     from enroll.info_requests import cli as report_cli
 
     report_cli.register(app)
+    from enroll.info_requests import commands as request_cli
+
+    request_cli.register(app)

@@ -50,6 +50,7 @@ def _flag(name: str) -> bool:
 def from_env() -> dict:
     """Build the Flask config mapping from ``ENROLL_*`` variables."""
     env = _env("ENROLL_ENV", "production")
+    request_file = _mib("ENROLL_MAX_REQUEST_FILE_MB", "10")
     return {
         "ENROLL_ENV": env,
         "SQLALCHEMY_DATABASE_URI": _env(
@@ -104,9 +105,19 @@ def from_env() -> dict:
         # or its endpoint's own limit here: parents' forms are a few KB, a lottery's JSON document
         # (re-checked on /lotteries/verify) at most about 1 MB
         "MAX_PUBLIC_BODY_BYTES": 64 * 1024,
-        "PUBLIC_BODY_LIMITS": {"results.verify": 2 * MIB},
+        "PUBLIC_BODY_LIMITS": {"results.verify": 2 * MIB, "info_requests.new": request_file + MIB},
         "MAX_ATTACHMENT_BYTES": int(float(_env("ENROLL_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024),
         "UPLOAD_DIR": _env("ENROLL_UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
+        # requests for information (依申请公开): identity documents sealed with these Fernet keys (comma-separated,
+        # the first encrypts; empty: one derived from the secret key), kept in this folder, personal data purged
+        # this many days after the decision (flask requests purge-expired); a request after the office closes
+        # (HH:MM, local) or on a day off is received on the next working day; the reply letter's CJK font
+        "REQUEST_FILES_KEY": _env("ENROLL_REQUEST_FILES_KEY"),
+        "REQUEST_FILES_DIR": _env("ENROLL_REQUEST_FILES_DIR", str(ROOT / "instance" / "request_files")),
+        "MAX_REQUEST_FILE_BYTES": request_file,
+        "REQUEST_RETENTION_DAYS": int(_env("ENROLL_REQUEST_RETENTION_DAYS", "365")),
+        "OFFICE_CLOSES": _env("ENROLL_OFFICE_CLOSES", "17:00"),
+        "PDF_FONT": _env("ENROLL_PDF_FONT"),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_Hans", "zh_Hant", "en"],

@@ -28,6 +28,7 @@ from enroll.core.security import can
 from enroll.core.text import to_csv
 from enroll.core.web import problem_lines, request_context, today
 from enroll.districts.services import get_district, list_districts
+from enroll.info_requests import services as info_requests
 from enroll.lookup import changes
 from enroll.lookup.index import published_version
 from enroll.lookup.services import cross_check, lookup_in_plan
@@ -177,7 +178,13 @@ def dashboard():
     districts = [d for d in list_districts() if services.can_see_drafts(current_user, d.id)]
     plans = {d.code: services.plans_of(current_user, d.code) for d in districts}
     now = today()
-    return render_template("bureau/dashboard.html", districts=districts, plans=plans,
+    handled = [d.id for d in districts if can(current_user, "requests.handle", d.id)
+               or can(current_user, "requests.approve", d.id)]
+    requests_due: dict[int, list] = {}
+    for urgent in info_requests.due_soon(handled, now) if handled else ():
+        requests_due.setdefault(urgent[0].district_id, []).append(urgent)
+    return render_template("bureau/dashboard.html", districts=districts, plans=plans, requests_due=requests_due,
+                           today=now,
                            current_year=now.year + (now.month >= 9))  # the admission year being prepared
 
 
