@@ -4,7 +4,6 @@ status link, mail entry, the clock moved by 补正, consultation and an extensio
 from __future__ import annotations
 
 import io
-import re
 from datetime import date, datetime
 from pathlib import Path
 
