@@ -43,8 +43,18 @@ MATRIX = {
     ("GET", "/bureau/d/990101/timeline/2026"): EDITORS,
     ("GET", "/bureau/d/990101/migrant/2026/primary"): EDITORS,
     ("GET", "/bureau/calendar"): {"city_admin"},
+    ("GET", "/bureau/disclosure"): {"city_admin"},
+    ("GET", "/bureau/d/990101/negative-list"): EDITORS,
+    ("POST", "/bureau/d/990101/negative-list"): EDITORS,
     ("GET", "/bureau/d/990101/contact"): EDITORS,
     ("POST", "/bureau/d/990101/contact"): EDITORS,
+    ("GET", "/bureau/d/990101/reports/2025"): EDITORS,
+    ("POST", "/bureau/d/990101/reports/2025"): EDITORS,
+    ("GET", "/bureau/d/990101/requests"): DISTRICT_STAFF,
+    ("GET", "/bureau/d/990101/requests/new"): EDITORS,
+    ("POST", "/bureau/d/990101/requests/new"): EDITORS,
+    ("GET", "/bureau/requests/{request}"): DISTRICT_STAFF,  # reviewers read what they approve extensions of
+    ("POST", "/bureau/requests/{request}/correction"): EDITORS,
     ("GET", "/bureau/districts/new"): {"city_admin"},
     ("POST", "/bureau/districts/new"): {"city_admin"},
     ("GET", "/bureau/d/990101/edit"): {"city_admin"},
@@ -74,6 +84,10 @@ def test_access_matrix(role, route, client, make_user, admin, district):
     published = services.save_document(admin, "990101", document(title="已发布"))
     content.submit_revision(admin, published.id)
     content.approve_revision(make_user("rv0", "district_reviewer"), published.id)
+    from enroll.info_requests.services import enter_request
+
+    asked = enter_request(admin, "990101", {"requester_name": "王", "contact": "a@example.cn", "description": "划片"},
+                          "2026-12-01", "mail")
     if role != "anonymous":
         user = (admin if role == "city_admin" else
                 make_user("u1", "district_editor", "990102") if role == "other_district_editor" else
@@ -82,11 +96,12 @@ def test_access_matrix(role, route, client, make_user, admin, district):
     method, url = route
     first, second = schools_of(district.id)[:2]  # a school editor works for the first (see make_user)
     url = url.format(doc=draft.object_id, rev=draft.id, submitted=submitted.id, published=published.object_id,
-                     school=first.id, other_school=second.id)
+                     school=first.id, other_school=second.id, request=asked.id)
     data = {"reason": "理由", **document(), "validity": "current", "replaced_by": "0", "feeder": "0",
             "routes-0-route": "in_zone", "routes-0-applicants": "10", "routes-0-places": "10",
             "routes-0-admitted": "10", "office": "招生办", "address": "文澜路1号", "phone": "0000-86000000",
-            "hours": "工作日", "code": "990103", "name": "新学校", "stage": "primary", "kind": "public"} \
+            "hours": "工作日", "entries": "招生工作会议纪要 | 依申请公开", "requester_name": "王", "contact": "a@example.cn", "description": "划片",
+            "channel": "mail", "received": "2026-12-01", "correction-note": "请写明年份", "code": "990103", "name": "新学校", "stage": "primary", "kind": "public"} \
         if method == "POST" else None
     response = client.open(url, method=method, data=data)
     if role in MATRIX[route]:

@@ -16,7 +16,7 @@ PLAUSIBLE = {"code": "990101", "year": "2026", "stage": "primary", "school_id": 
              "kind": "policy", "action": "submit", "filename": "x.pdf", "user_id": "2", "consultation_id": "1",
              "comment_id": "1", "token": "MQ.forged",
              "collection_id": "zones-990101-2026-primary", "feature_id": "1",
-             "name": "zones-primary.gpkg"}
+             "name": "zones-primary.gpkg", "request_id": "1", "file_id": "1"}
 HOSTILE_PATH = {"id": ["0", "2147483648"], None: ["%00", "x" * 3000, "..%2F..%2Fetc", "%FF%FE", "1999"]}
 # arguments no form knows, which url_for would take for its own (_scheme, _external, _anchor, _method)
 HOSTILE_QUERIES = [
