@@ -48,7 +48,7 @@ MATRIX = {
     ("POST", "/bureau/d/990101/negative-list"): EDITORS,
     ("GET", "/bureau/d/990101/contact"): EDITORS,
     ("POST", "/bureau/d/990101/contact"): EDITORS,
-    ("GET", "/bureau/d/990101/reports/2025"): EDITORS,
+    ("GET", "/bureau/d/990101/reports/2025"): DISTRICT_STAFF,  # reviewers read the full tables
     ("POST", "/bureau/d/990101/reports/2025"): EDITORS,
     ("GET", "/bureau/d/990101/requests"): DISTRICT_STAFF,
     ("GET", "/bureau/d/990101/requests/new"): EDITORS,

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from enroll.core import fields
 from enroll.core.clock import local_today
 from enroll.core.context import Context
-from enroll.core.errors import Conflict, Invalid, NotFound
+from enroll.core.errors import Conflict, Forbidden, Invalid, NotFound
 from enroll.core.i18n import _, _l
-from enroll.core.security import authorize
+from enroll.core.security import authorize, can
 from enroll.districts.services import get_district
 from enroll.extensions import db
 from enroll.info_requests import report
-from enroll.info_requests.codes import DECISIONS
+from enroll.info_requests.codes import REQUESTER_KINDS
 from enroll.info_requests.models import AnnualReport
 from enroll.review import content, states
 from enroll.review.models import Revision
@@ -47,17 +47,22 @@ def _title(item: AnnualReport, data: dict):
 
 
 def _present(key: str, value):
-    """The tables as reviewers read them: the main figures, one row each (the full tables are on the bureau page)."""
-    if key != "tables" or not isinstance(value, dict):
+    """The tables as reviewers read them: table 三 row by row per requester column, then the other
+    tables' totals (the bureau page draws them in full)."""
+    if key != "tables" or not isinstance(value, dict) or "requests" not in value:
         return value
-    requests, item, figure = value.get("requests") or {}, _("项目"), _("数量")
-    rows = [{item: str(label), figure: requests.get(measure, 0)} for measure, label in report.MEASURE_LABELS.items()]
-    rows += [{item: str(label), figure: (requests.get("by_decision") or {}).get(code, {}).get("total", 0)}
-             for code, label in DECISIONS.items()]
-    rows.append({item: _("主动公开信息（条）"), figure: sum((value.get("active") or {}).values())})
-    rows.append({item: _("收取费用（元）"), figure: value.get("fees", 0)})
-    rows += [{item: _("%(group)s：总计", group=label), figure: ((value.get("appeals") or {}).get(group) or {}).get(
-        "total", 0)} for group, label in report.APPEAL_GROUPS.items()]
+    item, total = _("项目"), _("总计")
+    columns = [str(label) for label in REQUESTER_KINDS.values()]
+
+    def row(label, counts=None, figure=None) -> dict:
+        return {item: str(label), **dict(zip(columns, counts or [None] * len(columns))),
+                total: counts[-1] if counts else figure}
+
+    rows = [row(label, counts) for label, counts in report.flat_rows(value["requests"])]
+    rows.append(row(_("主动公开政府信息（条）"), figure=sum((value.get("active") or {}).values())))
+    rows.append(row(_("收取费用（元）"), figure=value.get("fees", 0)))
+    rows += [row(_("%(group)s：总计", group=label), figure=((value.get("appeals") or {}).get(group) or {}).get(
+        "total", 0)) for group, label in report.APPEAL_GROUPS.items()]
     return rows
 
 
@@ -145,18 +150,23 @@ class BureauView:
     revision: Revision | None
     tables: dict
     problems: list
+    editable: bool
 
 
 def bureau_view(actor, code: str, year) -> BureauView:
-    """:raises Forbidden: without ``disclosure.edit``. :raises Invalid: a year out of range."""
+    """For the district's editors (who change it) and reviewers (who read the tables in full).
+
+    :raises Forbidden: for anyone else. :raises Invalid: a year out of range."""
     district = get_district(code)
-    authorize(actor, "disclosure.edit", district.id)
+    if not content.can_manage(actor, ANNUAL, district.id):
+        raise Forbidden(_l("您没有执行此操作的权限。"), action="disclosure.edit")
     year = check_year(year)
     item = report_of(district.id, year)
     revision = content.current_revision(ANNUAL, item)
     appeals = ((revision.data.get("tables") or {}).get("appeals") if revision else None) or report.empty_appeals()
     tables = report.annual_tables(district.id, year, appeals=appeals)
-    return BureauView(district, year, item, revision, tables, report.check(tables))
+    return BureauView(district, year, item, revision, tables, report.check(tables),
+                      can(actor, "disclosure.edit", district.id))
 
 
 def form_values(view: BureauView) -> dict:

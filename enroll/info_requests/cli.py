@@ -11,7 +11,7 @@ from enroll.cli import domain_errors
 from enroll.core.i18n import _
 from enroll.districts.services import get_district
 from enroll.info_requests import report
-from enroll.info_requests.codes import DECISIONS, REASONS, REQUESTER_KINDS
+from enroll.info_requests.codes import REQUESTER_KINDS
 from enroll.review.kinds import KINDS
 
 report_cli = AppGroup("report", help="政府信息公开工作年度报告 (the yearly disclosure report).")
@@ -19,23 +19,8 @@ report_cli = AppGroup("report", help="政府信息公开工作年度报告 (the 
 
 def _request_lines(requests: dict) -> list[str]:
     """Table 三, one line per row: the total, then each requester column."""
-    kinds = list(REQUESTER_KINDS)
-    columns = requests["by_requester"]
-
-    def line(label, pick) -> str:
-        return f"  {label}：{pick(requests)}（" + "，".join(
-            f"{REQUESTER_KINDS[k]} {pick(columns[k])}" for k in kinds) + "）"
-
-    lines = [line(report.MEASURE_LABELS["received"], lambda c: c["received"]),
-             line(report.MEASURE_LABELS["carried_over"], lambda c: c["carried_over"])]
-    for code, label in DECISIONS.items():
-        lines.append(line(label, lambda c, code=code: c["by_decision"][code]["total"]))
-        for reason, (reason_label, _basis) in REASONS[code].items():
-            lines.append(line(f"  {reason_label}", lambda c, code=code, reason=reason:
-                              c["by_decision"][code]["reasons"][reason]))
-    lines.append(line(report.MEASURE_LABELS["decided"], lambda c: c["decided"]))
-    lines.append(line(report.MEASURE_LABELS["carried_forward"], lambda c: c["carried_forward"]))
-    return lines
+    return [f"  {label}：{counts[-1]}（" + "，".join(f"{REQUESTER_KINDS[k]} {n}" for k, n in zip(REQUESTER_KINDS, counts))
+            + "）" for label, counts in report.flat_rows(requests)]
 
 
 def render_text(tables: dict) -> str:

@@ -41,6 +41,7 @@ APPEAL_GROUPS = {
 APPEAL_PARTS = {"upheld": _l("结果维持"), "corrected": _l("结果纠正"), "other": _l("其他结果"),
                 "pending": _l("尚未审结")}
 APPEAL_TOTAL_LABEL = _l("总计")
+ORDINALS = "一二三四五六七八九十"
 # a decision's requests without a recognised sub-reason fall into this one, where the format has a catch-all
 CATCH_ALL = {"other": "withdrawn"}
 
@@ -118,6 +119,26 @@ def request_counts(district_id: int | None, year: int) -> tuple[dict, int]:
         if request.decided_on is not None and first <= request.decided_on <= last:
             fees += request.fee or 0
     return {**total, "by_requester": columns}, fees
+
+
+def flat_rows(requests: dict) -> list[tuple[object, list[int]]]:
+    """Table 三 as (label, counts per requester column then the total) in the format's order, each
+    label whole (``（三）不予公开 1. 属于国家秘密``): for the CLI and reviewers."""
+    def cells(pick) -> list[int]:
+        return [pick(requests["by_requester"][k]) for k in REQUESTER_KINDS] + [pick(requests)]
+
+    rows = [(MEASURE_LABELS["received"], cells(lambda c: c["received"])),
+            (MEASURE_LABELS["carried_over"], cells(lambda c: c["carried_over"]))]
+    for i, (code, label) in enumerate(DECISIONS.items()):
+        heading = _l("（%(n)s）%(decision)s", n=ORDINALS[i], decision=label)
+        if not REASONS[code]:
+            rows.append((heading, cells(lambda c, code=code: c["by_decision"][code]["total"])))
+        for j, (reason, (reason_label, _basis)) in enumerate(REASONS[code].items(), start=1):
+            rows.append((f"{heading} {j}. {reason_label}", cells(
+                lambda c, code=code, reason=reason: c["by_decision"][code]["reasons"][reason])))
+    rows.append((MEASURE_LABELS["decided"], cells(lambda c: c["decided"])))
+    rows.append((MEASURE_LABELS["carried_forward"], cells(lambda c: c["carried_forward"])))
+    return rows
 
 
 def published_appeals(district_id: int | None, year: int) -> dict:

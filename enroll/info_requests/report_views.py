@@ -49,27 +49,38 @@ for _group, _group_label in report.APPEAL_GROUPS.items():
             _l("%(group)s：%(part)s", group=_group_label, part=_part_label)))
 
 
+def _head(text, *, rowspan: int = 1, colspan: int = 1) -> dict:
+    return {"text": text, "rowspan": rowspan, "colspan": colspan}
+
+
 def request_rows(requests: dict) -> list[dict]:
-    """Table 三's rows in the format's order: ``label``, ``group`` (the decision a sub-reason row
-    belongs to), ``cells`` (one count per requester column, then the total)."""
+    """Table 三's rows in the format's order, labelled on up to three levels as the format has them
+    (三、本年度办理结果 › （三）不予公开 › 1. 属于国家秘密): ``heads``, the row's header cells (with their
+    spans), and ``cells``, one count per requester column, then the total."""
     kinds = list(REQUESTER_KINDS)
 
-    def row(label, pick, group=None) -> dict:
-        return {"label": label, "group": group,
-                "cells": [pick(requests["by_requester"][k]) for k in kinds] + [pick(requests)]}
+    def cells(pick) -> list[int]:
+        return [pick(requests["by_requester"][k]) for k in kinds] + [pick(requests)]
 
-    rows = [row(report.MEASURE_LABELS["received"], lambda c: c["received"]),
-            row(report.MEASURE_LABELS["carried_over"], lambda c: c["carried_over"])]
+    results = []
     for i, (code, label) in enumerate(DECISIONS.items()):
-        heading = _("三、本年度办理结果：（%(n)s）%(decision)s", n=ORDINALS[i], decision=label)
+        decision = _("（%(n)s）%(decision)s", n=ORDINALS[i], decision=label)
         if not REASONS[code]:
-            rows.append(row(heading, lambda c, code=code: c["by_decision"][code]["total"]))
+            results.append({"heads": [_head(decision, colspan=2)],
+                            "cells": cells(lambda c, code=code: c["by_decision"][code]["total"])})
         for j, (reason, (reason_label, _basis)) in enumerate(REASONS[code].items(), start=1):
-            rows.append(row(f"{j}. {reason_label}", lambda c, code=code, reason=reason:
-                            c["by_decision"][code]["reasons"][reason], group=heading))
-    rows.append(row(report.MEASURE_LABELS["decided"], lambda c: c["decided"]))
-    rows.append(row(report.MEASURE_LABELS["carried_forward"], lambda c: c["carried_forward"]))
-    return rows
+            heads = [_head(decision, rowspan=len(REASONS[code]))] if j == 1 else []
+            results.append({"heads": [*heads, _head(f"{j}. {reason_label}")], "cells": cells(
+                lambda c, code=code, reason=reason: c["by_decision"][code]["reasons"][reason])})
+    results.append({"heads": [_head(_("（%(n)s）总计", n=ORDINALS[len(DECISIONS)]), colspan=2)],
+                    "cells": cells(lambda c: c["decided"])})
+    results[0]["heads"].insert(0, _head(_("三、本年度办理结果"), rowspan=len(results)))
+    return [{"heads": [_head(report.MEASURE_LABELS["received"], colspan=3)], "cells": cells(lambda c: c["received"])},
+            {"heads": [_head(report.MEASURE_LABELS["carried_over"], colspan=3)],
+             "cells": cells(lambda c: c["carried_over"])},
+            *results,
+            {"heads": [_head(report.MEASURE_LABELS["carried_forward"], colspan=3)],
+             "cells": cells(lambda c: c["carried_forward"])}]
 
 
 def _tables_context(tables: dict) -> dict:

@@ -148,7 +148,8 @@ def test_the_report_goes_through_review_by_a_second_person_then_shows_publicly(
                     "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
         assert f">{heading}</h2>" in html
     assert "本年度依法做好政府信息公开工作。" in html and "本年度收取信息处理费 13 元。" in html
-    assert '<th scope="row">一、本年新收政府信息公开申请数量</th>' in html
+    assert '<th scope="row" colspan="3">一、本年新收政府信息公开申请数量</th><td>2</td>' in html  # 自然人 first
+    assert '<th scope="row" rowspan="8">（三）不予公开</th><th scope="row">1. 属于国家秘密</th>' in html
     assert html.count("<caption>") == 3
 
 
@@ -226,3 +227,18 @@ def test_the_cli_prints_readable_text_and_fails_on_a_bad_check(app, district):
     assert result.exit_code == 1
     assert "不等于办理完结" in result.stderr
     assert json.loads(result.stdout)["requests"]["received"] == 2
+
+
+def test_the_reviewer_reads_the_main_figures_and_finds_the_full_tables(year_of_requests, editor, reviewer, login):
+    from enroll.info_requests import annual
+
+    revision = annual.submit_report(editor, "990101", YEAR, {**APPEALS, **TEXTS})
+    html = login(reviewer).get(f"/bureau/revisions/{revision.id}").get_data(as_text=True)
+    assert "<td>一、本年新收政府信息公开申请数量</td>" + "".join(f"<td>{n}</td>" for n in (2, 1, 1, 1, 1, 1, 7)) in html
+    assert "<td>（三）不予公开 1. 属于国家秘密</td>" + "".join(f"<td>{n}</td>" for n in (0, 0, 1, 0, 0, 0, 1)) in html
+    assert "<td>收取费用（元）</td>" + "<td></td>" * 6 + "<td>13</td>" in html
+    assert "申请答复格式有待统一。" in html
+    # the full tables on the report's page, which the reviewer reads but cannot change
+    page = login(reviewer).get(f"/bureau/d/990101/reports/{YEAR}").get_data(as_text=True)
+    assert "本年新收 7 件" in page and "<textarea" not in page and "申请答复格式有待统一。" in page
+    assert login(reviewer).post(f"/bureau/d/990101/reports/{YEAR}", data={**TEXTS, "action": "save"}).status_code == 403
