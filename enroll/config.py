@@ -136,6 +136,7 @@ def from_env() -> dict:
         "RATE_LIMIT_SEARCH": _env("ENROLL_RATELIMIT_SEARCH", "30/minute"),
         "RATE_LIMIT_OWN_RESULT": _env("ENROLL_RATELIMIT_OWN_RESULT", "10/minute"),
         "RATE_LIMIT_COMMENT": _env("ENROLL_RATELIMIT_COMMENT", "5/hour"),
+        "RATE_LIMIT_INFO_REQUEST": _env("ENROLL_RATELIMIT_INFO_REQUEST", "10/hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_ENGINE_OPTIONS": {},

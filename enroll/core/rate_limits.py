@@ -56,6 +56,7 @@ LIMITED = {
     "results.check": ("RATE_LIMIT_OWN_RESULT", ["POST"]),
     "consultations.page": ("RATE_LIMIT_COMMENT", ["POST"]),
     "follow.page": ("RATE_LIMIT_COMMENT", ["POST"]),
+    "info_requests.new": ("RATE_LIMIT_INFO_REQUEST", ["POST"]),
 }
 DATABASE_STORAGE = "enroll+database://"
 
