@@ -66,9 +66,17 @@ def _present(key: str, value):
     return rows
 
 
+COMPUTED = ("active", "requests", "fees")
+
+
 def _before_submit(actor, item: AnnualReport, revision: Revision, context: Context) -> None:
-    """A report whose arithmetic does not hold is not ready for review: the problems name the numbers."""
-    problems = report.check(revision.data.get("tables") or {"requests": {}})
+    """A report is ready for review when its tables still are what the data gives (nothing decided
+    or published since it was saved) and its arithmetic holds: the problems name the numbers."""
+    tables = revision.data.get("tables") or {}
+    now = report.annual_tables(item.district_id, item.year, appeals=tables.get("appeals"))
+    if any(tables.get(key) != now[key] for key in COMPUTED):
+        raise Conflict(_l("保存草稿后数据已有变化（新的申请、答复或发布的信息），统计表已不是最新：请在年度报告页面重新保存草稿后再提交。"))
+    problems = report.check(tables)
     if problems:
         raise Conflict(_l("年度报告的统计数字不平衡，不能提交审核：%(problems)s",
                           problems="；".join(str(p) for p in problems)), problems=[str(p) for p in problems])

@@ -242,3 +242,14 @@ def test_the_reviewer_reads_the_main_figures_and_finds_the_full_tables(year_of_r
     page = login(reviewer).get(f"/bureau/d/990101/reports/{YEAR}").get_data(as_text=True)
     assert "本年新收 7 件" in page and "<textarea" not in page and "申请答复格式有待统一。" in page
     assert login(reviewer).post(f"/bureau/d/990101/reports/{YEAR}", data={**TEXTS, "action": "save"}).status_code == 403
+
+
+def test_a_draft_whose_counts_changed_since_it_was_saved_is_not_submitted(year_of_requests, district, editor):
+    from enroll.info_requests import annual
+
+    revision = annual.draft_report(editor, "990101", YEAR, TEXTS)
+    add_request(district, "person", "2025-09-01", "2025-09-03", "disclosed")  # entered late
+    with pytest.raises(Conflict, match="请在年度报告页面重新保存草稿"):
+        content.submit_revision(editor, revision.id)
+    revision = annual.submit_report(editor, "990101", YEAR, TEXTS)  # saving regenerates the tables
+    assert revision.status == "in_review" and revision.data["tables"]["requests"]["received"] == 8
