@@ -10,6 +10,7 @@ import pytest
 
 from enroll.core.errors import Conflict, Forbidden
 from enroll.review import content
+from support import both_databases
 
 YEAR = 2025
 _numbers = count(1)
@@ -54,6 +55,7 @@ def year_of_requests(district, other_district):
     add_request(other_district, "person", "2025-02-01", "2025-02-10", "disclosed")
 
 
+@both_databases
 def test_a_generated_year_is_counted_across_its_boundaries(year_of_requests, district):
     from enroll.info_requests.report import annual_tables, check
 
@@ -98,6 +100,7 @@ def test_a_decision_dated_before_its_receipt_fails_the_check_naming_the_numbers(
     assert any(p.startswith("自然人：") for p in problems)
 
 
+@both_databases
 def test_active_disclosure_counts_what_was_published_in_the_local_year(district, editor, reviewer, publish):
     from enroll.core.clock import local_today
     from enroll.extensions import db
