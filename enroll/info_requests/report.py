@@ -57,10 +57,11 @@ def empty_appeals() -> dict:
 
 
 def active_counts(district_id: int | None, year: int) -> dict[str, int]:
-    """Table 二: revisions published in the year by kind (``object_type``), every registered kind listed."""
+    """Table 二: revisions published in the year by kind (``object_type``), every registered kind listed;
+    a version withdrawn or superseded since was published all the same."""
     start, end = year_bounds(year)
     query = (select(Revision.object_type, func.count(Revision.id))
-             .where(Revision.status.in_((states.PUBLISHED, states.SUPERSEDED)),
+             .where(Revision.status.in_((states.PUBLISHED, states.SUPERSEDED, states.WITHDRAWN)),
                     Revision.published_at >= start, Revision.published_at < end)
              .group_by(Revision.object_type))
     if district_id is not None:
