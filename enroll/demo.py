@@ -16,6 +16,7 @@ from enroll.accounts.models import User
 from enroll.config import ROOT
 from enroll.core.clock import local_today
 from enroll.core.context import Context
+from enroll.disclosure import negative_list
 from enroll.disclosure import services as disclosure
 from enroll.districts import contacts
 from enroll.districts import services as districts
@@ -112,6 +113,24 @@ CONTACT = {  # a made-up office: the demo district is fictional
                      "has more applicants than places, the bureau draws places by computer lottery and places the other "
                      "children at the zone's schools that still have places."}},
 }
+NEGATIVE_LIST = {  # 负面清单: what the demo bureau does not publish of its own motion, and why
+    "intro": "本清单以外的义务教育招生信息均主动公开。依申请公开的信息，可通过政府信息公开申请获取。",
+    "entries": [
+        {"item": "学生及家长的个人信息（报名表、户籍和房产证明材料）", "attribute": "withheld", "reason": "third_party",
+         "basis": "涉及个人隐私，公开会损害第三方合法权益",
+         "translations": {"en": {"item": "Personal data of pupils and parents (applications, residence and housing "
+                                         "documents)", "basis": "Private information; disclosure would harm third parties"}}},
+        {"item": "招生工作会议讨论记录和内部请示报告", "attribute": "withheld", "reason": "deliberative", "basis": "",
+         "translations": {"en": {"item": "Minutes of admissions meetings and internal reports"}}},
+        {"item": "学位预测和生源摸底测算数据", "attribute": "on_request", "reason": "",
+         "basis": "可依申请提供汇总数据",
+         "translations": {"en": {"item": "Forecasts of places and school-age children",
+                                 "basis": "Aggregate figures are provided on request"}}},
+    ],
+    "translations": {"en": {"intro": "All other information on compulsory-education admissions is published. "
+                                     "Information disclosed on request can be asked for with a request for "
+                                     "government information."}},
+}
 
 
 def load_demo(check_key: bytes | None = None) -> str:
@@ -161,6 +180,7 @@ def load_demo(check_key: bytes | None = None) -> str:
     for stage, rules in json.loads((DEMO / "migrant_2026.json").read_text(encoding="utf-8")).items():
         revisions.append(migrant.save_requirement(users["editor"], CODE, YEAR, stage, rules, context=CONTEXT))
     revisions.append(contacts.save_contact(users["editor"], CODE, CONTACT, context=CONTEXT))
+    revisions.append(negative_list.save_negative_list(users["editor"], CODE, NEGATIVE_LIST, context=CONTEXT))
     for revision in revisions:
         content.submit_revision(users["editor"], revision.id, context=CONTEXT)
     for revision in revisions:

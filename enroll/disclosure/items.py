@@ -11,21 +11,29 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from enroll.core.clock import (
     LOCAL,  # dates of formation and publication are local dates
 )
 from enroll.core.i18n import _l, _n
+from enroll.disclosure import negative_list
 from enroll.districts import contacts
+from enroll.extensions import db
+from enroll.info_requests.models import AnnualReport
 from enroll.migrant import services as migrant
 from enroll.policies import services as policies
 from enroll.results import services as results
-from enroll.schools import profiles
+from enroll.review import states
+from enroll.schools.models import EnrollmentPlan, SchoolProfile
 from enroll.timeline import services as timeline
 from enroll.zoning.consultations import public_consultations
 from enroll.zoning.services import STAGE_LABELS, published_plans
 
-ACTIVE = "active"  # 主动公开; requests (依申请公开) and the negative list (不予公开) come later
-ATTRIBUTES = {ACTIVE: _l("主动公开")}
+ACTIVE = "active"  # 主动公开; 依申请公开 and 不予公开 are the negative list's entries
+ATTRIBUTES = {ACTIVE: _l("主动公开"), **negative_list.ATTRIBUTES}
+LISTED = "listed"  # the status of a negative-list entry: not published of the bureau's own motion
 POLICY_CATEGORIES = ("policy", "rules", "measures")
 # a sentence of a policy document that sets out how zones are drawn (划片工作程序)
 PROCEDURE = re.compile(r"(划片|划分学区|学区划分|施教区|招生范围)[^。；;\n]{0,30}(程序|流程|步骤)"
@@ -73,6 +81,7 @@ class Item:
     parts: list[Part] = field(default_factory=list)
     index: Link | None = None        # the page listing every piece, shown when there is one
     attribute: str = ACTIVE          # 公开属性
+    entry: dict | None = None        # a negative-list entry (its item, reason, translations)
 
     @property
     def attribute_label(self):
@@ -159,8 +168,21 @@ def procedure_item(district, year: int) -> tuple[Item, int]:
 
 
 def _plans_of(schools, year: int) -> list:
-    return [(s, p) for s in schools for p in profiles.published_enrollment_plans(s.id)
-            if p.year == year and plan_has_content(p)]
+    """(school, its published, non-empty plan of ``year``), in the schools' order: one query for
+    them all (the city view builds every district's catalogue)."""
+    plans: dict[int, list] = {}
+    for plan in db.session.scalars(select(EnrollmentPlan).where(
+            EnrollmentPlan.school_id.in_([s.id for s in schools]), EnrollmentPlan.year == year,
+            EnrollmentPlan.status == states.PUBLISHED)):
+        plans.setdefault(plan.school_id, []).append(plan)
+    return [(s, p) for s in schools for p in plans.get(s.id, []) if plan_has_content(p)]
+
+
+def _published_profiles(schools) -> dict[int, SchoolProfile]:
+    """school id → its published profile (with the feeder junior loaded), in one query."""
+    return {p.school_id: p for p in db.session.scalars(select(SchoolProfile).where(
+        SchoolProfile.school_id.in_([s.id for s in schools]), SchoolProfile.status == states.PUBLISHED)
+        .options(selectinload(SchoolProfile.feeder_school)))}
 
 
 def enrollment_plan_item(public, year: int) -> tuple[Item, int]:
@@ -220,7 +242,8 @@ def migrant_item(district, year: int) -> tuple[Item, int]:
 
 def profile_items(public) -> list[tuple[Item, int]]:
     """学校概况 of every public school, and 对口 (feeder primaries → junior) set in those profiles."""
-    published = [(s, p) for s in public if (p := profiles.published_profile(s.id)) is not None]
+    found = _published_profiles(public)
+    published = [(s, found[s.id]) for s in public if s.id in found]
     shown = [(s, p) for s, p in published if profile_has_content(p)]
     school_profiles = Item("school_profiles", _l("学校情况（学校概况）"),
                            detail=_n("%(n)d / %(num)d 所公办学校", len(public), n=len(shown)),
@@ -261,3 +284,41 @@ def contact_item(district) -> tuple[Item, int]:
     elif published is None and district.phone and district.address:
         contact.parts = [Part(None, local_date(district.created_at), link)]
     return contact, 1
+
+
+def requests_item(district) -> tuple[Item, int]:
+    """依申请公开: the public request form is the channel (申请渠道), there for every district."""
+    return Item("requests", _l("依申请公开（政府信息公开申请）"), status="published",
+                detail=_l("申请方式、受理机构和办理时限见申请页面。"),
+                parts=[Part(None, None, Link("info_requests.new", {"code": district.code},
+                                             _l("提出政府信息公开申请")))]), 1
+
+
+def annual_report_item(district, year: int) -> tuple[Item, int]:
+    """The yearly disclosure report of the year before: published when its report is."""
+    report = db.session.scalar(select(AnnualReport).where(
+        AnnualReport.district_id == district.id, AnnualReport.year == year - 1))
+    item = Item("annual_report", _l("政府信息公开工作年度报告"), detail=_l("%(year)s 年度", year=year - 1))
+    if report is not None and report.status == states.PUBLISHED:
+        item.parts = [Part(local_date(report.created_at), local_date(report.first_published_at),
+                           Link("reports.annual", {"code": district.code, "year": year - 1},
+                                _l("%(year)s 年度报告", year=year - 1)))]
+    return item, 1
+
+
+def negative_list_items(district) -> list[tuple[Item, int]]:
+    """The 负面清单 itself (主动公开), then each of its published entries with its 公开属性."""
+    published = negative_list.published_negative_list(district.id)
+    item = Item("negative_list", _l("负面清单（不主动公开的信息及理由）"))
+    if published is None or not published.entries:
+        return [(item, 1)]
+
+    def link(anchor: str | None = None) -> Link:
+        args = {"code": district.code, **({"_anchor": anchor} if anchor else {})}
+        return Link("disclosure.negative_list", args, _l("负面清单"))
+
+    item.parts = [Part(local_date(published.created_at), local_date(published.first_published_at), link())]
+    entries = [Item(f"negative-{n}", entry["item"], status=LISTED, attribute=entry["attribute"], entry=entry,
+                    parts=[Part(None, None, link(f"entry-{n}"))])
+               for n, entry in enumerate(published.entries, start=1)]
+    return [(item, 1), *((e, 1) for e in entries)]

@@ -110,6 +110,7 @@ def catalogue(district_code: str, year: int) -> tuple[object, list[Item]]:
              items_of.zoning_item(district, year), *items_of.consultation_items(district, year),
              items_of.migrant_item(district, year), *items_of.profile_items(public),
              items_of.timeline_item(district, year), items_of.results_item(district, every, year),
-             items_of.contact_item(district)]
+             items_of.contact_item(district), items_of.requests_item(district),
+             items_of.annual_report_item(district, year), *items_of.negative_list_items(district)]
     cal = work_calendar()
     return district, [_evaluate(item, needed, cal) for item, needed in items]

@@ -21,18 +21,24 @@ def items(code="990101", year=2026) -> dict:
     return {item.key: item for item in services.catalogue(code, year)[1]}
 
 
-def test_an_empty_district_has_every_item_missing(district):
+def test_an_empty_district_has_every_item_missing_but_the_request_form(district):
     found = items()
     assert list(found) == ["policy", "interpretation", "procedure", "enrollment_plan", "private_plan", "zoning",
                            "migrant",
-                           "school_profiles", "feeders", "timeline", "results", "contacts"]
+                           "school_profiles", "feeders", "timeline", "results", "contacts", "requests",
+                           "annual_report", "negative_list"]
+    requests = found.pop("requests")  # the request form is there for every district
+    assert requests.status == "published" and requests.links[0].endpoint == "info_requests.new"
     assert all(item.status == "missing" and not item.links for item in found.values())
 
 
 def test_every_line_shows_its_disclosure_attribute(client, district):
     page = client.get("/d/990101/2026/disclosure").get_data(as_text=True)
     assert "公开属性" in page and "划片工作程序" in page and "对口入学（小学对口初中）" in page
-    assert page.count("<td>主动公开</td>") == 12
+    assert page.count("<td>主动公开</td>") == 15
+    assert "依申请公开（政府信息公开申请）" in page and 'href="/d/990101/requests/new"' in _row(page, "requests")
+    assert "政府信息公开工作年度报告" in _row(page, "annual_report") and "2025 年度" in _row(page, "annual_report")
+    assert "未公开" in _row(page, "annual_report") and "href" not in _row(page, "annual_report")
 
 
 def test_a_document_published_within_20_working_days_is_on_time(admin, editor, reviewer):
@@ -203,3 +209,37 @@ def test_a_text_only_zoning_plan_is_published(district, editor, reviewer, client
     approve_plan(reviewer, plan.id)
     row = _row(client.get("/d/990101/2026/disclosure").get_data(as_text=True), "zoning")
     assert "部分公开" in row and "1 / 2 个学段" in row and 'href="/d/990101/2026/primary/"' in row
+
+
+def test_the_negative_list_and_each_of_its_entries_are_lines_with_their_attribute(client, editor, reviewer):
+    from enroll.disclosure import negative_list
+
+    assert items()["negative_list"].status == "missing"
+    text = "招生工作会议纪要 | 依申请公开\n学生个人报名信息 | 不予公开 | 保护第三方合法权益：涉及未成年人个人信息"
+    revision = negative_list.save_negative_list(editor, "990101", {"entries": text})
+    content.submit_revision(editor, revision.id)
+    assert "negative-1" not in items()  # in review: not public
+    content.approve_revision(reviewer, revision.id)
+    found = items()
+    assert found["negative_list"].status == "published" and found["negative_list"].attribute_label == "主动公开"
+    assert [found[k].attribute_label for k in ("negative-1", "negative-2")] == ["依申请公开", "不予公开"]
+    page = client.get("/d/990101/2026/disclosure").get_data(as_text=True)
+    assert 'href="/d/990101/negative-list"' in _row(page, "negative_list") and "已公开" in _row(page, "negative_list")
+    withheld = _row(page, "negative-2")
+    assert "学生个人报名信息" in withheld and "<td>不予公开</td>" in withheld and "不主动公开" in withheld
+    assert "理由：保护第三方合法权益（《政府信息公开条例》第十五条）：涉及未成年人个人信息" in withheld
+    assert 'href="/d/990101/negative-list#entry-2"' in withheld
+    assert "<td>依申请公开</td>" in _row(page, "negative-1") and "理由" not in _row(page, "negative-1")
+    assert page.count("<td>主动公开</td>") == 15  # the entries are not counted as items to publish
+
+
+def test_the_annual_report_of_the_year_before_counts_once_published(client, editor, reviewer):
+    from enroll.info_requests import annual
+
+    revision = annual.submit_report(editor, "990101", 2025, {})
+    assert items()["annual_report"].status == "missing"
+    content.approve_revision(reviewer, revision.id)
+    assert items()["annual_report"].status == "published"
+    assert items(year=2027)["annual_report"].status == "missing"  # the 2026 report is another one
+    row = _row(client.get("/d/990101/2026/disclosure").get_data(as_text=True), "annual_report")
+    assert "已公开" in row and 'href="/d/990101/reports/2025"' in row
