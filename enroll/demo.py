@@ -22,6 +22,8 @@ from enroll.districts import contacts
 from enroll.districts import services as districts
 from enroll.districts.models import District
 from enroll.extensions import db
+from enroll.info_requests import annual, handling
+from enroll.info_requests import services as info_requests
 from enroll.lookup import gazetteer
 from enroll.migrant import services as migrant
 from enroll.policies import services as policies
@@ -133,6 +135,35 @@ NEGATIVE_LIST = {  # 负面清单: what the demo bureau does not publish of its 
 }
 
 
+# requests for information (fictional requesters): received, then (day, decision, sub-reason, reply) or None (open)
+REQUESTS = (
+    ("2025-12-29", "mail", "示例申请人甲", "2025年青溪区小学招生录取工作总结", ("2026-01-12", "disclosed", "", "现将所申请信息随本答复书提供。")),
+    ("2026-03-02", "mail", "示例律师事务所", "青溪区2026年学区划分方案的专家论证意见", ("2026-03-24", "partial", "", "论证意见全文提供，其中专家个人联系方式已作区分处理。")),
+    ("2026-04-28", "in_person", "示例申请人乙", "某学校2025年录取学生的家庭住址名单", ("2026-05-20", "withheld", "third_party", "所申请信息涉及第三方个人隐私，不予公开。")),
+    ("2026-06-15", "mail", "示例申请人丙", "全市义务教育经费预算明细", ("2026-06-30", "unavailable", "not_held", "本机关不掌握该信息，建议向市财政局咨询。")),
+)
+
+
+def _answer_requests(users) -> str:
+    """A few requests (decided, one still open) and the 2026 annual report built from them, published."""
+    for received, channel, name, description, decided in REQUESTS:
+        found = info_requests.enter_request(users["editor"], CODE, {
+            "requester_name": name, "requester_kind": "legal" if "事务所" in name else "person",
+            "contact": "（演示数据）", "description": description, "delivery": "paper"}, received, channel,
+            context=CONTEXT)
+        day, decision, reason, reply = decided
+        handling.decide(users["editor"], found.id, decision, reason, reply, day=day, context=CONTEXT)
+    info_requests.enter_request(users["editor"], CODE, {
+        "requester_name": "示例申请人丁", "contact": "（演示数据）", "description": "青溪区2027年初中学区调整的征求意见汇总",
+        "delivery": "email"}, (local_today() - timedelta(days=3)).isoformat(), "mail", context=CONTEXT)
+    revision = annual.submit_report(users["editor"], CODE, YEAR, {
+        "overview": "本年度本局依法主动公开义务教育招生政策、划片方案、招生计划和录取结果，受理并按期答复政府信息公开申请。",
+        "problems": "部分学校概况公开不及时。下一年度将按信息公开目录逐项督促。", "other": "本年度未收取信息处理费。"},
+        context=CONTEXT)
+    content.approve_revision(users["reviewer"], revision.id, context=CONTEXT)
+    return f"{len(REQUESTS) + 1} requests for information, the {YEAR} annual report"
+
+
 def load_demo(check_key: bytes | None = None) -> str:
     """Create the demo users, district, schools; publish its 2026 zoning, policies, school
     profiles, timeline, migrant rules and the 2024–2026 admission results with a drawn lottery.
@@ -193,5 +224,6 @@ def load_demo(check_key: bytes | None = None) -> str:
     count = gazetteer.import_addresses(users["editor"], CODE, DEMO / "addresses.csv", context=CONTEXT)
     published.append(f"{count} addresses")
     published.append(_post_results(users, check_key or current_app.config["RESULTS_KEY"].encode()))
+    published.append(_answer_requests(users))
     return ("demo district 990101 青溪区 loaded; users admin/editor/reviewer/school/auditor; "
             + "; ".join(published))

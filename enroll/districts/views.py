@@ -23,6 +23,7 @@ from enroll.districts.services import (
     list_districts,
     update_district,
 )
+from enroll.info_requests import annual
 from enroll.schools import profiles
 from enroll.migrant import services as migrant
 from enroll.results import lotteries
@@ -56,6 +57,7 @@ def district(code: str):
                            upcoming=timeline.upcoming(district.id, now), timeline_years=timeline_years,
                            catalogue_years=years, result_years=result_years,
                            lotteries=lotteries.published_lotteries_of_district(district.id),
+                           report_years=annual.published_years(district.id),
                            contact=contacts.published_contact(district.id))
 
 

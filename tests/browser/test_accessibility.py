@@ -13,7 +13,7 @@ PAGES = ["/", "/d/990101/", "/d/990101/2026/primary/", "/d/990101/2026/junior/",
          "/d/990101/policies/", "/d/990101/policies/1", "/d/990101/policies/2", "/d/990101/policies/2/interpretation",
          "/d/990101/policies/2/history",
          "/schools/31", "/d/990101/2026/timeline", "/d/990101/2026/migrant/primary",
-         "/d/990101/2026/disclosure", "/d/990101/negative-list", "/d/990101/requests/new", "/search?q=实施细则", "/search?q=随迁子女入学需要什么材料", "/history/timeline/1",
+         "/d/990101/2026/disclosure", "/d/990101/negative-list", "/d/990101/requests/new", "/d/990101/reports/2026", "/search?q=实施细则", "/search?q=随迁子女入学需要什么材料", "/history/timeline/1",
          "/lookup?q=学苑路130号",  # did you mean
          # results: the district table with its chart, 文澜小学 with its list and own-result form, the lottery
          "/d/990101/2026/results", "/schools/1/results/2026", "/lotteries/1", "/lotteries/verify",
