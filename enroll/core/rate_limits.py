@@ -57,6 +57,7 @@ LIMITED = {
     "consultations.page": ("RATE_LIMIT_COMMENT", ["POST"]),
     "follow.page": ("RATE_LIMIT_COMMENT", ["POST"]),
     "info_requests.new": ("RATE_LIMIT_INFO_REQUEST", ["POST"]),
+    "info_requests.letter": ("RATE_LIMIT_OWN_RESULT", None),  # about a second of CPU per reply letter
 }
 DATABASE_STORAGE = "enroll+database://"
 
