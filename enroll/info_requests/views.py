@@ -136,7 +136,8 @@ def detail(request_id: int, forms: dict | None = None, status: int = 200):
     found = services.get_request(current_user, request_id, *services.SEE)
     forms = {"correction": NoteForm(prefix="correction"), "corrected": NoteForm(prefix="corrected"),
              "consult": NoteForm(prefix="consult"), "consulted": NoteForm(prefix="consulted"),
-             "extension": ExtensionForm(prefix="extension"), "decide": DecisionForm(prefix="decide"), **(forms or {})}
+             "extension": ExtensionForm(prefix="extension"), "decide": DecisionForm(prefix="decide"),
+             "approval": NoteForm(prefix="approval"), **(forms or {})}
     return render_template("bureau/request.html", found=found, clock=services.clock_of(found), forms=forms,
                            codes=codes, statuses=services.STATUSES, today=today(),
                            event_labels=services.STAFF_EVENT_LABELS, calendar=services.work_calendar(),
