@@ -302,7 +302,7 @@ def annual_report_item(district, year: int) -> tuple[Item, int]:
     if report is not None and report.status == states.PUBLISHED:
         item.parts = [Part(local_date(report.created_at), local_date(report.first_published_at),
                            Link("reports.annual", {"code": district.code, "year": year - 1},
-                                _l("%(year)s 年度报告", year=year - 1)))]
+                                _l("%(year)s 年度政府信息公开工作年度报告", year=year - 1)))]
     return item, 1
 
 

@@ -100,8 +100,12 @@ def parse_entries(text: str) -> list[dict]:
     and a heading line skipped). :raises Invalid: with (line, column, message) for every bad line."""
     entries, errors = [], []
     for line, raw in enumerate((text or "").splitlines(), start=1):
-        cells = _SEPARATOR.split(raw.strip()) + [""] * len(COLUMNS)
+        given = _SEPARATOR.split(raw.strip())
+        cells = given + [""] * len(COLUMNS)
         if not any(cells) or (cells[0] in ("事项", "item") and cells[1] in ("公开属性", "attribute")):
+            continue
+        if len(given) > len(COLUMNS):  # a "|" inside a cell would cut it: say so rather than drop the rest
+            errors.append((line, "", _l("每行最多 %(n)d 栏，用“|”分隔；事项和理由中不能有“|”。", n=len(COLUMNS))))
             continue
         reason, basis = split_reason(cells[2])
         entry = _entry({"item": cells[0], "attribute": cells[1], "reason": reason, "basis": basis,
@@ -176,7 +180,7 @@ def _apply(negative: NegativeList, data: dict) -> None:
 
 NEGATIVE_LIST = content.register(content.ContentKind(
     name="negative_list", model=NegativeList, permission="disclosure", label=_l("负面清单"), fields=FIELDS,
-    apply=_apply, title=lambda item, data: _l("%(district)s信息公开负面清单", district=item.district.name),
+    apply=_apply, title=lambda item, data: _l("%(district)s政府信息公开负面清单", district=item.district.name),
     html_fields=(), present=_present,
     edit_endpoint="calendar_bureau.negative_list", edit_args=lambda item: {"code": item.district.code},
     public_endpoint="disclosure.negative_list", public_args=lambda item: {"code": item.district.code}))

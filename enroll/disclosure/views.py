@@ -33,8 +33,7 @@ def negative_reason(entry: dict) -> str:
 def catalogue(code: str, year: int):
     district, items = services.catalogue(code, year)
     return render_template("public/disclosure.html", district=district, year=year, items=items,
-                           late_after=services.LATE_AFTER_WORKING_DAYS,
-                           endpoints=set(current_app.view_functions))  # lines whose page is not there yet show no link
+                           late_after=services.LATE_AFTER_WORKING_DAYS)
 
 
 @public.get("/d/<code>/negative-list", endpoint="negative_list")

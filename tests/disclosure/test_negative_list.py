@@ -73,6 +73,7 @@ def test_withheld_without_a_reason_is_refused_naming_the_line(editor, district):
 @pytest.mark.parametrize("line, message", [
     (" | 依申请公开", "请填写事项"),
     ("会议纪要 | 依申请公开 | 属于国家秘密", "只有不予公开的事项才有不予公开理由"),
+    ("会议纪要 | 依申请公开 | 理由 | minutes | reason | 多出的一栏", "每行最多 5 栏"),
 ])
 def test_bad_lines_are_refused_with_the_reason(editor, line, message):
     with pytest.raises(Invalid) as caught:
