@@ -154,8 +154,14 @@ def store_file(data: bytes, directory: Path) -> str:
     """
     digest = hashlib.sha256(data).hexdigest()
     target = Path(directory) / digest[:2] / digest
-    if target.is_file():
-        return digest
+    if not target.is_file():
+        write_atomically(target, data)
+    return digest
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file beside it (readable by the owner only,
+    synced) moved into place with :func:`os.replace`: readers never see half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
@@ -167,7 +173,6 @@ def store_file(data: bytes, directory: Path) -> str:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return digest
 
 
 def open_stored(directory: Path, sha256: str) -> Path:

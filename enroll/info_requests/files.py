@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from enroll.core.errors import Invalid, NotFound
-from enroll.core.files import MIB, check_pdf, safe_filename
+from enroll.core.files import MIB, check_pdf, safe_filename, write_atomically
 from enroll.core.i18n import _l
 
 PDF = "application/pdf"
@@ -192,25 +191,12 @@ def _path(token: str, directory: str | os.PathLike) -> Path:
 def seal(data: bytes, keys: list[bytes | str], directory: str | os.PathLike) -> str:
     """Encrypt ``data`` with the first key and store it under ``directory/<token>``.
 
-    Written to a temporary file beside its place (readable by the owner only) and moved there with
-    :func:`os.replace`, so no reader ever sees half a file.
+    Written atomically, readable by the owner only (:func:`enroll.core.files.write_atomically`).
 
     :returns: the token (32 hex digits) naming the stored file.
     """
-    sealed = _fernet(keys).encrypt(data)
     token = secrets.token_hex(16)
-    target = _path(token, directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(sealed)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(_path(token, directory), _fernet(keys).encrypt(data))
     return token
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
@@ -16,7 +26,13 @@ from enroll.core.web import request_context, show_beside_field, today
 from enroll.districts.services import get_district
 from enroll.extensions import csrf
 from enroll.info_requests import codes, handling, services
-from enroll.info_requests.forms import DecisionForm, EnterForm, ExtensionForm, NoteForm, RequestForm
+from enroll.info_requests.forms import (
+    DecisionForm,
+    EnterForm,
+    ExtensionForm,
+    NoteForm,
+    RequestForm,
+)
 
 public = Blueprint("info_requests", __name__)
 bureau = Blueprint("info_requests_bureau", __name__, url_prefix="/bureau")
