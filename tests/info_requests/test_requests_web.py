@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from pypdf import PdfReader, PdfWriter
-from support import PASSWORD
+from support import PASSWORD, both_databases
 
 from enroll.core.clock import LOCAL
 from enroll.disclosure.services import import_calendar
@@ -113,6 +113,7 @@ def act(client, request_id, action, **data):
     return response
 
 
+@both_databases
 def test_staff_move_the_clock_through_correction_consultation_and_an_approved_extension(
         office, client, login, editor, reviewer):
     with time_machine.travel(local(2026, 4, 28, 10), tick=False):
@@ -188,6 +189,7 @@ def test_a_decision_needs_its_sub_reason(office, client, login, editor):
     assert response.status_code == 422 and "无法提供" in page(response)
 
 
+@both_databases
 def test_overdue_requests_are_flagged_on_the_dashboard(office, client, login, editor):
     with time_machine.travel(local(2026, 4, 28, 10), tick=False):
         client = signed_in(office, editor)
@@ -202,6 +204,7 @@ def test_overdue_requests_are_flagged_on_the_dashboard(office, client, login, ed
         assert overdue_counts() == {_db.session.get(InfoRequest, request_id).district_id: 1}
 
 
+@both_databases
 def test_purge_expired_deletes_personal_data_and_files_but_keeps_the_counts(office, client, login, editor):
     with time_machine.travel(local(2026, 3, 2, 10), tick=False):
         location = submit(client, id_document=(io.BytesIO(ID_PDF), "id.pdf")).headers["Location"]
