@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "migrant.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),
     "migrant.review": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),
     "calendar.edit": frozenset({CITY_ADMIN}),
+    "disclosure.overview": frozenset({CITY_ADMIN}),  # every district's catalogue and overdue requests
     "requests.handle": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),    # 依申请公开: enter, 补正, consult, decide
     "requests.approve": frozenset({CITY_ADMIN, DISTRICT_REVIEWER}),  # a time-limit extension (经负责人同意)
     "contact.edit": frozenset({CITY_ADMIN, DISTRICT_EDITOR}),

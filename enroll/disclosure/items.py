@@ -11,22 +11,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from enroll.core.clock import (
     LOCAL,  # dates of formation and publication are local dates
 )
 from enroll.core.i18n import _l, _n
 from enroll.disclosure import negative_list
 from enroll.districts import contacts
-from enroll.extensions import db
-from enroll.info_requests.models import AnnualReport
+from enroll.info_requests import annual
 from enroll.migrant import services as migrant
 from enroll.policies import services as policies
 from enroll.results import services as results
 from enroll.review import states
-from enroll.schools.models import EnrollmentPlan, SchoolProfile
+from enroll.schools import profiles
 from enroll.timeline import services as timeline
 from enroll.zoning.consultations import public_consultations
 from enroll.zoning.services import STAGE_LABELS, published_plans
@@ -170,19 +166,8 @@ def procedure_item(district, year: int) -> tuple[Item, int]:
 def _plans_of(schools, year: int) -> list:
     """(school, its published, non-empty plan of ``year``), in the schools' order: one query for
     them all (the city view builds every district's catalogue)."""
-    plans: dict[int, list] = {}
-    for plan in db.session.scalars(select(EnrollmentPlan).where(
-            EnrollmentPlan.school_id.in_([s.id for s in schools]), EnrollmentPlan.year == year,
-            EnrollmentPlan.status == states.PUBLISHED)):
-        plans.setdefault(plan.school_id, []).append(plan)
+    plans = profiles.published_plans_of([s.id for s in schools], year)
     return [(s, p) for s in schools for p in plans.get(s.id, []) if plan_has_content(p)]
-
-
-def _published_profiles(schools) -> dict[int, SchoolProfile]:
-    """school id → its published profile (with the feeder junior loaded), in one query."""
-    return {p.school_id: p for p in db.session.scalars(select(SchoolProfile).where(
-        SchoolProfile.school_id.in_([s.id for s in schools]), SchoolProfile.status == states.PUBLISHED)
-        .options(selectinload(SchoolProfile.feeder_school)))}
 
 
 def enrollment_plan_item(public, year: int) -> tuple[Item, int]:
@@ -242,7 +227,7 @@ def migrant_item(district, year: int) -> tuple[Item, int]:
 
 def profile_items(public) -> list[tuple[Item, int]]:
     """学校概况 of every public school, and 对口 (feeder primaries → junior) set in those profiles."""
-    found = _published_profiles(public)
+    found = profiles.published_profiles_of(s.id for s in public)
     published = [(s, found[s.id]) for s in public if s.id in found]
     shown = [(s, p) for s, p in published if profile_has_content(p)]
     school_profiles = Item("school_profiles", _l("学校情况（学校概况）"),
@@ -296,8 +281,7 @@ def requests_item(district) -> tuple[Item, int]:
 
 def annual_report_item(district, year: int) -> tuple[Item, int]:
     """The yearly disclosure report of the year before: published when its report is."""
-    report = db.session.scalar(select(AnnualReport).where(
-        AnnualReport.district_id == district.id, AnnualReport.year == year - 1))
+    report = annual.report_of(district.id, year - 1)
     item = Item("annual_report", _l("政府信息公开工作年度报告"), detail=_l("%(year)s 年度", year=year - 1))
     if report is not None and report.status == states.PUBLISHED:
         item.parts = [Part(local_date(report.created_at), local_date(report.first_published_at),

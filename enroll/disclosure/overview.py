@@ -50,10 +50,9 @@ def city_overview(actor, *, today: date | None = None,
                   season_start: str = DEFAULT_SEASON_START) -> list[DistrictDisclosure]:
     """Every district's catalogue completeness and overdue requests, for the city admin.
 
-    :raises Forbidden: anyone but the city admin (who alone keeps the city's working-day calendar
-        the catalogue is counted with: ``calendar.edit``).
+    :raises Forbidden: anyone but the city admin (``disclosure.overview``).
     """
-    authorize(actor, "calendar.edit")
+    authorize(actor, "disclosure.overview")
     today = today or local_today()
     overdue = overdue_counts(today)
     lines = []

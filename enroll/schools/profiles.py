@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from enroll.core import fields
 from enroll.core.context import Context
@@ -226,6 +227,23 @@ def published_enrollment_plans(school_id: int) -> list[EnrollmentPlan]:
     return list(db.session.scalars(select(EnrollmentPlan).where(
         EnrollmentPlan.school_id == school_id, EnrollmentPlan.status == states.PUBLISHED
     ).order_by(EnrollmentPlan.year.desc())))
+
+
+def published_profiles_of(school_ids) -> dict[int, SchoolProfile]:
+    """school id → its published profile (with the feeder junior loaded), in one query for them all."""
+    return {p.school_id: p for p in db.session.scalars(select(SchoolProfile).where(
+        SchoolProfile.school_id.in_(list(school_ids)), SchoolProfile.status == states.PUBLISHED)
+        .options(selectinload(SchoolProfile.feeder_school)))}
+
+
+def published_plans_of(school_ids, year: int) -> dict[int, list[EnrollmentPlan]]:
+    """school id → its published enrollment plans of ``year``, in one query for them all."""
+    plans: dict[int, list[EnrollmentPlan]] = {}
+    for plan in db.session.scalars(select(EnrollmentPlan).where(
+            EnrollmentPlan.school_id.in_(list(school_ids)), EnrollmentPlan.year == year,
+            EnrollmentPlan.status == states.PUBLISHED)):
+        plans.setdefault(plan.school_id, []).append(plan)
+    return plans
 
 
 def feeder_primaries(junior_id: int) -> list[School]:
