@@ -14,6 +14,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from enroll.core import fields
 from enroll.core.clock import local_today
@@ -102,9 +103,15 @@ def submit_request(district_code: str, data: dict, upload: Upload | None, storag
     request = _add(district, clean, channel="online", submitted=now, received=day, actor=None)
     if upload is not None:
         _attach(request, upload, content_type, storage)
+    tokens = [f.token for f in request.files]
     record(None, "info_request.submit", "info_request", request.id, context=context,
-           detail={"number": request.number, "received_on": day.isoformat(), "files": len(request.files)})
-    _commit(request)
+           detail={"number": request.number, "received_on": day.isoformat(), "files": len(tokens)})
+    try:
+        _commit(request)
+    except Invalid:  # not stored after all: neither is its sealed file
+        for token in tokens:
+            _sealed().discard(token, storage.directory)
+        raise
     return request
 
 
@@ -113,7 +120,7 @@ def enter_request(actor, district_code: str, data: dict, received: date | str | 
     """A request that came by letter or in person, entered by staff with the day it was received
     (签收之日 for a letter). Commits.
 
-    :raises Invalid: naming the field; a received day in the future or before 2019 is refused.
+    :raises Invalid: naming the field; a received day in the future is refused.
     """
     district = get_district(district_code)
     authorize(actor, "requests.handle", district.id)
@@ -213,6 +220,7 @@ def requests_of(actor, district_code: str, status: str | None = None) -> tuple[o
     query = select(InfoRequest).where(InfoRequest.district_id == district.id)
     if status:
         query = query.where(InfoRequest.status == status)
+    query = query.options(selectinload(InfoRequest.events))  # each row shows its clock
     return district, list(db.session.scalars(query.order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc())))
 
 
@@ -234,7 +242,7 @@ def due_soon(district_ids, today: date | None = None, within: int = 5) -> list[t
     query = select(InfoRequest).where(InfoRequest.status.in_((OPEN, CONSULTING)), InfoRequest.due_on <= horizon)
     if district_ids is not None:
         query = query.where(InfoRequest.district_id.in_(district_ids))
-    found = db.session.scalars(query.order_by(InfoRequest.due_on))
+    found = db.session.scalars(query.options(selectinload(InfoRequest.events)).order_by(InfoRequest.due_on))
     clocks = [(r, clock_of(r, cal, today)) for r in found]
     return [(r, c, c.left(today, cal)) for r, c in clocks]
 

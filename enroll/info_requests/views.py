@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -89,9 +90,11 @@ def status(token: str):
     """The requester's page: the tracking number, when the request was received, where it stands,
     the day it must be answered by, and the reply letter once decided. A bad signature shows nothing."""
     found = services.request_for_token(token, current_app.config["SECRET_KEY"])
-    return render_template("public/request_status.html", found=found, token=token, clock=services.clock_of(found),
-                           new=request.args.get("new") == "1", codes=codes, statuses=services.STATUSES,
-                           event_labels=services.EVENT_LABELS)
+    response = make_response(render_template(
+        "public/request_status.html", found=found, token=token, clock=services.clock_of(found),
+        new=request.args.get("new") == "1", codes=codes, statuses=services.STATUSES, event_labels=services.EVENT_LABELS))
+    response.headers["Cache-Control"] = "private, no-store"  # one requester's page, never kept by a proxy
+    return response
 
 
 @public.get("/requests/<token>/letter.pdf")

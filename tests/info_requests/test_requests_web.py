@@ -74,6 +74,7 @@ def test_an_online_request_after_hours_before_a_make_up_saturday_is_received_tha
         assert response.status_code == 302
         status = client.get(response.headers["Location"])
     text = page(status)
+    assert status.headers["Cache-Control"] == "private, no-store"  # one requester's page: no proxy keeps it
     assert "990101-2026-0001" in text and "2026-05-09" in text  # 9 May 2026 is a 调休 working Saturday
     assert "2026-06-05" in text  # 20 working days from the 9th
     assert "王小明" not in text and "wang@example.com" not in text  # the status page holds no personal data
