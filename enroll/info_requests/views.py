@@ -52,8 +52,9 @@ def _closes() -> time:
     return time.fromisoformat(current_app.config["OFFICE_CLOSES"])
 
 
-def _status_url(found) -> str:
-    return url_for("info_requests.status", token=services.status_token(found, current_app.config["SECRET_KEY"]))
+def _status_url(found, external: bool = False) -> str:
+    return url_for("info_requests.status", token=services.status_token(found, current_app.config["SECRET_KEY"]),
+                   _external=external)
 
 
 # ------------------------------------------------------------------------------ public
@@ -162,7 +163,7 @@ def detail(request_id: int, forms: dict | None = None, status: int = 200):
                            event_labels=services.STAFF_EVENT_LABELS, calendar=services.work_calendar(),
                            may_approve=can(current_user, "requests.approve", found.district_id),
                            may_handle=can(current_user, "requests.handle", found.district_id),
-                           status_url=_status_url(found)), status
+                           status_url=_status_url(found, external=True)), status
 
 
 # action name -> (form prefix and class, the handling call with the form's values)
