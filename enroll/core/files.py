@@ -48,18 +48,23 @@ def check_pdf(data: bytes, filename: str, max_bytes: int = MAX_ATTACHMENT_BYTES)
         ``not_pdf``, ``corrupt``, ``encrypted``; ``detail["file"]`` is the display name.
     """
     name = safe_filename(filename)
-    if not data:
-        raise Invalid(_l("文件 %(file)s 是空的。", file=name), code="empty", file=name)
-    if len(data) > max_bytes:
-        max_mb = f"{max_bytes / MIB:g}"
-        raise Invalid(_l("文件 %(file)s 超过了 %(max)s MB 的大小上限。", file=name, max=max_mb),
-                      code="too_large", file=name, max_bytes=max_bytes)
+    check_size(data, name, max_bytes)
     if not (filename or "").strip().lower().endswith(".pdf"):
         raise Invalid(_l("文件 %(file)s 的扩展名不是 .pdf。", file=name),
                       code="bad_extension", file=name)
     if not data.startswith(PDF_MAGIC):
         raise Invalid(_l("文件 %(file)s 不是 PDF。", file=name), code="not_pdf", file=name)
     return _count_pages(data, name)
+
+
+def check_size(data: bytes, name: str, max_bytes: int) -> None:
+    """:raises Invalid: ``empty`` or ``too_large`` (naming the file and the limit in MB)."""
+    if not data:
+        raise Invalid(_l("文件 %(file)s 是空的。", file=name), code="empty", file=name)
+    if len(data) > max_bytes:
+        max_mb = f"{max_bytes / MIB:g}"
+        raise Invalid(_l("文件 %(file)s 超过了 %(max)s MB 的大小上限。", file=name, max=max_mb),
+                      code="too_large", file=name, max_bytes=max_bytes)
 
 
 def _count_pages(data: bytes, name: str) -> int:

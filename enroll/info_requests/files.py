@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from enroll.core.errors import Invalid, NotFound
-from enroll.core.files import MIB, check_pdf, safe_filename, write_atomically
+from enroll.core.files import check_pdf, check_size, safe_filename, write_atomically
 from enroll.core.i18n import _l
 
 PDF = "application/pdf"
@@ -52,12 +52,7 @@ def check_upload(data: bytes, filename: str, max_bytes: int) -> str:
         kind), ``corrupt``, ``encrypted`` (a PDF with a password).
     """
     name = safe_filename(filename)
-    if not data:
-        raise Invalid(_l("文件 %(file)s 是空的。", file=name), code="empty", file=name)
-    if len(data) > max_bytes:
-        max_mb = f"{max_bytes / MIB:g}"
-        raise Invalid(_l("文件 %(file)s 超过了 %(max)s MB 的大小上限。", file=name, max=max_mb),
-                      code="too_large", file=name, max_bytes=max_bytes)
+    check_size(data, name, max_bytes)
     claimed = EXTENSIONS.get(os.path.splitext((filename or "").strip().lower())[1])
     if claimed is None:
         raise Invalid(_l("文件 %(file)s 的类型不被接受，请上传 PDF、JPG 或 PNG 文件。", file=name),
