@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from enroll.core.errors import Invalid
+from enroll.core.forms import STALE
 from enroll.core.i18n import _
 from enroll.core.web import request_context
 from enroll.districts.services import get_district
@@ -19,6 +20,7 @@ def _links() -> services.Links:
 
 
 @bp.route("/d/<code>/follow", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token: a stale one shows the form again, values kept
 def page(code: str):
     district = get_district(code)
     form, status, done = FollowForm(address=request.args.get("address", "")), 200, False
@@ -31,6 +33,8 @@ def page(code: str):
                 form.email.errors = [*form.email.errors, exc.message]
             else:
                 status, done = 200, True
+        elif form.stale:
+            form.form_errors.append(str(STALE))
     return render_template("public/follow.html", district=district, form=form, done=done), status
 
 

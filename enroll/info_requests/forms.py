@@ -15,13 +15,13 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from enroll.core.forms import options
+from enroll.core.forms import PublicForm, options
 from enroll.core.i18n import _l
 from enroll.info_requests import codes
 from enroll.info_requests.services import FORM_FIELDS
 
 
-class RequestForm(FlaskForm):
+class RequestForm(PublicForm):
     """What the 2019 条例 (art. 29) asks of a request: who asks and how to reach them, a description
     of the information, the form of delivery; an identity document only as an upload."""
 
@@ -33,12 +33,6 @@ class RequestForm(FlaskForm):
     description = TextAreaField(FORM_FIELDS["description"], validators=[InputRequired(), Length(max=5_000)])
     delivery = RadioField(FORM_FIELDS["delivery"], default="email", choices=options(codes.DELIVERY.items()))
     id_document = FileField(_l("身份证明（选填；PDF、JPG 或 PNG，加密保存，办结后按期删除）"))
-
-    @property
-    def stale(self) -> bool:
-        """The form's security token expired or its session was lost (the values are still there)."""
-        token = getattr(self, "csrf_token", None)
-        return bool(token is not None and token.errors)
 
 
 class EnterForm(RequestForm):

@@ -1,9 +1,22 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from enroll.core.forms import options
+from enroll.core.forms import PublicForm, options
 from enroll.core.i18n import _l
 
 HOUSING_CHOICES = [("own", _l("自有住房（有不动产权证）")), ("registered_lease", _l("租赁住房，已登记备案")),
@@ -27,7 +40,7 @@ class RequirementForm(FlaskForm):
     note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])
 
 
-class SelfCheckForm(FlaskForm):
+class SelfCheckForm(PublicForm):
     has_permit = RadioField(_l("监护人是否持有本地居住证？"), choices=options([("yes", _l("是")), ("no", _l("否"))]),
                             validators=[DataRequired(message=_l("请选择。"))])
     insurance_months = IntegerField(_l("监护人在本区连续缴纳社会保险的月数"), validators=[Optional(), NumberRange(0, 600)],

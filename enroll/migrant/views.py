@@ -5,8 +5,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from enroll.core.errors import BadRequest, Invalid
+from enroll.core.forms import STALE
 from enroll.core.web import problem_lines, request_context
 from enroll.districts.services import get_district
+from enroll.extensions import csrf
 from enroll.migrant import services
 from enroll.migrant.forms import RequirementForm, SelfCheckForm
 
@@ -15,6 +17,7 @@ bp = Blueprint("migrant_bureau", __name__, url_prefix="/bureau")
 
 
 @public.route("/d/<code>/<id:year>/migrant/<stage>", methods=["GET", "POST"])
+@csrf.exempt  # the self-check checks its own token: a stale one shows the answers again, kept
 def page(code: str, year: int, stage: str):
     """The requirements, and on POST the self-check's answer (POST: answers never appear in URLs or logs)."""
     item = services.published_requirement(code, year, stage)
@@ -25,6 +28,8 @@ def page(code: str, year: int, stage: str):
                                          locator=current_app.config["ZONE_LOCATOR"])
         except BadRequest as exc:
             problem = exc.message
+    elif form.stale:
+        problem = STALE
     response = current_app.make_response(render_template(
         "public/migrant.html", district=item.district, item=item, form=form, result=result, problem=problem))
     if request.method == "POST":

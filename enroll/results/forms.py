@@ -2,11 +2,29 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, IntegerField
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from enroll.core.clock import local_today
+from enroll.core.forms import PublicForm
 from enroll.core.i18n import _l
 from enroll.results.dates import BadDate, parse_date
 
@@ -41,7 +59,7 @@ class LotteryForm(FlaskForm):
     note = StringField(_l("修改说明（公开显示在版本记录中）"), validators=[Optional(), Length(max=500)])
 
 
-class CheckForm(FlaskForm):
+class CheckForm(PublicForm):
     """Application number and birth date, the date in one field, read as parents write it
     (``2019-12-28``, ``2019年12月28日``, ``20191228``, full-width digits: :mod:`enroll.results.dates`),
     checked here so a date that cannot exist is told beside the field and never counted as a try."""
@@ -57,12 +75,6 @@ class CheckForm(FlaskForm):
             self.born = parse_date(field.data, today=local_today())
         except BadDate as exc:
             raise ValidationError(exc.message) from None
-
-    @property
-    def stale(self) -> bool:
-        """The form's security token expired (the phone slept) or its session was lost."""
-        token = getattr(self, "csrf_token", None)
-        return bool(token is not None and token.errors)
 
 
 class VerifyForm(FlaskForm):

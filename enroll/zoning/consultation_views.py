@@ -2,13 +2,23 @@
 check and comment form; the bureau's proposal, moderation, answers and adoption report."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from enroll.core.errors import BadRequest, Conflict, Invalid, NotFound
+from enroll.core.forms import STALE
 from enroll.core.i18n import _
 from enroll.core.web import request_context
 from enroll.districts.services import get_district
+from enroll.extensions import csrf
 from enroll.lookup import changes
 from enroll.lookup.services import parse_point
 from enroll.review.forms import ActionForm
@@ -35,6 +45,7 @@ def index(code: str):
 
 
 @public.route("/d/<code>/consultations/<id:consultation_id>", methods=["GET", "POST"])
+@csrf.exempt  # the comment form checks its own token: a stale one shows the form again, values kept
 def page(code: str, consultation_id: int):
     """The draft beside the current plan, the diff, the impact check (``?address=``) and the comment form."""
     item = _public_item(code, consultation_id)
@@ -52,6 +63,8 @@ def page(code: str, consultation_id: int):
             return redirect(url_for("consultations.page", code=code, consultation_id=item.id, _anchor="comment"))
     elif request.method == "POST":
         status = 422
+        if form.stale:
+            form.form_errors.append(str(STALE))
     impact, problem, address = None, None, (request.args.get("address") or "").strip()
     point = None
     try:

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from enroll.core.forms import options
+from enroll.core.forms import PublicForm, options
 from enroll.core.i18n import _l
 
 
@@ -41,7 +41,7 @@ class ConsultationForm(FlaskForm):
     reason = TextAreaField(_l("少于 15 天的理由（将公开）"), validators=[Optional(), Length(max=1000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PublicForm):
     category = SelectField(_l("意见针对"), choices=options([
         ("address", _l("这个地址")), ("road", _l("一条道路或一个小区")), ("plan", _l("整个方案"))]))
     address = StringField(_l("地址（可选，例如：学院路130号）"), validators=[Optional(), Length(max=200)])
