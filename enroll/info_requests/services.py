@@ -7,6 +7,7 @@ the office's closing time and "now" are arguments.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -328,7 +329,7 @@ def reply_letter(request: InfoRequest, font: str = "") -> bytes:
 
     district = request.district.name
     office = published_contact(request.district_id) or request.district
-    return letter.render(letter.Letter(
+    return _rendered(letter.Letter(
         authority=str(_l("%(district)s教育局", district=district)), number=request.number,
         requester=request.requester_name, received_on=request.received_on, description=request.description,
         decision=request.decision, reason=request.decision_reason, reply=request.reply,
@@ -337,3 +338,12 @@ def reply_letter(request: InfoRequest, font: str = "") -> bytes:
         review_body=str(_l("%(district)s人民政府", district=district)),
         court=str(_l("%(district)s人民法院", district=district)), fee=request.fee), letter.find_font(font))
 
+
+@functools.lru_cache(maxsize=32)
+def _rendered(content, font_path: str) -> bytes:
+    """A letter rendered once per worker for the same content (about a second of CPU each time):
+    a requester opening their letter again gets it at once; any change of its content (the decision,
+    the reply, the office, the purge) is another key."""
+    from enroll.info_requests import letter
+
+    return letter.render(content, font_path)
