@@ -207,8 +207,10 @@ def zones_import(file, district_code, year, stage, crs, gcj02, school_field, not
                               max_file_bytes=current_app.config["MAX_ZONING_FILE_BYTES"], context=CLI)
     findings = annotate(plan.report.get("findings", []))
     data = dict(_plan_dict(plan), stats=plan.report.get("stats", {}), findings=findings)
-    lines = [f"plan {plan.id}: {plan.zones and len(plan.zones)} zones, {plan.error_count} errors, "
-             f"{plan.warning_count} warnings"]
+    counts = f"{plan.error_count} errors, {plan.warning_count} warnings"
+    # a file with errors is refused whole: no plan, draft or version is made (its id is null in --json)
+    lines = [f"refused, nothing saved: {counts}" if plan.id is None else
+             f"plan {plan.id}: {len(plan.zones)} zones, {counts}"]
     lines += [f"  [{f['severity']}] {f['code']} feature={f.get('feature') or '-'} {f['message']}" for f in findings]
     _emit(as_json, data, "\n".join(lines))
     if plan.error_count:

@@ -40,6 +40,10 @@ def test_import_with_errors_exits_non_zero_and_lists_findings(app, editor, tmp_p
     assert "unknown_school" in codes
     finding = next(f for f in json.loads(result.output)["findings"] if f["code"] == "unknown_school")
     assert finding["feature"] == 1 and "不存在的小学" in finding["message"]
+    assert json.loads(result.output)["id"] is None  # refused whole: no plan made
+    text = run(app, "zones", "import", str(bad), "--district", "990101", "--year", "2026",
+               "--stage", "primary", "--as", "editor")
+    assert text.exit_code == 1 and text.output.startswith("refused, nothing saved: ") and "None" not in text.output
 
 
 def test_reject_requires_reason_option(app, editor, reviewer):
