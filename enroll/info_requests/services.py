@@ -98,10 +98,10 @@ def submit_request(district_code: str, data: dict, upload: Upload | None, storag
     """
     district = get_district(district_code)
     clean = request_data(data)
-    now = now or datetime.now(UTC)
-    day = clock.received_on(now, work_calendar(), closes)
+    now, calendar = now or datetime.now(UTC), work_calendar()
+    day = clock.received_on(now, calendar, closes)
     content_type = _sealed().check_upload(upload.data, upload.filename, storage.max_bytes) if upload else None
-    request = _add(district, clean, channel="online", submitted=now, received=day, actor=None)
+    request = _add(district, clean, channel="online", submitted=now, received=day, actor=None, calendar=calendar)
     if upload is not None:
         _attach(request, upload, content_type, storage)
     tokens = [f.token for f in request.files]
@@ -138,12 +138,13 @@ def enter_request(actor, district_code: str, data: dict, received: date | str | 
     return request
 
 
-def _add(district, clean: dict, *, channel: str, submitted: datetime, received: date, actor) -> InfoRequest:
+def _add(district, clean: dict, *, channel: str, submitted: datetime, received: date, actor,
+         calendar=None) -> InfoRequest:
     request = InfoRequest(district_id=district.id, district=district, number=_next_number(district, received),
                           channel=channel, submitted_at=submitted, received_on=received,
                           created_by_id=getattr(actor, "id", None), **clean)
     db.session.add(request)
-    refresh(request)
+    refresh(request, calendar)
     db.session.flush()
     return request
 

@@ -2,6 +2,7 @@
 account), and the staff pages that enter, handle and answer requests."""
 from __future__ import annotations
 
+import io
 from datetime import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import force_locale
@@ -158,9 +160,10 @@ def detail(request_id: int, forms: dict | None = None, status: int = 200):
              "consult": NoteForm(prefix="consult"), "consulted": NoteForm(prefix="consulted"),
              "extension": ExtensionForm(prefix="extension"), "decide": DecisionForm(prefix="decide"),
              "approval": NoteForm(prefix="approval"), **(forms or {})}
-    return render_template("bureau/request.html", found=found, clock=services.clock_of(found), forms=forms,
+    calendar = services.work_calendar()
+    return render_template("bureau/request.html", found=found, clock=services.clock_of(found, calendar), forms=forms,
                            codes=codes, statuses=services.STATUSES, today=today(),
-                           event_labels=services.STAFF_EVENT_LABELS, calendar=services.work_calendar(),
+                           event_labels=services.STAFF_EVENT_LABELS, calendar=calendar,
                            may_approve=can(current_user, "requests.approve", found.district_id),
                            may_handle=can(current_user, "requests.handle", found.district_id),
                            status_url=_status_url(found, external=True)), status
@@ -222,14 +225,8 @@ def staff_letter(request_id: int):
 def document(request_id: int, file_id: int):
     name, content_type, data = services.read_file(current_user, request_id, file_id, storage(),
                                                   context=request_context())
-    response = Response(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quoted(name)
+    response = send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
-
-def _quoted(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
